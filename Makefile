@@ -1,0 +1,119 @@
+# truce — build, run and test.
+#
+# The two commands a newcomer needs (see README.md):
+#   make run    install missing Debian packages, build, run the default Pakistan–TTP scenario
+#   make test   install missing Debian packages, build, run the whole default test suite
+#
+# Other targets: all (default: optimised build/truce and build/libtruce.a), asan, ubsan,
+# valgrind, fuzz-long, bench, docs, clean.
+
+CC      ?= cc
+STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
+           -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
+           -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef -Wvla -Werror
+OPT     ?= -O2 -g
+CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude -Isrc -fno-math-errno
+LDLIBS  += -lyaml -lm
+
+BUILD   ?= build
+LIBSRC  := $(sort $(wildcard src/*.c))
+CLISRC  := $(sort $(wildcard cli/*.c))
+CLIOBJ  := $(CLISRC:cli/%.c=$(BUILD)/cli/%.o)
+LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
+TESTBIN := $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+# The default scenario and the data it names are compiled into the binary, so that
+# `truce run` works with no file and no data folder present.
+EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
+           $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
+           ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv
+EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
+
+.PHONY: all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+
+all: $(BUILD)/truce $(BUILD)/libtruce.a
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard src/*.def) include/truce.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/embed-tool: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) -O1 $< -o $@
+
+$(BUILD)/embedded.c: $(BUILD)/embed-tool $(EMBEDDEPS)
+	$(BUILD)/embed-tool $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(OPT) -Iinclude -Isrc -c $< -o $@
+
+$(BUILD)/libtruce.a: $(LIBOBJ)
+	ar rcs $@ $^
+
+# The CLI sees only the public header (no -Isrc).
+$(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -fno-math-errno -c $< -o $@
+
+$(BUILD)/truce: $(CLIOBJ) $(BUILD)/libtruce.a
+	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BUILD)/truce run --by year --out out/pakistan-ttp
+
+# The default suite: unit tests, golden scenario tests, statistical tests with fixed seeds,
+# data-driven CLI tests and short fuzz runs over the committed corpora.
+test: deps
+	@$(MAKE) --no-print-directory all tests-build
+	@tests/run-all.sh $(BUILD)
+
+tests-build: $(TESTBIN)
+
+# Sanitizer builds live in their own build folders and run the same suite.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
+	  LDLIBS="-lyaml -lm -fsanitize=address" all tests-build
+	ASAN_OPTIONS=detect_leaks=1 tests/run-all.sh build-asan --no-fuzz
+ubsan:
+	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
+	  LDLIBS="-lyaml -lm -fsanitize=undefined" all tests-build
+	UBSAN_OPTIONS=print_stacktrace=1 tests/run-all.sh build-ubsan --no-fuzz
+valgrind: all
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+	  $(BUILD)/truce run --seed 3 --to 2004-12-31 --out $(BUILD)/vg-out --quiet
+	rm -rf $(BUILD)/vg-out
+
+# libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
+FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(BUILD)/embedded.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lm -o $@
+fuzz: $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 600
+fuzz-long: fuzz
+	@for f in $(FUZZSRC:tests/fuzz/%.c=%); do \
+	  mkdir -p $(BUILD)/fuzz-corpus/$$f; \
+	  $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus/$$f tests/fuzz/corpus/$$f || exit 1; \
+	done
+
+bench: all
+	@bench/run.sh $(BUILD)
+
+# The parameter documentation is generated from the parameter table (src/params.def).
+docs: $(BUILD)/truce
+	$(BUILD)/truce params --markdown > docs/parameters.md
+
+clean:
+	rm -rf build build-asan build-ubsan out

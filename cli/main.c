@@ -1,0 +1,87 @@
+/* truce — command-line entry point: git-style subcommands, each with --help. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const cli_command commands[] = {
+    {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: truce <command> [options]\n"
+            "       truce --help | --version\n\n"
+            "truce measures, simulates and assesses the security impact of peace talks,\n"
+            "ceasefires and counter-terrorism policy (default case: Pakistan and the TTP).\n\n"
+            "commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'truce <command> --help' for a command's options.\n");
+}
+
+int cli_report(const truce_error *err)
+{
+    fprintf(stderr, "truce: %s\n", err->message[0] ? err->message : "unknown error");
+    return err->code == TRUCE_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "truce %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nTry 'truce %s --help'.\n", cmd);
+    va_end(ap);
+    return EXIT_USAGE;
+}
+
+int cli_show_progress(void) { return isatty(STDERR_FILENO); }
+
+int cli_parse_u64(const char *text, uint64_t *out)
+{
+    if (!text || !*text || *text == '-' || *text == '+') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno || *end) return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        if (argc > 2) {
+            for (size_t i = 0; i < NCOMMANDS; i++)
+                if (strcmp(argv[2], commands[i].name) == 0) {
+                    char help[] = "--help";
+                    char *av[] = {argv[2], help, NULL};
+                    return commands[i].run(2, av);
+                }
+            fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", argv[2]);
+            return EXIT_USAGE;
+        }
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("truce %s\n", TRUCE_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", name);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,220 @@
+/* truce.h — the one public header of libtruce.
+ *
+ * truce measures, simulates and assesses the security impact of peace talks, ceasefires
+ * and counter-terrorism policy. The CLI (src/main.c), the Python binding and the MPI driver
+ * use only what is declared here.
+ *
+ * Conventions: functions that can fail take a `truce_error *` (may be NULL) and return
+ * NULL or a negative value on failure; `err->code` is TRUCE_EINPUT (bad usage or bad
+ * input: the CLI exits 2) or TRUCE_ERUNTIME (the CLI exits 1), and `err->message` names
+ * the file, the line and the field where there are ones ("file:line: field: reason").
+ */
+#ifndef TRUCE_H
+#define TRUCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TRUCE_VERSION "0.1.0"
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+enum { TRUCE_OK = 0, TRUCE_ERUNTIME = 1, TRUCE_EINPUT = 2 };
+
+typedef struct truce_error {
+    int code;            /* TRUCE_OK, TRUCE_ERUNTIME or TRUCE_EINPUT */
+    char message[1024];  /* "file:line: field: reason" (parts omitted when unknown) */
+} truce_error;
+
+/* Fill err (if not NULL). file may be NULL, line 0 and field NULL when unknown. */
+void truce_error_set(truce_error *err, int code, const char *file, long line,
+                     const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+void truce_error_clear(truce_error *err);
+
+/* ---- calendar ---------------------------------------------------------------------- */
+
+typedef enum truce_period {
+    TRUCE_BY_DAY, TRUCE_BY_WEEK, TRUCE_BY_MONTH, TRUCE_BY_QUARTER, TRUCE_BY_YEAR
+} truce_period;
+
+typedef enum truce_precision {
+    TRUCE_PRECISION_DAY, TRUCE_PRECISION_MONTH, TRUCE_PRECISION_YEAR
+} truce_precision;
+
+/* Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into the first and last day it covers (days
+ * since 1970-01-01). Returns 0, or -1 when malformed. */
+int truce_date_parse(const char *text, int32_t *first, int32_t *last, truce_precision *prec);
+/* `YYYY-MM-DD` into out (11 bytes). */
+void truce_date_format(int32_t day, char out[11]);
+/* Label of the period containing `day`: `2021-11-09`, `2021-W45`, `2021-11`, `2021-Q4`,
+ * `2021` (out: 16 bytes). */
+void truce_period_label(int32_t day, truce_period by, char out[16]);
+/* "day", "week", "month", "quarter", "year" -> period. Returns 0, or -1 if unknown. */
+int truce_period_parse(const char *name, truce_period *by);
+
+/* ---- parameters -------------------------------------------------------------------- */
+
+/* Priors: every contested effect has a prior that includes zero or both signs. */
+typedef enum truce_prior_kind {
+    TRUCE_PRIOR_UNIFORM,     /* a = lower, b = upper */
+    TRUCE_PRIOR_NORMAL,      /* a = mean, b = sd; truncated to [lo, hi] */
+    TRUCE_PRIOR_LOGNORMAL,   /* a = log-mean, b = log-sd; truncated to [lo, hi] */
+    TRUCE_PRIOR_FIXED        /* not estimated: a known quantity */
+} truce_prior_kind;
+
+typedef struct truce_param_info {
+    const char *name;        /* e.g. "attack_rate_fighter" */
+    const char *mechanism;   /* "M1".."M13", or "obs"/"init" */
+    double value;            /* default */
+    truce_prior_kind prior;
+    double a, b;             /* prior parameters (see truce_prior_kind) */
+    double lo, hi;           /* hard bounds: values outside are rejected */
+    const char *unit;
+    const char *description;
+    const char *source;      /* citation, or "assumption, no estimate found" */
+} truce_param_info;
+
+size_t truce_param_count(void);
+const truce_param_info *truce_param_at(size_t i);
+/* Index of the named parameter, or -1. */
+long truce_param_find(const char *name);
+/* Name of a prior kind ("uniform", "normal", "lognormal", "fixed"). */
+const char *truce_prior_name(truce_prior_kind kind);
+
+/* ---- scenarios --------------------------------------------------------------------- */
+
+typedef struct truce_scenario truce_scenario;
+
+/* Load a scenario file (YAML, with CSV tables relative to its folder). */
+truce_scenario *truce_scenario_load(const char *path, truce_error *err);
+/* The default Pakistan–TTP scenario compiled into the library. */
+truce_scenario *truce_scenario_load_default(truce_error *err);
+/* Load from memory: `files` are (name, text, length) triples that stand in for the file
+ * system (the first is the scenario; tables are looked up by their relative name). Used
+ * by the fuzz targets and the embedded default. */
+typedef struct truce_memfile {
+    const char *name;
+    const char *data;
+    size_t len;
+} truce_memfile;
+truce_scenario *truce_scenario_load_memory(const truce_memfile *files, size_t nfiles,
+                                           truce_error *err);
+void truce_scenario_free(truce_scenario *s);
+
+/* Override a parameter: "NAME=VALUE" (from `--set`). Out-of-bounds values are rejected. */
+int truce_scenario_set(truce_scenario *s, const char *assignment, truce_error *err);
+int truce_scenario_set_param(truce_scenario *s, const char *name, double value,
+                             truce_error *err);
+double truce_scenario_param(const truce_scenario *s, const char *name);
+/* Remove the episode with this id from the timeline (for counterfactual histories).
+ * Returns 0, or -1 if there is none. */
+int truce_scenario_remove_episode(truce_scenario *s, const char *id, truce_error *err);
+/* Move the end of the simulated horizon (a date, any precision: its last day). */
+int truce_scenario_set_end(truce_scenario *s, const char *date, truce_error *err);
+
+const char *truce_scenario_name(const truce_scenario *s);
+/* 16 hex digits: a hash of the scenario's contents after overrides (FNV-1a 64). */
+const char *truce_scenario_hash(const truce_scenario *s);
+int32_t truce_scenario_start(const truce_scenario *s);
+int32_t truce_scenario_end(const truce_scenario *s);
+size_t truce_scenario_region_count(const truce_scenario *s);
+const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
+size_t truce_scenario_episode_count(const truce_scenario *s);
+
+/* ---- runs -------------------------------------------------------------------------- */
+
+/* Output variables. Flows are summed over a reporting period, stocks take the value on
+ * the period's last day. */
+typedef enum truce_variable {
+    TRUCE_VAR_ATTACKS,
+    TRUCE_VAR_DEATHS_SECURITY,
+    TRUCE_VAR_DEATHS_CIVILIAN,
+    TRUCE_VAR_DEATHS_MILITANT,
+    TRUCE_VAR_RECRUITS,               /* flow: new recruits */
+    TRUCE_VAR_RECRUITS_STOCK,         /* stock: recruits in training */
+    TRUCE_VAR_FIGHTERS,
+    TRUCE_VAR_COMMANDERS,
+    TRUCE_VAR_MILITANTS_IN_SANCTUARY,
+    TRUCE_VAR_FUNDS,
+    TRUCE_VAR_GRIEVANCE,
+    TRUCE_VAR_SUPPORT,
+    TRUCE_VAR_INTELLIGENCE,
+    TRUCE_VAR_LEGITIMACY,
+    TRUCE_VAR_DEVELOPMENT,
+    TRUCE_VAR_REINTEGRATED,
+    TRUCE_VAR_COUNT
+} truce_variable;
+
+const char *truce_variable_name(truce_variable v);
+int truce_variable_is_flow(truce_variable v);
+
+/* Totals through each mechanism's flows over a run (summary.json "flows"). */
+typedef enum truce_flow {
+    TRUCE_FLOW_RECRUITED,
+    TRUCE_FLOW_TRAINED,
+    TRUCE_FLOW_PROMOTED,
+    TRUCE_FLOW_DESERTED,
+    TRUCE_FLOW_KILLED_IN_OPERATIONS,
+    TRUCE_FLOW_CAPTURED,
+    TRUCE_FLOW_KILLED_IN_ATTACKS,
+    TRUCE_FLOW_KILLED_IN_STRIKES,
+    TRUCE_FLOW_MOVED_TO_SANCTUARY,
+    TRUCE_FLOW_RETURNED_FROM_SANCTUARY,
+    TRUCE_FLOW_RELEASED,
+    TRUCE_FLOW_REINTEGRATED,
+    TRUCE_FLOW_RECIDIVATED,
+    TRUCE_FLOW_ATTACKS,
+    TRUCE_FLOW_ATTACKS_TRIGGERED,     /* expected share from self-excitation, summed */
+    TRUCE_FLOW_ATTACKS_SUPPRESSED,    /* expected attacks withheld by ceasefire compliance */
+    TRUCE_FLOW_COLLATERAL_DEATHS,
+    TRUCE_FLOW_SECURITY_DEATHS_IN_OPERATIONS,
+    TRUCE_FLOW_BORDER_CLASHES,
+    TRUCE_FLOW_SECURITY_DEATHS_IN_CLASHES,
+    TRUCE_FLOW_FUNDS_ILLICIT,
+    TRUCE_FLOW_FUNDS_PATRON,
+    TRUCE_FLOW_FUNDS_SPENT,
+    TRUCE_FLOW_FUNDS_DISRUPTED,
+    TRUCE_FLOW_CEASEFIRE_BREAKDOWNS,
+    TRUCE_FLOW_DEVELOPMENT_DELIVERED,
+    TRUCE_FLOW_COUNT
+} truce_flow;
+
+const char *truce_flow_name(truce_flow f);
+
+typedef struct truce_run_options {
+    uint64_t seed;
+    uint32_t run;        /* ensemble member index (part of every random draw's counter) */
+    int mean_field;      /* replace every random draw by its expectation */
+} truce_run_options;
+
+typedef struct truce_result truce_result;
+
+truce_result *truce_run(const truce_scenario *s, const truce_run_options *opt,
+                        truce_error *err);
+void truce_result_free(truce_result *r);
+
+size_t truce_result_days(const truce_result *r);
+int32_t truce_result_start(const truce_result *r);
+/* Daily value of a variable in a region; region == truce_scenario_region_count() gives
+ * the sum over all regions (for grievance, support and intelligence: the
+ * population-weighted mean over the state's regions). */
+double truce_result_value(const truce_result *r, size_t region, truce_variable v, size_t day);
+double truce_result_flow(const truce_result *r, truce_flow f);
+/* Random words drawn during the run (32-bit words from Philox). */
+uint64_t truce_result_draws(const truce_result *r);
+
+/* Write DIR/series.csv and DIR/summary.json. Files are written to a temporary folder
+ * beside DIR and renamed at the end: on failure there is no DIR. An existing DIR is
+ * replaced. */
+int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
+                       truce_period by, truce_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,29 @@
+#!/bin/sh
+# Install the Debian packages truce needs, if any is missing. Called first by `make run`
+# and `make test`, so that either works alone on a new machine. Idempotent and quiet when
+# everything is already there.
+set -eu
+
+PACKAGES="make gcc clang libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "truce: installing missing Debian packages:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "truce: need root (or sudo) to install:$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

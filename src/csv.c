@@ -1,0 +1,299 @@
+/* csv — see csv.h.
+ *
+ * Invariant: buf[pos .. len) holds input not yet returned. A record is first located by a
+ * scan that tracks quote state (resumable across refills, so a long record is scanned
+ * once), then split into fields in place: unescaping "" shortens a field, so writing
+ * behind the read pointer is safe.
+ */
+#include "csv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK (1u << 20)
+
+struct csv_reader {
+    FILE *fp;           /* NULL when reading from memory */
+    char *name;
+    char *buf;
+    size_t cap, len, pos;
+    int eof;
+    int bom_checked;
+    long line;          /* line number of the next record */
+    size_t consumed;    /* bytes before buf[0] */
+    /* resumable scan state, relative to pos */
+    size_t scan;
+    int scan_inq;
+    long scan_nl;
+    csv_field *fields;
+    size_t fcap;
+};
+
+static csv_reader *reader_new(const char *name)
+{
+    csv_reader *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    r->name = strdup(name);
+    r->line = 1;
+    if (!r->name) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+csv_reader *csv_open_file(const char *path, truce_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    csv_reader *r = reader_new(path);
+    if (r) r->buf = malloc(CHUNK);
+    if (!r || !r->buf) {
+        fclose(fp);
+        csv_close(r);
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
+        return NULL;
+    }
+    r->fp = fp;
+    r->cap = CHUNK;
+    return r;
+}
+
+csv_reader *csv_open_memory(const char *name, const char *data, size_t len)
+{
+    csv_reader *r = reader_new(name);
+    if (!r) return NULL;
+    r->buf = malloc(len ? len : 1);
+    if (!r->buf) {
+        csv_close(r);
+        return NULL;
+    }
+    if (len) memcpy(r->buf, data, len);
+    r->cap = r->len = len;
+    r->eof = 1;
+    return r;
+}
+
+void csv_close(csv_reader *r)
+{
+    if (!r) return;
+    if (r->fp) fclose(r->fp);
+    free(r->name);
+    free(r->buf);
+    free(r->fields);
+    free(r);
+}
+
+const char *csv_name(const csv_reader *r) { return r->name; }
+size_t csv_offset(const csv_reader *r) { return r->consumed + r->pos; }
+
+/* Move the unread part to the front and read more. Returns 0, or -1 with err set. */
+static int refill(csv_reader *r, truce_error *err)
+{
+    if (r->pos > 0) {
+        memmove(r->buf, r->buf + r->pos, r->len - r->pos);
+        r->consumed += r->pos;
+        r->len -= r->pos;
+        r->pos = 0;
+    }
+    if (r->len == r->cap) {
+        if (r->cap >= CSV_MAX_RECORD) {
+            truce_error_set(err, TRUCE_EINPUT, r->name, r->line, NULL,
+                            "record longer than %u MiB", CSV_MAX_RECORD >> 20);
+            return -1;
+        }
+        size_t ncap = r->cap * 2;
+        char *nb = realloc(r->buf, ncap);
+        if (!nb) {
+            truce_error_set(err, TRUCE_ERUNTIME, r->name, r->line, NULL, "out of memory");
+            return -1;
+        }
+        r->buf = nb;
+        r->cap = ncap;
+    }
+    size_t got = fread(r->buf + r->len, 1, r->cap - r->len, r->fp);
+    if (got == 0) {
+        if (ferror(r->fp)) {
+            truce_error_set(err, TRUCE_EINPUT, r->name, r->line, NULL, "read error: %s",
+                            strerror(errno));
+            return -1;
+        }
+        r->eof = 1;
+    }
+    r->len += got;
+    return 0;
+}
+
+static int push_field(csv_reader *r, csv_record *rec, const char *p, size_t n, int quoted)
+{
+    if (rec->n == r->fcap) {
+        size_t nc = r->fcap ? r->fcap * 2 : 64;
+        csv_field *nf = realloc(r->fields, nc * sizeof *nf);
+        if (!nf) return -1;
+        r->fields = nf;
+        r->fcap = nc;
+    }
+    r->fields[rec->n++] = (csv_field){p, n, quoted};
+    return 0;
+}
+
+int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
+{
+    if (!r->bom_checked) {
+        while (!r->eof && r->len - r->pos < 3)
+            if (refill(r, err)) return -1;
+        if (r->len - r->pos >= 3 && memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0) r->pos += 3;
+        r->bom_checked = 1;
+    }
+    size_t end;
+    int found;
+    for (;;) {
+        if (r->pos == r->len && r->eof) return 0;
+        size_t i = r->pos + r->scan;
+        const char *b = r->buf;
+        int inq = r->scan_inq;
+        long nl = r->scan_nl;
+        found = 0;
+        while (i < r->len) {
+            if (!inq) {
+                /* Fast path: jump to the next quote or line end. */
+                const char *q = memchr(b + i, '\n', r->len - i);
+                size_t lim = q ? (size_t)(q - b) : r->len;
+                const char *qq = memchr(b + i, '"', lim - i);
+                if (qq) {
+                    i = (size_t)(qq - b) + 1;
+                    inq = 1;
+                    continue;
+                }
+                i = lim;
+                if (q) {
+                    found = 1;
+                    break;
+                }
+            } else {
+                const char *qq = memchr(b + i, '"', r->len - i);
+                size_t lim = qq ? (size_t)(qq - b) : r->len;
+                for (const char *c = b + i; (c = memchr(c, '\n', (size_t)(b + lim - c))); c++) nl++;
+                i = lim;
+                if (qq) {
+                    i++;
+                    inq = 0;
+                }
+            }
+        }
+        if (found) {
+            end = i;
+            r->scan = 0, r->scan_inq = 0, r->scan_nl = 0;
+            rec->line = r->line;
+            r->line += nl + 1;
+            break;
+        }
+        if (r->eof) {
+            if (inq) {
+                truce_error_set(err, TRUCE_EINPUT, r->name, r->line, NULL,
+                                "unterminated quoted field");
+                return -1;
+            }
+            end = r->len;
+            r->scan = 0, r->scan_inq = 0, r->scan_nl = 0;
+            rec->line = r->line;
+            r->line += nl;
+            break;
+        }
+        r->scan = i - r->pos, r->scan_inq = inq, r->scan_nl = nl;
+        if (refill(r, err)) return -1;
+    }
+
+    char *s = r->buf + r->pos;
+    size_t n = end - r->pos;
+    r->pos = end < r->len ? end + 1 : end;
+    if (n > 0 && s[n - 1] == '\r') n--;
+    char *e = s + n;
+    rec->n = 0;
+    rec->has_nul = memchr(s, '\0', n) != NULL;
+    rec->malformed = 0;
+    char *p = s;
+    for (;;) {
+        if (p < e && *p == '"') {
+            char *w = p, *q = p + 1;
+            while (q < e) {
+                if (*q == '"') {
+                    if (q + 1 < e && q[1] == '"') {
+                        *w++ = '"';
+                        q += 2;
+                    } else {
+                        q++;
+                        break;
+                    }
+                } else {
+                    *w++ = *q++;
+                }
+            }
+            /* Anything between the closing quote and the next comma is kept, flagged. */
+            while (q < e && *q != ',') {
+                rec->malformed = 1;
+                *w++ = *q++;
+            }
+            if (push_field(r, rec, p, (size_t)(w - p), 1)) goto oom;
+            if (q >= e) break;
+            p = q + 1;
+        } else {
+            char *c = memchr(p, ',', (size_t)(e - p));
+            char *fe = c ? c : e;
+            if (push_field(r, rec, p, (size_t)(fe - p), 0)) goto oom;
+            if (!c) break;
+            p = c + 1;
+        }
+    }
+    rec->fields = r->fields;
+    return 1;
+oom:
+    truce_error_set(err, TRUCE_ERUNTIME, r->name, rec->line, NULL, "out of memory");
+    return -1;
+}
+
+int csv_utf8_valid(const char *text, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)text, *e = p + n;
+    while (p < e) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t need;
+        unsigned cp;
+        if (c >= 0xC2 && c <= 0xDF) need = 1, cp = c & 0x1F;
+        else if (c >= 0xE0 && c <= 0xEF) need = 2, cp = c & 0x0F;
+        else if (c >= 0xF0 && c <= 0xF4) need = 3, cp = c & 0x07;
+        else return 0;
+        if ((size_t)(e - p) <= need) return 0;
+        for (size_t k = 1; k <= need; k++) {
+            if ((p[k] & 0xC0) != 0x80) return 0;
+            cp = (cp << 6) | (p[k] & 0x3F);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        p += need + 1;
+    }
+    return 1;
+}
+
+int csv_field_is(const csv_field *f, const char *s)
+{
+    size_t n = strlen(s);
+    return f->len == n && memcmp(f->ptr, s, n) == 0;
+}
+
+size_t csv_field_copy(const csv_field *f, char *out, size_t cap)
+{
+    size_t n = f->len < cap - 1 ? f->len : cap - 1;
+    memcpy(out, f->ptr, n);
+    out[n] = '\0';
+    return f->len;
+}

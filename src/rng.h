@@ -1,0 +1,59 @@
+/* rng — counter-based random numbers (Philox4x32-10 from Random123).
+ *
+ * Every draw is a pure function of (seed, run, region, day, purpose, n). There is no
+ * generator state to share between threads, runs or MPI ranks: two runs with the same
+ * seed and run index give the same bits whatever the machine or thread count, any run can
+ * be replayed alone, and two policy portfolios run over the same (seed, run) see the same
+ * random numbers for every decision they have in common (common random numbers for free).
+ *
+ * Counter layout (four 32-bit words) and key (two 32-bit words):
+ *
+ *   key[0] = seed & 0xffffffff          key[1] = seed >> 32
+ *   ctr[0] = n        block index within the stream (each block gives 4 x 32 bits)
+ *   ctr[1] = day      day index from the scenario start (0 for per-run decisions)
+ *   ctr[2] = region << 16 | purpose     region index (< 65536), purpose code (< 65536)
+ *   ctr[3] = run      ensemble member index
+ *
+ * A "stream" is one (seed, run, region, day, purpose); it yields an unbounded sequence of
+ * uniforms by incrementing ctr[0]. Each kind of random decision has its own purpose code
+ * (enum rng_purpose, in model.h): adding a new kind never shifts the numbers of the others.
+ * Rejection samplers consume a variable number of uniforms, but only from their own stream.
+ */
+#ifndef TRUCE_RNG_H
+#define TRUCE_RNG_H
+
+#include <stdint.h>
+
+typedef struct rng_stream {
+    uint32_t key[2];
+    uint32_t ctr[4];
+    uint32_t buf[4];  /* the current block's output */
+    unsigned used;    /* 32-bit words of buf already consumed (0..4) */
+    uint64_t words;   /* 32-bit words drawn so far (for draw counting) */
+} rng_stream;
+
+/* Open the stream for (seed, run, region, day, purpose). */
+void rng_open(rng_stream *s, uint64_t seed, uint32_t run, uint32_t region, uint32_t day,
+              uint32_t purpose);
+
+/* Uniform on the open interval (0, 1), 53 bits of resolution, from two 32-bit words. */
+double rng_uniform(rng_stream *s);
+
+/* Poisson(mean). mean <= 0 gives 0. Inversion below mean 10, Hörmann's PTRS above
+ * (W. Hörmann 1993, "The transformed rejection method for generating Poisson random
+ * variables", Insurance: Mathematics and Economics 12:39–45). */
+uint64_t rng_poisson(rng_stream *s, double mean);
+
+/* Binomial(n, p). Inversion when n*min(p,1-p) < 10, Hörmann's BTRS otherwise
+ * (W. Hörmann 1993, "The generation of binomial random variates", J. Statist. Comput.
+ * Simul. 46:101–110). p is clamped to [0, 1]. */
+uint64_t rng_binomial(rng_stream *s, uint64_t n, double p);
+
+/* Discrete heavy-tailed severity: X = min(cap, floor(U^(-1/(alpha-1)))), so that
+ * P(X >= x) = x^-(alpha-1) for x <= cap. alpha > 1. */
+uint64_t rng_powerlaw(rng_stream *s, double alpha, uint64_t cap);
+
+/* E[min(cap, floor(U^(-1/(alpha-1))))] = sum_{x=1..cap} x^-(alpha-1). */
+double rng_powerlaw_mean(double alpha, uint64_t cap);
+
+#endif

@@ -1,0 +1,86 @@
+/* scenario — the in-memory form of a scenario: regions, the lever timeline, parameters.
+ *
+ * A scenario file (YAML; schema in docs/scenario.md) names CSV tables by paths relative to
+ * its own folder. After loading, everything the model needs is here and validated: the
+ * model never sees a file.
+ */
+#ifndef TRUCE_SCENARIO_H
+#define TRUCE_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "params.h"
+#include "truce.h"
+
+#define SCENARIO_NAME_MAX 128
+#define SCENARIO_MAX_REGIONS 64
+
+/* One region: districts (or a group of districts) of the state, or a sanctuary outside
+ * its jurisdiction. Every share is in [0, 1]. */
+typedef struct region {
+    char name[SCENARIO_NAME_MAX];
+    double population;      /* people (2017 census mapped onto 2022 districts) */
+    double youth_share;     /* share of the population that is male and 15–29 */
+    double deprivation;     /* index in [0, 1]: 0 none, 1 extreme */
+    double mountain_share;  /* share of area that is mountain terrain */
+    double border;          /* weight of the region in movement to and from the sanctuary
+                               (0: no border with it) */
+    double initial_share;   /* share of the initial militant force that is here */
+    int sanctuary;          /* 1: outside the state's jurisdiction */
+} region;
+
+/* What a timeline entry does. One recorded episode maps to one lever; a policy portfolio
+ * adds hypothetical entries. */
+typedef enum lever_kind {
+    LEVER_NONE,               /* recorded but without effect in the model (data notes) */
+    LEVER_CEASEFIRE,          /* M9: compliance, operations paused, regroup */
+    LEVER_TALKS,              /* M9: recognition (legitimacy), prisoner releases */
+    LEVER_PEACE_DEAL,         /* M9: a local accord: ceasefire and talks together */
+    LEVER_OPERATION,          /* M5: operations of a given intensity and intelligence focus */
+    LEVER_CROSS_BORDER_STRIKE,/* M8 */
+    LEVER_BORDER_CLASH,       /* M8: clash with the host's forces */
+    LEVER_FINANCE_DISRUPTION, /* M3 */
+    LEVER_HOST_PRESSURE,      /* M7: diplomatic pressure on the sanctuary's host */
+    LEVER_DEVELOPMENT,        /* M11: development spending */
+    LEVER_REINTEGRATION,      /* M11: reintegration programme */
+    LEVER_COHERENCE,          /* M12: federal–provincial coherence (intensity = level) */
+    LEVER_CHORUS,             /* M12: public calls for dialogue (intensity = loudness) */
+    LEVER_REGIME_CHANGE,      /* M13: host regime change (intensity = patronage jump) */
+    LEVER_ORGANISATION,       /* M13: the militants unite (intensity = legitimacy jump) */
+    LEVER_COUNT
+} lever_kind;
+
+const char *lever_name(lever_kind k);
+int lever_from_name(const char *name, lever_kind *k);
+
+typedef struct episode {
+    char id[32];
+    lever_kind lever;
+    int32_t start, end;       /* first and last day (inclusive), from the date precision */
+    truce_precision start_precision, end_precision;
+    int open_end;             /* no recorded end: the breakdown hazard decides (M9) */
+    uint64_t regions;         /* bit mask over region indices (bit r set: applies there) */
+    double intensity;         /* lever-specific level (documented in docs/scenario.md) */
+    double compliance;        /* ceasefires: share of attack hazard suppressed (NAN: default) */
+    double monitoring;        /* ceasefires: monitoring/enforcement in [0, 1] */
+    double focus;             /* operations: intelligence-led share in [0, 1] (NAN: default) */
+    double releases;          /* talks: prisoners released at the start */
+    char kind[32];            /* the source timeline's kind (peace_deal, ceasefire, ...) */
+} episode;
+
+struct truce_scenario {
+    char name[SCENARIO_NAME_MAX];
+    int32_t start, end;       /* simulated horizon, inclusive */
+    size_t nregions;
+    region regions[SCENARIO_MAX_REGIONS];
+    size_t nepisodes;
+    episode *episodes;        /* sorted by start day, then id */
+    double params[PARAM_COUNT];
+    char hash[17];            /* recomputed by scenario_rehash() after every change */
+};
+
+/* Recompute s->hash from the contents (regions, episodes, parameters, horizon). */
+void scenario_rehash(truce_scenario *s);
+
+#endif

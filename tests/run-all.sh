@@ -1,0 +1,58 @@
+#!/bin/sh
+# Run the whole default test suite against a build folder and print one summary line
+# ("tests: N passed, M failed"). Every test reports in TAP form ("ok ..." / "not ok ...").
+#   tests/run-all.sh BUILD [--no-fuzz]
+# Suites: C unit tests (cmocka, build/tests/test_*), CLI and golden tests (tests/cli/*.sh),
+# independent checks in Python (tests/py/test_*.py), short fuzz runs (tests/fuzz).
+set -u
+BUILD=${1:-build}
+NOFUZZ=${2:-}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+LOG=$(mktemp -d)
+trap 'rm -rf "$LOG"' EXIT
+export TRUCE="$ROOT/$BUILD/truce" TRUCE_BUILD="$ROOT/$BUILD" TRUCE_ROOT="$ROOT"
+export CMOCKA_MESSAGE_OUTPUT=TAP
+
+status=0
+run_suite() {  # name command...
+    name=$1; shift
+    if "$@" >"$LOG/out" 2>"$LOG/err"; then :; else
+        rc=$?
+        if ! grep -q '^not ok' "$LOG/out"; then
+            echo "not ok - $name exited $rc"
+            sed 's/^/# /' "$LOG/err" | tail -20
+            echo "not ok - $name exited $rc" >>"$LOG/out"
+        fi
+        status=1
+    fi
+    grep -E '^(ok|not ok)' "$LOG/out" | sed "s/^/[$name] /"
+    grep -E '^not ok' "$LOG/out" >/dev/null && { sed 's/^/# /' "$LOG/err" | tail -20; }
+    cat "$LOG/out" >>"$LOG/all"
+}
+
+: >"$LOG/all"
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_suite "$(basename "$t")" "$t"
+done
+for t in tests/cli/*.sh; do
+    [ -f "$t" ] || continue
+    run_suite "$(basename "$t")" sh "$t"
+done
+for t in tests/py/test_*.py; do
+    [ -f "$t" ] || continue
+    run_suite "$(basename "$t")" python3 "$t"
+done
+if [ "$NOFUZZ" != "--no-fuzz" ] && command -v clang >/dev/null 2>&1; then
+    for src in tests/fuzz/fuzz_*.c; do
+        [ -f "$src" ] || continue
+        f=$(basename "$src" .c)
+        run_suite "$f" sh tests/fuzz/run-short.sh "$BUILD" "$f"
+    done
+fi
+
+passed=$(grep -c '^ok' "$LOG/all")
+failed=$(grep -c '^not ok' "$LOG/all")
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ] && [ "$passed" -gt 0 ]

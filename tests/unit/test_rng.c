@@ -1,0 +1,139 @@
+/* Random numbers: purity of the counter layout and the distributions' moments.
+ * Tolerances: each check compares a sample mean (or variance) with its exact value using
+ * 5 standard errors, so a correct sampler fails with probability below 1e-6 per check;
+ * the seeds are fixed, so the outcome is the same on every run. */
+#include <math.h>
+
+#include "rng.h"
+#include "testutil.h"
+
+static void pure_function_of_counter(void **state)
+{
+    (void)state;
+    rng_stream a, b, c;
+    rng_open(&a, 42, 3, 5, 100, 7);
+    double first[10];
+    for (int i = 0; i < 10; i++) first[i] = rng_uniform(&a);
+    /* Reopening the same stream replays it; interleaving other streams changes nothing. */
+    rng_open(&b, 42, 3, 5, 100, 7);
+    rng_open(&c, 42, 3, 5, 101, 7);
+    for (int i = 0; i < 10; i++) {
+        (void)rng_uniform(&c);
+        assert_true(rng_uniform(&b) == first[i]);
+    }
+    /* Each coordinate of the counter and the key changes the numbers. */
+    const uint32_t base[5] = {3, 5, 100, 7, 0};
+    for (int k = 0; k < 5; k++) {
+        uint32_t v[5] = {base[0], base[1], base[2], base[3], 0};
+        uint64_t seed = 42;
+        if (k < 4) v[k]++; else seed++;
+        rng_open(&c, seed, v[0], v[1], v[2], v[3]);
+        assert_true(rng_uniform(&c) != first[0]);
+    }
+}
+
+static void uniform_moments(void **state)
+{
+    (void)state;
+    rng_stream s;
+    rng_open(&s, 1, 0, 0, 0, 0);
+    const int n = 200000;
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+        double u = rng_uniform(&s);
+        assert_true(u > 0.0 && u < 1.0);
+        sum += u;
+        sum2 += u * u;
+    }
+    double mean = sum / n, var = sum2 / n - mean * mean;
+    assert_near(mean, 0.5, 5 * sqrt(1.0 / 12 / n));
+    assert_near(var, 1.0 / 12, 5 * sqrt(1.0 / 180 / n));
+}
+
+static void check_counts(uint64_t (*draw)(rng_stream *, void *), void *arg, double mean,
+                         double var, int n, uint32_t purpose)
+{
+    rng_stream s;
+    rng_open(&s, 9, 0, 0, 0, purpose);
+    double sum = 0, sum2 = 0;
+    for (int i = 0; i < n; i++) {
+        double x = (double)draw(&s, arg);
+        sum += x;
+        sum2 += x * x;
+    }
+    double m = sum / n, v = sum2 / n - m * m;
+    assert_near(m, mean, 5 * sqrt(var / n) + 1e-12);
+    /* variance of the sample variance ~ 2 var^2 / n for near-normal counts (generous x3) */
+    assert_near(v, var, 15 * var * sqrt(2.0 / n) + 1e-12);
+}
+
+static uint64_t draw_poisson(rng_stream *s, void *arg) { return rng_poisson(s, *(double *)arg); }
+
+struct binom { uint64_t n; double p; };
+static uint64_t draw_binomial(rng_stream *s, void *arg)
+{
+    struct binom *b = arg;
+    return rng_binomial(s, b->n, b->p);
+}
+
+static void poisson_moments(void **state)
+{
+    (void)state;
+    const double means[] = {0.01, 0.7, 3.0, 9.99, 10.0, 37.5, 1234.5, 2.5e6};
+    for (size_t i = 0; i < sizeof means / sizeof means[0]; i++) {
+        double m = means[i];
+        check_counts(draw_poisson, &m, m, m, 100000, (uint32_t)i);
+    }
+    rng_stream s;
+    rng_open(&s, 1, 0, 0, 0, 0);
+    assert_int_equal(rng_poisson(&s, 0.0), 0);
+    assert_int_equal(rng_poisson(&s, -1.0), 0);
+}
+
+static void binomial_moments(void **state)
+{
+    (void)state;
+    const struct binom cases[] = {{10, 0.3}, {1000, 0.001}, {100, 0.5}, {5000, 0.02},
+                                  {1000000, 0.3}, {200, 0.97}, {7, 0.999}, {30, 0.34}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct binom b = cases[i];
+        double nd = (double)b.n;
+        check_counts(draw_binomial, &b, nd * b.p, nd * b.p * (1 - b.p), 100000, (uint32_t)i);
+    }
+    rng_stream s;
+    rng_open(&s, 1, 0, 0, 0, 0);
+    assert_int_equal(rng_binomial(&s, 0, 0.5), 0);
+    assert_int_equal(rng_binomial(&s, 50, 0.0), 0);
+    assert_int_equal(rng_binomial(&s, 50, 1.0), 50);
+    for (int i = 0; i < 1000; i++) assert_true(rng_binomial(&s, 40, 0.9) <= 40);
+}
+
+static void powerlaw_tail(void **state)
+{
+    (void)state;
+    rng_stream s;
+    rng_open(&s, 5, 0, 0, 0, 0);
+    const int n = 400000;
+    int ge10 = 0;
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        uint64_t x = rng_powerlaw(&s, 4.0, 50); /* finite variance for a mean check */
+        assert_true(x >= 1 && x <= 50);
+        ge10 += x >= 10;
+        sum += (double)x;
+    }
+    /* P(X >= 10) = 10^-3 for exponent 4 */
+    assert_near((double)ge10 / n, 1e-3, 5 * sqrt(1e-3 / n));
+    assert_near(sum / n, rng_powerlaw_mean(4.0, 50), 0.01);
+    assert_near(rng_powerlaw_mean(2.5, 1000000), 2.612, 0.005); /* zeta(1.5) */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pure_function_of_counter), cmocka_unit_test(uniform_moments),
+        cmocka_unit_test(poisson_moments),          cmocka_unit_test(binomial_moments),
+        cmocka_unit_test(powerlaw_tail),
+    };
+    return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
+}
