@@ -8,6 +8,7 @@
 #include "cli.h"
 
 static const cli_command commands[] = {
+    {"run", cmd_run, "simulate a scenario once and write its series and summary"},
     {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

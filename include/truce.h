@@ -131,27 +131,31 @@ size_t truce_scenario_episode_count(const truce_scenario *s);
 /* Output variables. Flows are summed over a reporting period, stocks take the value on
  * the period's last day. */
 typedef enum truce_variable {
-    TRUCE_VAR_ATTACKS,
-    TRUCE_VAR_DEATHS_SECURITY,
-    TRUCE_VAR_DEATHS_CIVILIAN,
-    TRUCE_VAR_DEATHS_MILITANT,
+    TRUCE_VAR_ATTACKS,                /* flow */
+    TRUCE_VAR_DEATHS_SECURITY,        /* flow: in attacks, operations and border clashes */
+    TRUCE_VAR_DEATHS_CIVILIAN,        /* flow: in attacks and as collateral of operations */
+    TRUCE_VAR_DEATHS_MILITANT,        /* flow: in operations, strikes and their own attacks */
     TRUCE_VAR_RECRUITS,               /* flow: new recruits */
-    TRUCE_VAR_RECRUITS_STOCK,         /* stock: recruits in training */
-    TRUCE_VAR_FIGHTERS,
-    TRUCE_VAR_COMMANDERS,
-    TRUCE_VAR_MILITANTS_IN_SANCTUARY,
-    TRUCE_VAR_FUNDS,
-    TRUCE_VAR_GRIEVANCE,
-    TRUCE_VAR_SUPPORT,
-    TRUCE_VAR_INTELLIGENCE,
-    TRUCE_VAR_LEGITIMACY,
-    TRUCE_VAR_DEVELOPMENT,
-    TRUCE_VAR_REINTEGRATED,
+    TRUCE_VAR_RECRUITS_IN_TRAINING,   /* stock */
+    TRUCE_VAR_FIGHTERS,               /* stock */
+    TRUCE_VAR_COMMANDERS,             /* stock */
+    TRUCE_VAR_MILITANTS_IN_SANCTUARY, /* stock: recruits, fighters and commanders there */
+    TRUCE_VAR_REINTEGRATED,           /* stock: ex-militants in reintegration */
+    TRUCE_VAR_GRIEVANCE,              /* stock, index 0-1 */
+    TRUCE_VAR_SUPPORT,                /* stock, index 0-1 */
+    TRUCE_VAR_INTELLIGENCE,           /* stock, index 0-1 */
+    TRUCE_VAR_DEVELOPMENT,            /* stock, index 0-1 */
+    TRUCE_VAR_FUNDS,                  /* stock, organisation-wide (million USD) */
+    TRUCE_VAR_LEGITIMACY,             /* stock, organisation-wide, index 0-1 */
+    TRUCE_VAR_HOST_PATRONAGE,         /* stock, organisation-wide, index 0-1 */
+    TRUCE_VAR_PRISONERS,              /* stock, organisation-wide: militants held */
     TRUCE_VAR_COUNT
 } truce_variable;
 
 const char *truce_variable_name(truce_variable v);
 int truce_variable_is_flow(truce_variable v);
+/* 1 for variables of the whole organisation (reported only for the region "all"). */
+int truce_variable_is_global(truce_variable v);
 
 /* Totals through each mechanism's flows over a run (summary.json "flows"). */
 typedef enum truce_flow {
@@ -200,9 +204,9 @@ void truce_result_free(truce_result *r);
 
 size_t truce_result_days(const truce_result *r);
 int32_t truce_result_start(const truce_result *r);
-/* Daily value of a variable in a region; region == truce_scenario_region_count() gives
- * the sum over all regions (for grievance, support and intelligence: the
- * population-weighted mean over the state's regions). */
+/* Daily value of a variable in a region; region == the number of regions gives "all":
+ * the sum over regions for counts, the population-weighted mean over the state's
+ * regions for the 0-1 indices, and the organisation-wide value for global variables. */
 double truce_result_value(const truce_result *r, size_t region, truce_variable v, size_t day);
 double truce_result_flow(const truce_result *r, truce_flow f);
 /* Random words drawn during the run (32-bit words from Philox). */

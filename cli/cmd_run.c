@@ -1,0 +1,161 @@
+/* truce run — simulate a scenario once; write series.csv and summary.json. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+static void help(void)
+{
+    printf("usage: truce run [SCENARIO.yaml] [options]\n\n"
+           "Simulate the scenario once (default: the built-in Pakistan-TTP scenario, 2002-2025)\n"
+           "and write OUT/series.csv (tidy: date,region,variable,value) and OUT/summary.json.\n"
+           "The same seed gives the same bytes. The run reads no observed series: violence\n"
+           "comes only from the model's stocks and flows.\n\n"
+           "options:\n"
+           "  --seed N            random seed (default 1)\n"
+           "  --run N             ensemble member index (default 0)\n"
+           "  --out DIR           output folder (default out/<scenario name>); replaced if it exists\n"
+           "  --by PERIOD         day|week|month|quarter|year (default day): flows are summed\n"
+           "                      over the period, stocks take its last day's value\n"
+           "  --set NAME=VALUE    override a parameter (repeatable; see 'truce params')\n"
+           "  --without ID        remove the episode with this id from the timeline (repeatable)\n"
+           "  --to DATE           end the simulation on DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
+           "  --mean-field        replace every random draw by its expectation (accepts --seed;\n"
+           "                      the output does not depend on it)\n"
+           "  -q, --quiet         no summary on the terminal\n"
+           "  -h, --help          this help\n\n"
+           "Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
+           "See docs/run.md.\n");
+}
+
+/* mkdir -p of the folder that will hold DIR. */
+static int make_parents(const char *dir)
+{
+    char path[4096];
+    size_t n = strlen(dir);
+    if (n >= sizeof path) return -1;
+    memcpy(path, dir, n + 1);
+    char *slash = strrchr(path, '/');
+    if (!slash || slash == path) return 0;
+    *slash = '\0';
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
+    return 0;
+}
+
+static void print_summary(const truce_result *r, const truce_scenario *s, const char *out)
+{
+    size_t R = truce_scenario_region_count(s), last = truce_result_days(r) - 1;
+    double totals[4] = {0};
+    for (size_t d = 0; d <= last; d++)
+        for (int k = 0; k < 4; k++) totals[k] += truce_result_value(r, R, (truce_variable)k, d);
+    char d0[11], d1[11];
+    truce_date_format(truce_result_start(r), d0);
+    truce_date_format(truce_result_start(r) + (int32_t)last, d1);
+    double militants = truce_result_value(r, R, TRUCE_VAR_RECRUITS_IN_TRAINING, last) +
+                       truce_result_value(r, R, TRUCE_VAR_FIGHTERS, last) +
+                       truce_result_value(r, R, TRUCE_VAR_COMMANDERS, last);
+    printf("truce run: %s, %s to %s, %zu regions\n", truce_scenario_name(s), d0, d1, R);
+    printf("  attacks %.0f; deaths: security forces %.0f, civilians %.0f, militants %.0f\n",
+           totals[0], totals[1], totals[2], totals[3]);
+    printf("  militants at the end: %.0f (%.0f in the sanctuary)\n", militants,
+           truce_result_value(r, R, TRUCE_VAR_MILITANTS_IN_SANCTUARY, last));
+    printf("  written: %s/series.csv, %s/summary.json\n", out, out);
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"seed", required_argument, NULL, 's'},   {"run", required_argument, NULL, 'r'},
+        {"out", required_argument, NULL, 'o'},    {"by", required_argument, NULL, 'b'},
+        {"set", required_argument, NULL, 'S'},    {"without", required_argument, NULL, 'w'},
+        {"to", required_argument, NULL, 't'},     {"mean-field", no_argument, NULL, 'm'},
+        {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    truce_run_options ro = {.seed = 1, .run = 0, .mean_field = 0};
+    const char *out = NULL, *to = NULL;
+    truce_period by = TRUCE_BY_DAY;
+    int quiet = 0, c;
+    /* --set and --without are applied after loading, in the order given */
+    const char **sets = calloc((size_t)argc, sizeof *sets);
+    const char **withouts = calloc((size_t)argc, sizeof *withouts);
+    size_t nsets = 0, nwithouts = 0;
+    int rc = EXIT_OK;
+    if (!sets || !withouts) {
+        free(sets);
+        free(withouts);
+        fprintf(stderr, "truce: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1) {
+        uint64_t v;
+        switch (c) {
+        case 's':
+            if (cli_parse_u64(optarg, &ro.seed)) { rc = cli_usage("run", "--seed: '%s' is not a whole number >= 0", optarg); goto done; }
+            break;
+        case 'r':
+            if (cli_parse_u64(optarg, &v) || v > UINT32_MAX) { rc = cli_usage("run", "--run: '%s' is not a whole number in 0..4294967295", optarg); goto done; }
+            ro.run = (uint32_t)v;
+            break;
+        case 'o': out = optarg; break;
+        case 'b':
+            if (truce_period_parse(optarg, &by)) { rc = cli_usage("run", "--by: '%s' is not one of day, week, month, quarter, year", optarg); goto done; }
+            break;
+        case 'S': sets[nsets++] = optarg; break;
+        case 'w': withouts[nwithouts++] = optarg; break;
+        case 't': to = optarg; break;
+        case 'm': ro.mean_field = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': help(); goto done;
+        case ':': rc = cli_usage("run", "option '%s' needs a value", argv[optind - 1]); goto done;
+        default: rc = cli_usage("run", "unknown option '%s'", argv[optind - 1]); goto done;
+        }
+    }
+    if (argc - optind > 1) { rc = cli_usage("run", "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }
+
+    truce_error err;
+    truce_scenario *s = optind < argc ? truce_scenario_load(argv[optind], &err)
+                                      : truce_scenario_load_default(&err);
+    if (!s) { rc = cli_report(&err); goto done; }
+    for (size_t i = 0; i < nsets && rc == EXIT_OK; i++)
+        if (truce_scenario_set(s, sets[i], &err)) rc = cli_report(&err);
+    for (size_t i = 0; i < nwithouts && rc == EXIT_OK; i++)
+        if (truce_scenario_remove_episode(s, withouts[i], &err)) rc = cli_report(&err);
+    if (rc == EXIT_OK && to && truce_scenario_set_end(s, to, &err)) rc = cli_report(&err);
+    if (rc != EXIT_OK) { truce_scenario_free(s); goto done; }
+
+    char default_out[512];
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "out/%s", truce_scenario_name(s));
+        out = default_out;
+    }
+    truce_result *r = truce_run(s, &ro, &err);
+    if (!r) {
+        rc = cli_report(&err);
+    } else if (make_parents(out) != 0) {
+        fprintf(stderr, "truce: %s: cannot create the folder that holds it: %s\n", out, strerror(errno));
+        rc = EXIT_RUNTIME;
+    } else if (truce_result_write(r, s, out, by, &err) != 0) {
+        rc = cli_report(&err);
+    } else if (!quiet) {
+        print_summary(r, s, out);
+    }
+    truce_result_free(r);
+    truce_scenario_free(s);
+done:
+    free(sets);
+    free(withouts);
+    return rc;
+}

@@ -1,0 +1,843 @@
+/* model — the daily step. Each mechanism of MODEL.md is one function below, named for
+ * what it does, with its formula in the comment; docs/model.md explains them and
+ * docs/parameters.md (generated from src/params.def) gives every parameter's source.
+ *
+ * Order within a day: levers from the timeline (M9 breakdown, M12, M13 events) →
+ * recruitment (M1) → training and promotion (M2) → operations (M5) → sanctuary movement
+ * (M7) → cross-border strikes and clashes (M8) → attacks (M4, with M9 compliance and M10
+ * season) → finance (M3) → grievance, support and intelligence (M6) → development and
+ * reintegration (M11) → record.
+ *
+ * Randomness: every draw comes from the stream (seed, run, region, day, purpose); with
+ * mean_field set, every draw is replaced by its expectation (see draw_* below), so the
+ * mean-field trajectory is the same code with the noise taken out.
+ */
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "result.h"
+#include "rng.h"
+
+#define MAXR SCENARIO_MAX_REGIONS
+#define PI 3.14159265358979323846
+
+/* Levers in force on one day, per region, after reading the timeline. */
+typedef struct day_levers {
+    double ops[MAXR];           /* operations intensity from named operations */
+    double focus_weight[MAXR];  /* sum of intensity x focus (intelligence-led share) */
+    double ceasefire[MAXR];     /* ceasefire weight 0..1 (breakdown survival in mean field) */
+    double compliance[MAXR];
+    double announce[MAXR];      /* announcement-spike weight */
+    double strike[MAXR];
+    double clash[MAXR];
+    double development[MAXR];
+    double reintegration[MAXR];
+    double release_share[MAXR]; /* share of prisoners released into the region today */
+    double release_count[MAXR]; /* fixed number released into the region today */
+    double rebound[MAXR];       /* ceasefire weight that ended today */
+    double talks;               /* organisation-wide: talks under way (0..1) */
+    double ceasefire_any;       /* the largest regional ceasefire weight */
+    double disruption, host_pressure, chorus, coherence;
+    double patronage_jump, legitimacy_jump;
+} day_levers;
+
+typedef struct model_run {
+    const truce_scenario *sc;
+    const double *p;
+    uint64_t seed;
+    uint32_t run;
+    int mean_field;
+    uint32_t day;                /* index from the scenario start */
+    int32_t date;
+    size_t R;
+    /* stocks per region */
+    double recruits[MAXR], fighters[MAXR], commanders[MAXR], reintegrated[MAXR];
+    double grievance[MAXR], support[MAXR], intelligence[MAXR];
+    double development[MAXR], development_lagged[MAXR];
+    double excitation[MAXR];     /* self-exciting part of the attack hazard (M4) */
+    /* organisation-wide stocks */
+    double funds, legitimacy, patronage, prisoners;
+    /* per-episode state */
+    double *alive;               /* ceasefire survival weight (1 until breakdown) */
+    /* today's flows per region */
+    double attacks[MAXR], deaths_sec[MAXR], deaths_civ[MAXR], deaths_mil[MAXR];
+    double new_recruits[MAXR], collateral[MAXR], defectors[MAXR];
+    double flows[TRUCE_FLOW_COUNT];
+    uint64_t draws;
+    double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
+    day_levers lv;
+} model_run;
+
+/* ---- draws: random, or their expectation in the mean-field run ------------------------ */
+
+static double draw_poisson(model_run *m, size_t where, unsigned purpose, double mean)
+{
+    if (!(mean > 0.0)) return 0.0;
+    if (m->mean_field) return mean;
+    rng_stream s;
+    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    double x = (double)rng_poisson(&s, mean);
+    m->draws += s.words;
+    return x;
+}
+
+/* Binomial(n, p); n is a whole number in a stochastic run. */
+static double draw_binomial(model_run *m, size_t where, unsigned purpose, double n, double p)
+{
+    if (!(n > 0.0) || !(p > 0.0)) return 0.0;
+    if (p > 1.0) p = 1.0;
+    if (m->mean_field) return n * p;
+    rng_stream s;
+    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    double x = (double)rng_binomial(&s, (uint64_t)n, p);
+    m->draws += s.words;
+    return x;
+}
+
+/* Sum of `count` severities from the truncated power law (M4). */
+static double draw_severity_sum(model_run *m, size_t where, unsigned purpose, double count)
+{
+    const double alpha = m->p[P_severity_exponent];
+    const uint64_t cap = (uint64_t)m->p[P_severity_cap];
+    if (!(count > 0.0)) return 0.0;
+    if (m->mean_field) return count * m->severity_mean;
+    rng_stream s;
+    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    double sum = 0.0;
+    for (uint64_t i = 0; i < (uint64_t)count; i++) sum += (double)rng_powerlaw(&s, alpha, cap);
+    m->draws += s.words;
+    return sum;
+}
+
+static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
+static double nonneg(double x) { return x > 0.0 ? x : 0.0; }
+
+static int is_state(const model_run *m, size_t r) { return !m->sc->regions[r].sanctuary; }
+
+/* Funding level in [0, 1): funds / (funds + funds_half) (M3). */
+static double funding_level(const model_run *m)
+{
+    return m->funds / (m->funds + m->p[P_funds_half]);
+}
+
+/* Deprivation after development (M11): deprivation x (1 - effect x lagged development). */
+static double effective_deprivation(const model_run *m, size_t r)
+{
+    return clamp01(m->sc->regions[r].deprivation *
+                   (1.0 - m->p[P_development_effect] * m->development_lagged[r]));
+}
+
+/* Seasonal mobility multiplier (M10): 1 + a x mountain x cos(2 pi (doy - peak) / 365.25). */
+static double season_mobility(const model_run *m, size_t r)
+{
+    double phase = 2.0 * PI * (cal_day_of_year(m->date) - m->p[P_season_peak_day]) / 365.25;
+    return nonneg(1.0 + m->p[P_season_amplitude] * m->sc->regions[r].mountain_share * cos(phase));
+}
+
+/* Seasonal effectiveness of operations (M10): largest change in mid-winter. */
+static double season_operations(const model_run *m, size_t r)
+{
+    double phase = 2.0 * PI * (cal_day_of_year(m->date) - m->p[P_season_peak_day]) / 365.25;
+    return nonneg(1.0 - m->p[P_season_ops_winter] * m->sc->regions[r].mountain_share * cos(phase));
+}
+
+/* ---- levers from the timeline (M9 breakdown, M12, M13) ------------------------------- */
+
+/* Last day covered by an episode's start date at its precision: an instantaneous event
+ * dated only to a month or a year is spread evenly over the days that date covers. */
+static int32_t start_interval_end(const episode *e)
+{
+    int y, mo, d;
+    cal_civil_from_days(e->start, &y, &mo, &d);
+    switch (e->start_precision) {
+    case TRUCE_PRECISION_DAY: return e->start;
+    case TRUCE_PRECISION_MONTH: return cal_days_from_civil(y, mo, cal_days_in_month(y, mo));
+    case TRUCE_PRECISION_YEAR: return cal_days_from_civil(y, 12, 31);
+    }
+    return e->start;
+}
+
+static int is_ceasefire(lever_kind k) { return k == LEVER_CEASEFIRE || k == LEVER_PEACE_DEAL; }
+
+static void read_levers(model_run *m)
+{
+    day_levers *lv = &m->lv;
+    const double *p = m->p;
+    memset(lv, 0, sizeof *lv);
+    lv->coherence = -1.0;
+    const int32_t today = m->date;
+    for (size_t i = 0; i < m->sc->nepisodes; i++) {
+        const episode *e = &m->sc->episodes[i];
+        if (e->lever == LEVER_NONE) continue;
+        /* A ceasefire's rebound happens the day after it ends (recorded end or breakdown). */
+        if (is_ceasefire(e->lever) && today == e->end + 1 && m->alive[i] > 0.0) {
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) lv->rebound[r] += m->alive[i];
+        }
+        if (today < e->start || today > e->end) continue;
+        const int32_t burst_end = start_interval_end(e);
+        const double burst_days = (double)(burst_end - e->start + 1);
+        const int in_burst = today <= burst_end;
+
+        if (is_ceasefire(e->lever) && e->open_end && m->alive[i] > 0.0) {
+            /* M9 breakdown hazard, lowered by monitoring and enforcement. */
+            double h = p[P_breakdown_hazard] * exp(-p[P_monitoring_effect] * e->monitoring);
+            h = clamp01(h);
+            double before = m->alive[i], broke;
+            if (m->mean_field) {
+                m->alive[i] = before * (1.0 - h);
+                broke = before - m->alive[i];
+            } else {
+                broke = draw_binomial(m, i, PUR_BREAKDOWN, 1.0, h);
+                if (broke > 0.0) m->alive[i] = 0.0;
+            }
+            m->flows[TRUCE_FLOW_CEASEFIRE_BREAKDOWNS] += broke;
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) lv->rebound[r] += broke;
+        }
+        const double w = is_ceasefire(e->lever) ? m->alive[i] : 1.0;
+        const double inten = e->intensity;
+        double release_share = 0.0, release_count = 0.0;
+        int nreg = 0;
+        for (size_t r = 0; r < m->R; r++) nreg += (int)(e->regions >> r & 1u);
+
+        switch (e->lever) {
+        case LEVER_PEACE_DEAL:
+        case LEVER_TALKS:
+            lv->talks = fmax(lv->talks, w);
+            if (in_burst) {
+                if (e->releases > 0.0) release_count = e->releases / burst_days;
+                else release_share = 1.0 - pow(1.0 - p[P_release_share], 1.0 / burst_days);
+            }
+            if (e->lever == LEVER_TALKS) break;
+            /* a deal is talks and a ceasefire together */
+            /* fall through */
+        case LEVER_CEASEFIRE:
+            if (e->lever == LEVER_CEASEFIRE && in_burst && e->releases > 0.0)
+                release_count = e->releases / burst_days;
+            for (size_t r = 0; r < m->R; r++) {
+                if (!(e->regions >> r & 1u)) continue;
+                double c = isnan(e->compliance) ? p[P_ceasefire_compliance] : e->compliance;
+                if (w > lv->ceasefire[r]) {
+                    lv->ceasefire[r] = w;
+                    lv->compliance[r] = c;
+                }
+                if (today - e->start < (int32_t)p[P_announcement_days])
+                    lv->announce[r] = fmax(lv->announce[r], w);
+                lv->ceasefire_any = fmax(lv->ceasefire_any, lv->ceasefire[r]);
+            }
+            break;
+        case LEVER_OPERATION:
+            for (size_t r = 0; r < m->R; r++) {
+                if (!(e->regions >> r & 1u)) continue;
+                double f = isnan(e->focus) ? p[P_ops_focus] : e->focus;
+                lv->ops[r] += inten;
+                lv->focus_weight[r] += inten * f;
+            }
+            break;
+        case LEVER_CROSS_BORDER_STRIKE:
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) lv->strike[r] += inten;
+            break;
+        case LEVER_BORDER_CLASH:
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) lv->clash[r] += inten;
+            break;
+        case LEVER_FINANCE_DISRUPTION: lv->disruption = fmax(lv->disruption, inten); break;
+        case LEVER_HOST_PRESSURE: lv->host_pressure += inten; break;
+        case LEVER_DEVELOPMENT:
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) lv->development[r] += inten;
+            break;
+        case LEVER_REINTEGRATION:
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) lv->reintegration[r] += inten;
+            break;
+        case LEVER_COHERENCE:
+            lv->coherence = lv->coherence < 0.0 ? clamp01(inten) : fmin(lv->coherence, clamp01(inten));
+            break;
+        case LEVER_CHORUS: lv->chorus += inten; break;
+        case LEVER_REGIME_CHANGE:
+            if (in_burst)
+                lv->patronage_jump += (isnan(inten) ? p[P_regime_patronage] : inten) / burst_days;
+            break;
+        case LEVER_ORGANISATION:
+            if (in_burst)
+                lv->legitimacy_jump +=
+                    (isnan(inten) ? p[P_organisation_legitimacy] : inten) / burst_days;
+            break;
+        case LEVER_NONE:
+        case LEVER_COUNT: break;
+        }
+        if ((release_share > 0.0 || release_count > 0.0) && nreg > 0)
+            for (size_t r = 0; r < m->R; r++)
+                if (e->regions >> r & 1u) {
+                    lv->release_share[r] += release_share / nreg;
+                    lv->release_count[r] += release_count / nreg;
+                }
+    }
+    if (lv->coherence < 0.0) lv->coherence = p[P_coherence_default];
+}
+
+/* ---- M13 regime events, M9 legitimacy and prisoner releases -------------------------- */
+
+static void organisation_events(model_run *m)
+{
+    const double *p = m->p;
+    const day_levers *lv = &m->lv;
+    /* M13: a regime change in the host country moves patronage; the militants uniting
+     * moves legitimacy. M7: diplomatic pressure on the host lowers patronage. */
+    m->patronage = clamp01(m->patronage + lv->patronage_jump -
+                           p[P_host_pressure_effect] / 365.0 * lv->host_pressure * m->patronage);
+    /* M9 and M12: legitimacy rises during talks and with the chorus for dialogue, decays. */
+    double L = m->legitimacy + lv->legitimacy_jump;
+    L += p[P_talks_legitimacy] * lv->talks * (1.0 - L) + p[P_chorus_legitimacy] * lv->chorus * (1.0 - L) -
+         p[P_legitimacy_decay] * L;
+    m->legitimacy = clamp01(L);
+    /* M9: prisoner releases at the start of talks, deals and ceasefires. */
+    for (size_t r = 0; r < m->R; r++) {
+        double share = lv->release_share[r];
+        if (lv->release_count[r] > 0.0 && m->prisoners > 0.0)
+            share += lv->release_count[r] / m->prisoners;
+        if (share <= 0.0) continue;
+        double released = draw_binomial(m, r, PUR_RELEASE, m->prisoners, fmin(share, 1.0));
+        m->prisoners -= released;
+        m->fighters[r] += released;
+        m->flows[TRUCE_FLOW_RELEASED] += released;
+    }
+}
+
+/* ---- M1 recruitment ------------------------------------------------------------------ */
+
+/* New recruits ~ Poisson(youth x recruit_base
+ *     x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
+ *     x (1 + coercion x militants per 1000 people)). */
+static void recruitment(model_run *m)
+{
+    const double *p = m->p;
+    const double funding = funding_level(m);
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        m->new_recruits[r] = 0.0;
+        if (g->population <= 0.0) continue;
+        double militants = m->recruits[r] + m->fighters[r] + m->commanders[r];
+        double density = militants / g->population * 1000.0;
+        double logit = p[P_recruit_grievance] * m->grievance[r] +
+                       p[P_recruit_deprivation] * effective_deprivation(m, r) +
+                       p[P_recruit_legitimacy] * m->legitimacy + p[P_recruit_funds] * funding;
+        double mean = g->population * g->youth_share * p[P_recruit_base] * exp(logit) *
+                      (1.0 + p[P_recruit_coercion] * density);
+        double n = draw_poisson(m, r, PUR_RECRUIT, mean);
+        m->recruits[r] += n;
+        m->new_recruits[r] = n;
+        m->flows[TRUCE_FLOW_RECRUITED] += n;
+    }
+}
+
+/* ---- M2 training, promotion, leadership replacement, desertion ----------------------- */
+
+static double regroup_factor(const model_run *m, size_t r)
+{
+    /* M9 regroup: during a ceasefire training, promotion and returns run x (1 + strength).
+     * In the sanctuary the relevant ceasefire is any ceasefire in the state's regions. */
+    double w = m->sc->regions[r].sanctuary ? m->lv.ceasefire_any : m->lv.ceasefire[r];
+    return nonneg(1.0 + m->p[P_regroup_strength] * w);
+}
+
+static void training_and_promotion(model_run *m)
+{
+    const double *p = m->p;
+    for (size_t r = 0; r < m->R; r++) {
+        const double regroup = regroup_factor(m, r);
+        const double where = m->sc->regions[r].sanctuary ? p[P_train_sanctuary_mult] : 1.0;
+        double trained = draw_binomial(m, r, PUR_TRAIN, m->recruits[r],
+                                       p[P_train_rate] * where * regroup);
+        m->recruits[r] -= trained;
+        /* Promotion fills the commanders' ranks up to their target share, faster the
+         * larger the shortfall (leadership replacement after losses):
+         * p = promote_rate x shortfall x (1 + strength x shortfall). */
+        double target = p[P_commander_target] * m->fighters[r];
+        double shortfall = target > 0.0 ? clamp01((target - m->commanders[r]) / target) : 0.0;
+        double promoted = draw_binomial(
+            m, r, PUR_PROMOTE, m->fighters[r],
+            p[P_promote_rate] * shortfall * (1.0 + p[P_replacement_strength] * shortfall) * regroup);
+        m->fighters[r] += trained - promoted;
+        m->commanders[r] += promoted;
+        double left_r = draw_binomial(m, r, PUR_DESERT_RECRUITS, m->recruits[r], p[P_desert_rate]);
+        double left_f = draw_binomial(m, r, PUR_DESERT_FIGHTERS, m->fighters[r], p[P_desert_rate]);
+        double left_c = draw_binomial(m, r, PUR_DESERT_COMMANDERS, m->commanders[r], p[P_desert_rate]);
+        m->recruits[r] -= left_r;
+        m->fighters[r] -= left_f;
+        m->commanders[r] -= left_c;
+        m->flows[TRUCE_FLOW_TRAINED] += trained;
+        m->flows[TRUCE_FLOW_PROMOTED] += promoted;
+        m->flows[TRUCE_FLOW_DESERTED] += left_r + left_f + left_c;
+    }
+}
+
+/* ---- M5 operations ------------------------------------------------------------------- */
+
+/* Effective intensity: (baseline + named operations) x (1 - pause x ceasefire)
+ * x coherence (M12) x morale (M12) x winter effectiveness (M10). */
+static double operations_intensity(const model_run *m, size_t r)
+{
+    const double *p = m->p;
+    const day_levers *lv = &m->lv;
+    if (!is_state(m, r)) return 0.0;
+    double coherence = nonneg(1.0 - p[P_coherence_effect] * (1.0 - lv->coherence));
+    double morale = nonneg(1.0 - p[P_chorus_morale] * lv->chorus);
+    return (p[P_ops_baseline] + lv->ops[r]) * (1.0 - p[P_ceasefire_ops_pause] * lv->ceasefire[r]) *
+           coherence * morale * season_operations(m, r);
+}
+
+static double operations_focus(const model_run *m, size_t r)
+{
+    const double base = m->p[P_ops_baseline];
+    double weight = base * m->p[P_ops_focus] + m->lv.focus_weight[r];
+    double total = base + m->lv.ops[r];
+    return total > 0.0 ? clamp01(weight / total) : m->p[P_ops_focus];
+}
+
+/* Removal hazard per militant: intelligence-led (kill_intel x intelligence x focus) plus
+ * area (kill_area x (1 - focus)), times intensity; commanders are more exposed to the
+ * intelligence-led part. A share of those removed is captured, the rest killed. Each
+ * militant removed costs security-force lives; each killed brings collateral civilian
+ * deaths, fewer in intelligence-led operations (Kress & Szechtman 2009). */
+static void operations(model_run *m)
+{
+    const double *p = m->p;
+    for (size_t r = 0; r < m->R; r++) {
+        m->collateral[r] = 0.0;
+        m->defectors[r] = 0.0;
+        double I = operations_intensity(m, r);
+        if (I <= 0.0) continue;
+        double focus = operations_focus(m, r);
+        double h_intel = p[P_ops_kill_intel] * m->intelligence[r] * focus * I;
+        double h_area = p[P_ops_kill_area] * (1.0 - focus) * I;
+        double p_rank = 1.0 - exp(-(h_intel + h_area));
+        double p_cmd = 1.0 - exp(-(h_intel * p[P_ops_commander_exposure] + h_area));
+        double out_r = draw_binomial(m, r, PUR_OPS_RECRUITS, m->recruits[r], p_rank);
+        double out_f = draw_binomial(m, r, PUR_OPS_FIGHTERS, m->fighters[r], p_rank);
+        double out_c = draw_binomial(m, r, PUR_OPS_COMMANDERS, m->commanders[r], p_cmd);
+        m->recruits[r] -= out_r;
+        m->fighters[r] -= out_f;
+        m->commanders[r] -= out_c;
+        double removed = out_r + out_f + out_c;
+        double captured = draw_binomial(m, r, PUR_OPS_CAPTURE, removed, p[P_ops_capture_share]);
+        double killed = removed - captured;
+        m->prisoners += captured;
+        m->defectors[r] += captured;
+        double intel_share = (h_intel + h_area) > 0.0 ? h_intel / (h_intel + h_area) : 0.0;
+        double sec = draw_poisson(m, r, PUR_OPS_SECURITY_LOSS, p[P_ops_security_loss] * removed);
+        double col = draw_poisson(m, r, PUR_OPS_COLLATERAL,
+                                  killed * (intel_share * p[P_ops_collateral_intel] +
+                                            (1.0 - intel_share) * p[P_ops_collateral_area]));
+        m->deaths_mil[r] += killed;
+        m->deaths_sec[r] += sec;
+        m->deaths_civ[r] += col;
+        m->collateral[r] = col;
+        m->flows[TRUCE_FLOW_KILLED_IN_OPERATIONS] += killed;
+        m->flows[TRUCE_FLOW_CAPTURED] += captured;
+        m->flows[TRUCE_FLOW_SECURITY_DEATHS_IN_OPERATIONS] += sec;
+        m->flows[TRUCE_FLOW_COLLATERAL_DEATHS] += col;
+    }
+}
+
+/* ---- M7 sanctuary ---------------------------------------------------------------------- */
+
+/* Fighters and commanders in border regions leave for the sanctuary at
+ * border x (flight + displacement x operations intensity) x season; those in the
+ * sanctuary return at return x exp(b_H (patronage - 0.5)) x (1 + regroup) x season /
+ * (1 + mean operations intensity in the border regions), spread over the border regions by
+ * border weight / (1 + their operations intensity). */
+static void sanctuary_movement(model_run *m)
+{
+    const double *p = m->p;
+    double pull[MAXR], pull_total = 0.0, border_ops = 0.0, border_total = 0.0;
+    for (size_t r = 0; r < m->R; r++) {
+        pull[r] = 0.0;
+        const region *g = &m->sc->regions[r];
+        if (g->sanctuary || g->border <= 0.0) continue;
+        double I = operations_intensity(m, r);
+        border_ops += g->border * I;
+        border_total += g->border;
+        pull[r] = g->border / (1.0 + I);
+        pull_total += pull[r];
+    }
+    size_t nsanct = 0;
+    for (size_t s = 0; s < m->R; s++) nsanct += (size_t)m->sc->regions[s].sanctuary;
+    if (nsanct == 0 || pull_total <= 0.0) return;  /* nowhere to go, or nowhere to return to */
+
+    /* flight into the sanctuary */
+    double flight_f = 0.0, flight_c = 0.0;
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        if (g->sanctuary || g->border <= 0.0) continue;
+        double hazard = g->border *
+                        (p[P_sanctuary_flight] + p[P_ops_displacement] * operations_intensity(m, r)) *
+                        season_mobility(m, r);
+        double pf = 1.0 - exp(-hazard);
+        double f = draw_binomial(m, r, PUR_FLIGHT_FIGHTERS, m->fighters[r], pf);
+        double c = draw_binomial(m, r, PUR_FLIGHT_COMMANDERS, m->commanders[r], pf);
+        m->fighters[r] -= f;
+        m->commanders[r] -= c;
+        flight_f += f;
+        flight_c += c;
+    }
+    m->flows[TRUCE_FLOW_MOVED_TO_SANCTUARY] += flight_f + flight_c;
+    /* returns from each sanctuary region */
+    double pressure = border_total > 0.0 ? border_ops / border_total : 0.0;
+    double back_f = 0.0, back_c = 0.0;
+    for (size_t s = 0; s < m->R; s++) {
+        const region *g = &m->sc->regions[s];
+        if (!g->sanctuary) continue;
+        double hazard = p[P_sanctuary_return] *
+                        exp(p[P_sanctuary_patronage_return] * (m->patronage - 0.5)) *
+                        regroup_factor(m, s) * season_mobility(m, s) / (1.0 + pressure);
+        double pr = 1.0 - exp(-hazard);
+        double f = draw_binomial(m, s, PUR_RETURN_FIGHTERS, m->fighters[s], pr);
+        double c = draw_binomial(m, s, PUR_RETURN_COMMANDERS, m->commanders[s], pr);
+        m->fighters[s] -= f;
+        m->commanders[s] -= c;
+        back_f += f;
+        back_c += c;
+    }
+    /* those who fled arrive in the sanctuary regions, split evenly (sequential binomials) */
+    size_t k = nsanct;
+    for (size_t s = 0; s < m->R; s++) {
+        if (!m->sc->regions[s].sanctuary) continue;
+        double share = 1.0 / (double)k--;
+        double f = k == 0 ? flight_f : draw_binomial(m, s, PUR_FLIGHT_SPLIT_FIGHTERS, flight_f, share);
+        double c = k == 0 ? flight_c : draw_binomial(m, s, PUR_FLIGHT_SPLIT_COMMANDERS, flight_c, share);
+        m->fighters[s] += f;
+        m->commanders[s] += c;
+        flight_f -= f;
+        flight_c -= c;
+    }
+    /* those returning arrive in the border regions by pull (sequential binomials) */
+    m->flows[TRUCE_FLOW_RETURNED_FROM_SANCTUARY] += back_f + back_c;
+    size_t last = 0;
+    for (size_t r = 0; r < m->R; r++)
+        if (pull[r] > 0.0) last = r;
+    double left_pull = pull_total;
+    for (size_t r = 0; r < m->R; r++) {
+        if (pull[r] <= 0.0) continue;
+        double share = pull[r] / left_pull;
+        left_pull -= pull[r];
+        double f = r == last ? back_f : draw_binomial(m, r, PUR_RETURN_SPLIT_FIGHTERS, back_f, share);
+        double c = r == last ? back_c : draw_binomial(m, r, PUR_RETURN_SPLIT_COMMANDERS, back_c, share);
+        m->fighters[r] += f;
+        m->commanders[r] += c;
+        back_f -= f;
+        back_c -= c;
+    }
+}
+
+/* ---- M8 cross-border strikes and border clashes -------------------------------------- */
+
+static void cross_border(model_run *m)
+{
+    const double *p = m->p;
+    for (size_t s = 0; s < m->R; s++) {
+        if (!m->sc->regions[s].sanctuary) continue;
+        double S = m->lv.strike[s];
+        double clash_days = m->lv.clash[s];
+        if (S > 0.0) {
+            double pk = 1.0 - exp(-p[P_strike_kill_share] * S);
+            double f = draw_binomial(m, s, PUR_STRIKE_FIGHTERS, m->fighters[s], pk);
+            double c = draw_binomial(m, s, PUR_STRIKE_COMMANDERS, m->commanders[s], pk);
+            m->fighters[s] -= f;
+            m->commanders[s] -= c;
+            m->deaths_mil[s] += f + c;
+            m->flows[TRUCE_FLOW_KILLED_IN_STRIKES] += f + c;
+            clash_days += draw_binomial(m, s, PUR_CLASH, 1.0, clamp01(p[P_strike_clash_prob] * fmin(S, 1.0)));
+            m->patronage = clamp01(m->patronage + p[P_strike_patronage] * S);
+        }
+        if (clash_days > 0.0) {
+            double sec = draw_poisson(m, s, PUR_CLASH_SECURITY_LOSS, p[P_clash_security_deaths] * clash_days);
+            m->deaths_sec[s] += sec;
+            m->flows[TRUCE_FLOW_BORDER_CLASHES] += clash_days;
+            m->flows[TRUCE_FLOW_SECURITY_DEATHS_IN_CLASHES] += sec;
+        }
+    }
+}
+
+/* ---- M4 attacks ------------------------------------------------------------------------ */
+
+/* Hazard in a state region:
+ *   (attack_rate x (fighters + w_C commanders) x (1 - a_f + a_f funding) x season
+ *    x (1 + spike x announcement) + excitation) x (1 - compliance x ceasefire).
+ * Excitation is a discrete Hawkes term: each attack adds branching x (1 - d) to it, and
+ * it decays by d = exp(-1 / excitation_days) a day, so one attack triggers `branching`
+ * attacks in expectation, spread over about excitation_days (Lewis et al. 2012).
+ * Severity: a share of attacks is lethal; deaths per lethal attack follow the truncated
+ * power law (Bohorquez et al. 2009); the target is the security forces or civilians. */
+static void attacks(model_run *m)
+{
+    const double *p = m->p;
+    const double funding = funding_level(m);
+    const double decay = exp(-1.0 / p[P_excitation_days]);
+    for (size_t r = 0; r < m->R; r++) {
+        m->attacks[r] = 0.0;
+        if (!is_state(m, r)) continue;
+        const day_levers *lv = &m->lv;
+        double base = p[P_attack_rate] *
+                      (m->fighters[r] + p[P_attack_commander_weight] * m->commanders[r]) *
+                      (1.0 - p[P_attack_funds] + p[P_attack_funds] * funding) * season_mobility(m, r) *
+                      nonneg(1.0 + p[P_announcement_spike] * lv->announce[r]);
+        /* M9 rebound: when a ceasefire ends, excitation jumps with the fighters present. */
+        if (lv->rebound[r] > 0.0)
+            m->excitation[r] += nonneg(p[P_breakdown_rebound] * lv->rebound[r] * m->fighters[r] / 1000.0);
+        double open = nonneg(1.0 - lv->compliance[r] * lv->ceasefire[r]);
+        double hazard = (base + m->excitation[r]) * open;
+        double n = draw_poisson(m, r, PUR_ATTACKS, hazard);
+        m->attacks[r] = n;
+        m->flows[TRUCE_FLOW_ATTACKS] += n;
+        m->flows[TRUCE_FLOW_ATTACKS_TRIGGERED] += m->excitation[r] * open;
+        m->flows[TRUCE_FLOW_ATTACKS_SUPPRESSED] += (base + m->excitation[r]) * (1.0 - open);
+        m->excitation[r] = m->excitation[r] * decay + p[P_excitation_branching] * (1.0 - decay) * n;
+        if (n <= 0.0) continue;
+        double lethal = draw_binomial(m, r, PUR_LETHAL, n, p[P_lethal_share]);
+        double on_security = draw_binomial(m, r, PUR_TARGET, lethal, p[P_target_security_share]);
+        double sec = draw_severity_sum(m, r, PUR_SEVERITY_SECURITY, on_security);
+        double civ = draw_severity_sum(m, r, PUR_SEVERITY_CIVILIAN, lethal - on_security);
+        double attackers = draw_binomial(m, r, PUR_ATTACKER_DEATHS, m->fighters[r],
+                                         fmin(1.0, p[P_attacker_death_share] * n / fmax(m->fighters[r], 1.0)));
+        m->fighters[r] -= attackers;
+        m->deaths_sec[r] += sec;
+        m->deaths_civ[r] += civ;
+        m->deaths_mil[r] += attackers;
+        m->flows[TRUCE_FLOW_KILLED_IN_ATTACKS] += attackers;
+    }
+}
+
+/* ---- M3 finance -------------------------------------------------------------------------- */
+
+/* funds' = funds + illicit x militants in the state's regions x (1 - disruption_effect x
+ * disruption) + patron x patronage - upkeep x all militants - attack_cost x attacks. */
+static void finance(model_run *m)
+{
+    const double *p = m->p;
+    double in_state = 0.0, all = 0.0, n_attacks = 0.0;
+    for (size_t r = 0; r < m->R; r++) {
+        double n = m->recruits[r] + m->fighters[r] + m->commanders[r];
+        all += n;
+        if (is_state(m, r)) in_state += n;
+        n_attacks += m->attacks[r];
+    }
+    double gross = p[P_illicit_income] * in_state;
+    double disrupted = gross * clamp01(p[P_disruption_effect] * m->lv.disruption);
+    double patron = p[P_patron_income] * m->patronage;
+    double spent = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
+    m->funds = nonneg(m->funds + gross - disrupted + patron - spent);
+    m->flows[TRUCE_FLOW_FUNDS_ILLICIT] += gross - disrupted;
+    m->flows[TRUCE_FLOW_FUNDS_DISRUPTED] += disrupted;
+    m->flows[TRUCE_FLOW_FUNDS_PATRON] += patron;
+    m->flows[TRUCE_FLOW_FUNDS_SPENT] += spent;
+}
+
+/* ---- M6 grievance, support and intelligence ----------------------------------------------- */
+
+/* grievance' = g + relax (0.2 + 0.6 deprivation - g) + k_g collateral per 100k
+ * support'   = s + relax (0.5 + 0.3 development - 0.3 g - s)
+ *                + k_a militant-killed civilians per 100k - k_c collateral per 100k
+ * intel'     = q + rate (support x presence - q) + k_d defectors per 1000 militants,
+ *   presence = 0.3 + 0.7 I / (1 + I) with I the operations intensity. */
+static void population_response(model_run *m)
+{
+    const double *p = m->p;
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        if (g->sanctuary || g->population <= 0.0) continue;
+        double per100k = 1e5 / g->population;
+        double militant_civ = m->deaths_civ[r] - m->collateral[r];
+        double gr = m->grievance[r];
+        gr += p[P_grievance_relax] * (0.2 + 0.6 * effective_deprivation(m, r) - gr) +
+              p[P_grievance_collateral] * m->collateral[r] * per100k;
+        double su = m->support[r];
+        su += p[P_support_relax] * (0.5 + 0.3 * m->development[r] - 0.3 * gr - su) +
+              p[P_support_atrocity] * militant_civ * per100k -
+              p[P_support_collateral] * m->collateral[r] * per100k;
+        double I = operations_intensity(m, r);
+        double presence = 0.3 + 0.7 * I / (1.0 + I);
+        double militants = m->recruits[r] + m->fighters[r] + m->commanders[r];
+        double q = m->intelligence[r];
+        q += p[P_intel_rate] * (clamp01(su) * presence - q) +
+             p[P_intel_defectors] * m->defectors[r] * 1000.0 / (militants + 1000.0);
+        m->grievance[r] = clamp01(gr);
+        m->support[r] = clamp01(su);
+        m->intelligence[r] = clamp01(q);
+    }
+}
+
+/* ---- M11 development and reintegration -------------------------------------------------- */
+
+static void development_and_reintegration(model_run *m)
+{
+    const double *p = m->p;
+    const double coherence = nonneg(1.0 - p[P_coherence_effect] * (1.0 - m->lv.coherence));
+    for (size_t r = 0; r < m->R; r++) {
+        if (!is_state(m, r)) continue;
+        /* Development stock grows towards 1 with spending (delivered less well when the
+         * federal and provincial governments pull apart, M12), depreciates, and reaches
+         * deprivation through a first-order lag. */
+        double d = m->development[r];
+        double delivered = p[P_development_rate] * m->lv.development[r] * coherence * (1.0 - d);
+        d += delivered - p[P_development_decay] * d;
+        m->development[r] = clamp01(d);
+        m->development_lagged[r] += (m->development[r] - m->development_lagged[r]) / p[P_development_lag];
+        m->flows[TRUCE_FLOW_DEVELOPMENT_DELIVERED] += delivered;
+        /* Reintegration: recruits (and fighters at half the rate) take up the programme;
+         * some of the reintegrated return to fighting (Blattman & Annan 2016). */
+        double prog = m->lv.reintegration[r];
+        double out_r = 0.0, out_f = 0.0;
+        if (prog > 0.0) {
+            out_r = draw_binomial(m, r, PUR_REINTEGRATE_RECRUITS, m->recruits[r], p[P_reintegration_rate] * prog);
+            out_f = draw_binomial(m, r, PUR_REINTEGRATE_FIGHTERS, m->fighters[r],
+                                  0.5 * p[P_reintegration_rate] * prog);
+        }
+        double back = draw_binomial(m, r, PUR_RECIDIVISM, m->reintegrated[r], p[P_recidivism_rate]);
+        m->recruits[r] -= out_r;
+        m->fighters[r] += back - out_f;
+        m->reintegrated[r] += out_r + out_f - back;
+        m->defectors[r] += out_r + out_f;
+        m->flows[TRUCE_FLOW_REINTEGRATED] += out_r + out_f;
+        m->flows[TRUCE_FLOW_RECIDIVATED] += back;
+    }
+}
+
+/* ---- the run ------------------------------------------------------------------------------- */
+
+static void initial_state(model_run *m)
+{
+    const double *p = m->p;
+    const double total = p[P_init_militants];
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        /* Whole numbers in both modes, so the stochastic and mean-field runs start equal. */
+        double here = total * g->initial_share;
+        m->recruits[r] = floor(here * p[P_init_recruit_share] + 0.5);
+        m->commanders[r] = floor(here * p[P_init_commander_share] + 0.5);
+        m->fighters[r] = nonneg(floor(here + 0.5) - m->recruits[r] - m->commanders[r]);
+        m->reintegrated[r] = 0.0;
+        m->grievance[r] = p[P_init_grievance];
+        m->support[r] = p[P_init_support];
+        m->intelligence[r] = p[P_init_intelligence];
+        m->development[r] = m->development_lagged[r] = 0.0;
+        m->excitation[r] = 0.0;
+    }
+    m->funds = p[P_init_funds];
+    m->legitimacy = 0.0;
+    m->patronage = p[P_init_patronage];
+    m->prisoners = 0.0;
+}
+
+static void record_day(const model_run *m, struct truce_result *res, size_t day)
+{
+    const size_t R = m->R;
+    double *all = &res->values[result_index(res, day, R, 0)];
+    memset(all, 0, TRUCE_VAR_COUNT * sizeof *all);
+    double pop_state = 0.0;
+    for (size_t r = 0; r < R; r++) {
+        double *v = &res->values[result_index(res, day, r, 0)];
+        const region *g = &m->sc->regions[r];
+        v[TRUCE_VAR_ATTACKS] = m->attacks[r];
+        v[TRUCE_VAR_DEATHS_SECURITY] = m->deaths_sec[r];
+        v[TRUCE_VAR_DEATHS_CIVILIAN] = m->deaths_civ[r];
+        v[TRUCE_VAR_DEATHS_MILITANT] = m->deaths_mil[r];
+        v[TRUCE_VAR_RECRUITS] = m->new_recruits[r];
+        v[TRUCE_VAR_RECRUITS_IN_TRAINING] = m->recruits[r];
+        v[TRUCE_VAR_FIGHTERS] = m->fighters[r];
+        v[TRUCE_VAR_COMMANDERS] = m->commanders[r];
+        v[TRUCE_VAR_MILITANTS_IN_SANCTUARY] =
+            g->sanctuary ? m->recruits[r] + m->fighters[r] + m->commanders[r] : 0.0;
+        v[TRUCE_VAR_REINTEGRATED] = m->reintegrated[r];
+        v[TRUCE_VAR_GRIEVANCE] = g->sanctuary ? 0.0 : m->grievance[r];
+        v[TRUCE_VAR_SUPPORT] = g->sanctuary ? 0.0 : m->support[r];
+        v[TRUCE_VAR_INTELLIGENCE] = g->sanctuary ? 0.0 : m->intelligence[r];
+        v[TRUCE_VAR_DEVELOPMENT] = g->sanctuary ? 0.0 : m->development[r];
+        for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+            if (truce_variable_is_global((truce_variable)k)) continue;
+            if (k >= TRUCE_VAR_GRIEVANCE && k <= TRUCE_VAR_DEVELOPMENT)
+                all[k] += v[k] * g->population;
+            else
+                all[k] += v[k];
+        }
+        if (!g->sanctuary) pop_state += g->population;
+    }
+    for (int k = TRUCE_VAR_GRIEVANCE; k <= TRUCE_VAR_DEVELOPMENT; k++)
+        all[k] = pop_state > 0.0 ? all[k] / pop_state : 0.0;
+    all[TRUCE_VAR_FUNDS] = m->funds;
+    all[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
+    all[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
+    all[TRUCE_VAR_PRISONERS] = m->prisoners;
+}
+
+truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+{
+    truce_error_clear(err);
+    if (!sc || !opt) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: no scenario or options");
+        return NULL;
+    }
+    if (sc->nregions == 0 || sc->nregions > MAXR || sc->end < sc->start) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: scenario is not valid");
+        return NULL;
+    }
+    struct truce_result *res = calloc(1, sizeof *res);
+    model_run *m = calloc(1, sizeof *m);
+    const size_t ndays = (size_t)(sc->end - sc->start) + 1;
+    if (res) res->values = malloc(ndays * (sc->nregions + 1) * TRUCE_VAR_COUNT * sizeof(double));
+    if (m) m->alive = malloc((sc->nepisodes ? sc->nepisodes : 1) * sizeof(double));
+    if (!res || !m || !res->values || !m->alive) {
+        if (res) free(res->values);
+        free(res);
+        if (m) free(m->alive);
+        free(m);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run of %zu days", ndays);
+        return NULL;
+    }
+    for (size_t i = 0; i < sc->nepisodes; i++) m->alive[i] = 1.0;
+    m->sc = sc;
+    m->p = sc->params;
+    m->seed = opt->seed;
+    m->run = opt->run;
+    m->mean_field = opt->mean_field;
+    m->R = sc->nregions;
+    m->severity_mean = rng_powerlaw_mean(m->p[P_severity_exponent], (uint64_t)m->p[P_severity_cap]);
+    initial_state(m);
+    res->start = sc->start;
+    res->ndays = ndays;
+    res->nregions = sc->nregions;
+
+    for (size_t day = 0; day < ndays; day++) {
+        m->day = (uint32_t)day;
+        m->date = sc->start + (int32_t)day;
+        for (size_t r = 0; r < m->R; r++)
+            m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = 0.0;
+        read_levers(m);
+        organisation_events(m);
+        recruitment(m);
+        training_and_promotion(m);
+        operations(m);
+        sanctuary_movement(m);
+        cross_border(m);
+        attacks(m);
+        finance(m);
+        population_response(m);
+        development_and_reintegration(m);
+        record_day(m, res, day);
+    }
+    memcpy(res->flows, m->flows, sizeof res->flows);
+    res->draws = m->draws;
+    res->seed = opt->seed;
+    res->run = opt->run;
+    res->mean_field = opt->mean_field;
+    free(m->alive);
+    free(m);
+    return res;
+}

@@ -1,0 +1,57 @@
+/* model — the daily step of the insurgency model (mechanisms M1–M13 of MODEL.md).
+ *
+ * State is kept in arrays per field (one entry per region), small enough to stay in
+ * cache. Stocks of people are whole numbers in a stochastic run (held in doubles so that
+ * the mean-field run, which replaces every random draw by its expectation, shares the
+ * same code); they never go negative.
+ */
+#ifndef TRUCE_MODEL_H
+#define TRUCE_MODEL_H
+
+#include <stdint.h>
+
+#include "scenario.h"
+
+/* One purpose code per kind of random decision (the low 16 bits of the RNG counter's
+ * third word; see rng.h). Append new codes at the end: never renumber. */
+enum rng_purpose {
+    PUR_RECRUIT = 1,
+    PUR_TRAIN,
+    PUR_PROMOTE,
+    PUR_DESERT_RECRUITS,
+    PUR_DESERT_FIGHTERS,
+    PUR_OPS_RECRUITS,
+    PUR_OPS_FIGHTERS,
+    PUR_OPS_COMMANDERS,
+    PUR_OPS_CAPTURE,
+    PUR_OPS_SECURITY_LOSS,
+    PUR_OPS_COLLATERAL,
+    PUR_OPS_DISPLACE,
+    PUR_FLIGHT_FIGHTERS,
+    PUR_FLIGHT_COMMANDERS,
+    PUR_RETURN_FIGHTERS,
+    PUR_RETURN_COMMANDERS,
+    PUR_RETURN_SPLIT_FIGHTERS,
+    PUR_STRIKE_FIGHTERS,
+    PUR_STRIKE_COMMANDERS,
+    PUR_CLASH,
+    PUR_CLASH_SECURITY_LOSS,
+    PUR_ATTACKS,
+    PUR_LETHAL,
+    PUR_TARGET,
+    PUR_SEVERITY_SECURITY,
+    PUR_SEVERITY_CIVILIAN,
+    PUR_ATTACKER_DEATHS,
+    PUR_RELEASE,
+    PUR_RELEASE_SPLIT,
+    PUR_REINTEGRATE_RECRUITS,
+    PUR_REINTEGRATE_FIGHTERS,
+    PUR_RECIDIVISM,
+    PUR_BREAKDOWN,
+    PUR_RETURN_SPLIT_COMMANDERS,
+    PUR_FLIGHT_SPLIT_FIGHTERS,
+    PUR_FLIGHT_SPLIT_COMMANDERS,
+    PUR_DESERT_COMMANDERS,
+};
+
+#endif
