@@ -29,7 +29,8 @@ FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 # `truce run` works with no file and no data folder present.
 EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
-           ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv
+           ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
+           ../data/pakistan_series.csv=data/pakistan_series.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 .PHONY: all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
@@ -47,7 +48,7 @@ $(BUILD)/embed-tool: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) -O1 $< -o $@
 
-$(BUILD)/embedded.c: $(BUILD)/embed-tool $(EMBEDDEPS)
+$(BUILD)/embedded.c: $(BUILD)/embed-tool $(EMBEDDEPS) Makefile
 	$(BUILD)/embed-tool $(EMBED) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/embedded.o: $(BUILD)/embedded.c

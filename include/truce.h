@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -217,6 +218,131 @@ uint64_t truce_result_draws(const truce_result *r);
  * replaced. */
 int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                        truce_period by, truce_error *err);
+
+/* ---- evidence: episodes ---------------------------------------------------------- */
+
+/* `truce episodes`: an event study of violence before, during and after each episode of a
+ * timeline (docs/episodes.md). Three pieces: the episode timeline, a count series, and the
+ * study itself. */
+
+/* Episode timeline (the shipped data/pak_ttp_timeline.csv form): a header with at least
+ * `id,start,end,kind` (other columns are kept as text if present: actors, region,
+ * description, date_status, source). Dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; an empty
+ * end means ongoing or unknown. Errors (TRUCE_EINPUT) name file, line and field: invalid
+ * UTF-8, NUL bytes, a missing column, a wrong number of fields, a malformed date, an end
+ * before the start, an empty or duplicate id. */
+typedef struct truce_episode {
+    const char *id, *kind, *start_text, *end_text;  /* end_text is "" when open */
+    const char *actors, *region, *description, *date_status, *source; /* "" if absent */
+    int32_t start_first, start_last;  /* days covered by the start date */
+    int32_t end_first, end_last;      /* days covered by the end date (valid if has_end) */
+    truce_precision start_precision, end_precision;
+    int has_end;
+    long line;                        /* line of the record in its file */
+} truce_episode;
+
+typedef struct truce_timeline truce_timeline;
+
+truce_timeline *truce_timeline_load(const char *path, truce_error *err);
+/* From memory (not copied: only read during the call); `name` appears in messages. */
+truce_timeline *truce_timeline_load_memory(const char *name, const char *data, size_t len,
+                                           truce_error *err);
+/* The shipped Pakistan-TTP timeline compiled into the library. */
+truce_timeline *truce_timeline_load_default(truce_error *err);
+size_t truce_timeline_count(const truce_timeline *t);
+const truce_episode *truce_timeline_episode(const truce_timeline *t, size_t i);
+void truce_timeline_free(truce_timeline *t);
+
+/* A count series: one source, one metric, one geography, as non-overlapping periods
+ * [first, last] (days) with a known value. Days in no period are unknown (never zero).
+ * This is the seam for every input: the reported-series and aggregated-event readers
+ * below build one with truce_series_add, and so can any other reader. */
+typedef struct truce_series truce_series;
+
+truce_series *truce_series_new(const char *source, const char *metric, const char *geography);
+/* Add a period. Returns 0, or -1 (TRUCE_EINPUT) when it overlaps a period already added,
+ * when last < first, or when value is negative or not finite. */
+int truce_series_add(truce_series *s, int32_t first, int32_t last, double value,
+                     truce_error *err);
+size_t truce_series_count(const truce_series *s);
+/* Periods in date order. */
+void truce_series_period(const truce_series *s, size_t i, int32_t *first, int32_t *last,
+                         double *value);
+const char *truce_series_source(const truce_series *s);
+const char *truce_series_metric(const truce_series *s);
+const char *truce_series_geography(const truce_series *s);
+void truce_series_free(truce_series *s);
+
+/* Reported series in the shipped data/pakistan_series.csv form:
+ * `period,metric,value,source,geography,...`, periods `YYYY-MM`, `YYYY-Qn` or `YYYY`. An
+ * empty value is unknown. */
+typedef struct truce_reported truce_reported;
+
+truce_reported *truce_reported_load(const char *path, truce_error *err);
+truce_reported *truce_reported_load_memory(const char *name, const char *data, size_t len,
+                                           truce_error *err);
+/* The shipped data/pakistan_series.csv compiled into the library. */
+truce_reported *truce_reported_load_default(truce_error *err);
+/* The series of one source, metric and geography, never spliced with another source. A
+ * period is kept at the finest precision reported: a coarser row (a year) is kept only
+ * where no finer row (a month or quarter) of the same series overlaps it. An unknown
+ * source, metric or geography is TRUCE_EINPUT, naming what the file has. */
+truce_series *truce_reported_series(const truce_reported *t, const char *source,
+                                    const char *metric, const char *geography,
+                                    truce_error *err);
+void truce_reported_free(truce_reported *t);
+
+/* An event file already aggregated by period, as `truce events aggregate` prints it:
+ * `period,group,events,deaths,...` with periods `2021-11-09`, `2021-W45`, `2021-11`,
+ * `2021-Q4` or `2021` (one precision per file). metric is "events" or "deaths"; group
+ * NULL sums all groups. Periods absent between the first and the last period of the file
+ * are zero (an event data set records every event in its coverage); outside it, unknown.
+ * Raw event files (UCDP GED, ACLED) are not read here: they are to be aggregated by the
+ * events module and handed over through truce_series_add. */
+truce_series *truce_aggregate_series(const char *path, const char *metric, const char *group,
+                                     truce_error *err);
+
+/* The study. */
+typedef struct truce_episodes_options {
+    int32_t window_days;    /* > 0: windows of this many days (default 90) ... */
+    int32_t window_months;  /* ... or, when > 0, of this many calendar months */
+    uint32_t placebos;      /* placebo windows drawn per episode and metric (default 1000) */
+    uint64_t seed;          /* placebo draws (default 20211109) */
+    const char *kind;       /* only episodes of this kind; NULL for all */
+    double min_coverage;    /* share of a window's days that known periods must cover (0.5) */
+} truce_episodes_options;
+
+void truce_episodes_options_default(truce_episodes_options *o);
+
+/* One output row: an episode (or a pooled estimate, episode "pooled:KIND") and a metric.
+ * Numbers that the data cannot resolve are NAN, and note says why. */
+typedef struct truce_episode_row {
+    char episode[64], kind[64], start[16], end[16], source[64], metric[64], geography[64];
+    double rate_before, rate_during, rate_after;        /* per 30 days */
+    double ratio_after_before, ci_low, ci_high;         /* interval named by method */
+    double exact_ci_low, exact_ci_high;                 /* exact Poisson, always */
+    double adj_ratio, adj_ci_low, adj_ci_high;          /* quasi-Poisson regression */
+    double p_placebo;
+    long n_placebo;
+    double count_before, count_during, count_after;     /* apportioned counts */
+    double days_before, days_during, days_after;        /* known days in each window */
+    double dispersion;                                  /* Pearson phi of the regression */
+    char method[64];
+    char note[512];
+} truce_episode_row;
+
+typedef struct truce_episodes truce_episodes;
+
+truce_episodes *truce_episodes_run(const truce_timeline *t, truce_series *const *series,
+                                   size_t nseries, const truce_episodes_options *opt,
+                                   truce_error *err);
+size_t truce_episodes_row_count(const truce_episodes *e);
+const truce_episode_row *truce_episodes_row(const truce_episodes *e, size_t i);
+/* CSV with a header row; NA for NAN. Returns 0, or -1 on a write error. */
+int truce_episodes_write_csv(const truce_episodes *e, FILE *out);
+/* A fixed-width table for people. Returns 0, or -1 on a write error. */
+int truce_episodes_write_table(const truce_episodes *e, FILE *out);
+void truce_episodes_free(truce_episodes *e);
 
 #ifdef __cplusplus
 }
