@@ -21,8 +21,8 @@ LIBSRC  := $(sort $(wildcard src/*.c))
 CLISRC  := $(sort $(wildcard cli/*.c))
 CLIOBJ  := $(CLISRC:cli/%.c=$(BUILD)/cli/%.o)
 LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
-TESTSRC := $(sort $(wildcard tests/unit/test_*.c))
-TESTBIN := $(TESTSRC:tests/unit/%.c=$(BUILD)/tests/%)
+TESTSRC := $(sort $(wildcard tests/unit/test_*.c tests/stat/test_*.c))
+TESTBIN := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TESTSRC)))
 FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 # The default scenario and the data it names are compiled into the binary, so that
@@ -69,6 +69,11 @@ $(BUILD)/truce: $(CLIOBJ) $(BUILD)/libtruce.a
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
+
+# Statistical tests see only the public header.
+$(BUILD)/tests/%: tests/stat/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
+	@mkdir -p $(dir $@)
+	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
 
 run: deps
 	@$(MAKE) --no-print-directory all
