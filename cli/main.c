@@ -9,6 +9,7 @@
 
 static const cli_command commands[] = {
     {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
+    {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
