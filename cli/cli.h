@@ -26,5 +26,6 @@ int cli_parse_u64(const char *text, uint64_t *out);
 int cmd_run(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

@@ -1,7 +1,7 @@
 /* truce.h — the one public header of libtruce.
  *
  * truce measures, simulates and assesses the security impact of peace talks, ceasefires
- * and counter-terrorism policy. The CLI (src/main.c), the Python binding and the MPI driver
+ * and counter-terrorism policy. The CLI (cli/), the Python binding and the MPI driver
  * use only what is declared here.
  *
  * Conventions: functions that can fail take a `truce_error *` (may be NULL) and return
@@ -343,6 +343,90 @@ int truce_episodes_write_csv(const truce_episodes *e, FILE *out);
 /* A fixed-width table for people. Returns 0, or -1 on a write error. */
 int truce_episodes_write_table(const truce_episodes *e, FILE *out);
 void truce_episodes_free(truce_episodes *e);
+
+/* ---- evidence: event files ---------------------------------------------------------- */
+
+/* Event files: UCDP GED CSV exactly as downloaded, and ACLED exports. Files are read as a
+ * stream (constant memory whatever their size); the table grows with the number of
+ * (group, period) cells, not rows. Columns are found by name. See docs/events.md. */
+typedef enum truce_event_format {
+    TRUCE_EVENTS_AUTO,   /* recognise from the header */
+    TRUCE_EVENTS_UCDP,   /* UCDP GED: date_start, best, deaths_a/b/civilians/unknown */
+    TRUCE_EVENTS_ACLED   /* ACLED: event_date, fatalities */
+} truce_event_format;
+
+typedef enum truce_event_group {
+    TRUCE_EVENTS_BY_NONE,        /* one group, the empty string */
+    TRUCE_EVENTS_BY_COUNTRY,     /* both formats: country */
+    TRUCE_EVENTS_BY_ADM_1,       /* UCDP adm_1, ACLED admin1 */
+    TRUCE_EVENTS_BY_ADM_2,       /* UCDP adm_2, ACLED admin2 */
+    TRUCE_EVENTS_BY_DYAD,        /* UCDP dyad_name */
+    TRUCE_EVENTS_BY_CONFLICT,    /* UCDP conflict_name */
+    TRUCE_EVENTS_BY_TYPE,        /* UCDP type_of_violence ("1", "2", "3") */
+    TRUCE_EVENTS_BY_SIDE_A,      /* UCDP side_a */
+    TRUCE_EVENTS_BY_SIDE_B,      /* UCDP side_b */
+    TRUCE_EVENTS_BY_ACTOR1,      /* ACLED actor1 */
+    TRUCE_EVENTS_BY_ACTOR2,      /* ACLED actor2 */
+    TRUCE_EVENTS_BY_EVENT_TYPE   /* ACLED event_type */
+} truce_event_group;
+
+typedef struct truce_events_options {
+    truce_event_format format;
+    truce_period by;
+    truce_event_group group;
+    /* Filters, matching the file's value exactly; NULL for none. country: both formats;
+     * dyad (dyad_name) and type (type_of_violence): UCDP; event_type: ACLED; actor: side_a
+     * or side_b (UCDP), actor1 or actor2 (ACLED). A filter that does not apply to a file's
+     * format is an input error. */
+    const char *country, *dyad, *actor, *type, *event_type;
+    int has_from, has_to;
+    int32_t from, to;            /* inclusive bounds on the event's day */
+    int fill;                    /* zero rows for empty periods (see docs/events.md) */
+    int strict;                  /* the first invalid row is an error */
+    size_t max_warnings;         /* invalid rows reported per file (then only counted) */
+    /* Called with each warning ("file:line: field: reason", and a count per file);
+     * NULL: invalid rows are only counted. */
+    void (*warn)(void *ctx, const char *message);
+    void *warn_ctx;
+} truce_events_options;
+
+/* Defaults: auto format, by month, group none, no filter, 20 warnings per file. */
+void truce_events_options_init(truce_events_options *opt);
+/* "ucdp"/"acled"/"auto", and the group names of `--group` (country, adm_1, adm_2, dyad,
+ * conflict, type, side_a, side_b, actor1, actor2, event_type, none). 0, or -1 if unknown. */
+int truce_event_format_parse(const char *name, truce_event_format *format);
+int truce_event_group_parse(const char *name, truce_event_group *group);
+
+typedef struct truce_event_row {
+    int32_t period;              /* first day of the period (label: truce_period_label) */
+    const char *group;           /* the file's value, unchanged; "" for none or empty */
+    uint64_t events;
+    uint64_t deaths;             /* UCDP best, ACLED fatalities */
+    uint64_t deaths_a, deaths_b, deaths_civilians, deaths_unknown;  /* UCDP; 0 for ACLED */
+} truce_event_row;
+
+typedef struct truce_event_table truce_event_table;
+
+/* Aggregate one or more event files (all of one format) into a table sorted by group
+ * (byte order) then period. Invalid rows are skipped and counted (reported through
+ * opt->warn), or with opt->strict fail the call (TRUCE_EINPUT). */
+truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
+                                          const truce_events_options *opt, truce_error *err);
+/* The same over files in memory (tests, fuzzing). */
+truce_event_table *truce_events_aggregate_memory(const truce_memfile *files, size_t nfiles,
+                                                 const truce_events_options *opt,
+                                                 truce_error *err);
+void truce_event_table_free(truce_event_table *t);
+size_t truce_event_table_count(const truce_event_table *t);
+const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t i);
+truce_event_format truce_event_table_format(const truce_event_table *t);
+truce_period truce_event_table_period(const truce_event_table *t);
+uint64_t truce_event_table_rows_read(const truce_event_table *t);    /* data rows seen */
+uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
+/* Write the table as CSV: period,group,events,deaths (+ deaths_a,deaths_b,
+ * deaths_civilians,deaths_unknown for UCDP). path NULL or "-": stdout; otherwise written
+ * to a temporary file beside path and renamed, so there is never a half-written file. */
+int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 
 #ifdef __cplusplus
 }

@@ -8,6 +8,7 @@
 #include "csv.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,32 @@ static int push_field(csv_reader *r, csv_record *rec, const char *p, size_t n, i
     return 0;
 }
 
+/* One pass over a record: does it hold a NUL byte, and is it valid UTF-8? Eight bytes at
+ * a time while the text is ASCII without NUL (the common case); the UTF-8 check proper
+ * runs only on records with a byte >= 0x80. */
+static void scan_bytes(const char *s, size_t n, int *has_nul, int *bad_utf8)
+{
+    const uint64_t lo = 0x0101010101010101u, hi = 0x8080808080808080u;
+    int nul = 0, high = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (((w - lo) & ~w & hi) | (w & hi)) {
+            if ((w - lo) & ~w & hi) nul = 1; /* exact test for a zero byte in w */
+            if (w & hi) high = 1;
+            if (nul && high) break;
+        }
+    }
+    for (; i < n && !(nul && high); i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0) nul = 1;
+        if (c & 0x80) high = 1;
+    }
+    *has_nul = nul;
+    *bad_utf8 = high ? !csv_utf8_valid(s, n) : 0;
+}
+
 int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
 {
     if (!r->bom_checked) {
@@ -214,23 +241,26 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
     if (n > 0 && s[n - 1] == '\r') n--;
     char *e = s + n;
     rec->n = 0;
-    rec->has_nul = memchr(s, '\0', n) != NULL;
+    scan_bytes(s, n, &rec->has_nul, &rec->bad_utf8);
     rec->malformed = 0;
     char *p = s;
     for (;;) {
         if (p < e && *p == '"') {
+            /* Copy runs between quotes with memmove (nothing moves until the first "" ). */
             char *w = p, *q = p + 1;
-            while (q < e) {
-                if (*q == '"') {
-                    if (q + 1 < e && q[1] == '"') {
-                        *w++ = '"';
-                        q += 2;
-                    } else {
-                        q++;
-                        break;
-                    }
+            for (;;) {
+                char *qq = memchr(q, '"', (size_t)(e - q));
+                size_t run = (size_t)((qq ? qq : e) - q);
+                if (w != q) memmove(w, q, run);
+                w += run;
+                q += run;
+                if (!qq) break;
+                if (q + 1 < e && q[1] == '"') {
+                    *w++ = '"';
+                    q += 2;
                 } else {
-                    *w++ = *q++;
+                    q++;
+                    break;
                 }
             }
             /* Anything between the closing quote and the next comma is kept, flagged. */

@@ -27,6 +27,7 @@ typedef struct csv_record {
     long line;         /* line number where the record starts (1-based) */
     int has_nul;       /* a NUL byte occurs somewhere in the record */
     int malformed;     /* text after a closing quote, e.g. "abc"x */
+    int bad_utf8;      /* the record is not valid UTF-8 (see csv_utf8_valid) */
 } csv_record;
 
 typedef struct csv_reader csv_reader;

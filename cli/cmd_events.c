@@ -1,0 +1,197 @@
+/* truce events — event files (UCDP GED, ACLED): `truce events aggregate FILE...`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void help_events(FILE *out)
+{
+    fprintf(out,
+            "usage: truce events aggregate [options] FILE...\n\n"
+            "Work with conflict event files: UCDP GED CSV exactly as downloaded, and ACLED\n"
+            "exports. See docs/events.md.\n\n"
+            "subcommands:\n"
+            "  aggregate   count events and deaths by period and group, as CSV\n\n"
+            "Run 'truce events aggregate --help' for its options.\n");
+}
+
+static void help_aggregate(void)
+{
+    printf(
+        "usage: truce events aggregate [options] FILE...\n\n"
+        "Read UCDP GED or ACLED CSV files as a stream and print one CSV row per (group,\n"
+        "period), sorted by group then period: period,group,events,deaths, and for UCDP\n"
+        "also deaths_a,deaths_b,deaths_civilians,deaths_unknown. deaths is UCDP's `best`\n"
+        "or ACLED's `fatalities`. A UCDP event counts on its date_start.\n\n"
+        "  --format F       auto (default: recognised from the header), ucdp, acled\n"
+        "  --by P           day, week (ISO), month (default), quarter, year\n"
+        "  --group G        none (default), country, adm_1, adm_2 (both formats);\n"
+        "                   dyad, conflict, type, side_a, side_b (UCDP);\n"
+        "                   actor1, actor2, event_type (ACLED)\n"
+        "  --country X      keep events whose country is exactly X\n"
+        "  --dyad X         UCDP: dyad_name is exactly X\n"
+        "  --type N         UCDP: type_of_violence is exactly N (1, 2 or 3)\n"
+        "  --event-type X   ACLED: event_type is exactly X\n"
+        "  --actor X        side_a or side_b (UCDP), actor1 or actor2 (ACLED) is exactly X\n"
+        "  --from DATE      keep events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
+        "  --to DATE        keep events on or before DATE (its last day)\n"
+        "  --fill           add zero rows for empty periods, for every group, from the first\n"
+        "                   to the last period (or the periods of --from/--to when given)\n"
+        "  --strict         an invalid row is an error (exit 2) instead of a warning\n"
+        "  --max-warnings N invalid rows reported per file (default 20; all are counted)\n"
+        "  --out FILE       write the CSV to FILE (atomically) instead of stdout\n"
+        "  -h, --help       this help\n\n"
+        "Invalid rows (a required field missing or malformed, invalid UTF-8, a NUL byte)\n"
+        "are skipped with a warning on stderr naming the file and line. Exit codes: 0 ok,\n"
+        "1 runtime failure, 2 bad usage or bad input.\n\n"
+        "example:\n"
+        "  truce events aggregate --by year --group dyad \\\n"
+        "      data/ucdp_ged231_sample_pakistan_events.csv\n");
+}
+
+static void warn_stderr(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, "truce: warning: %s\n", message);
+}
+
+#define CMD "events aggregate"
+
+static int cmd_aggregate(int argc, char **argv)
+{
+    truce_events_options opt;
+    truce_events_options_init(&opt);
+    opt.warn = warn_stderr;
+    const char *out = NULL;
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    if (!files) {
+        fprintf(stderr, "truce: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    size_t nfiles = 0;
+    int rc = EXIT_OK, options_done = 0;
+    for (int i = 1; i < argc && rc == EXIT_OK; i++) {
+        const char *a = argv[i];
+        if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
+            files[nfiles++] = a;
+            continue;
+        }
+        if (strcmp(a, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            help_aggregate();
+            free(files);
+            return EXIT_OK;
+        }
+        if (strcmp(a, "--fill") == 0) {
+            opt.fill = 1;
+            continue;
+        }
+        if (strcmp(a, "--strict") == 0) {
+            opt.strict = 1;
+            continue;
+        }
+        /* Options with a value: "--name value" or "--name=value". */
+        static const char *const valued[] = {"--format", "--by", "--group", "--country",
+                                             "--dyad", "--type", "--event-type", "--actor",
+                                             "--from", "--to", "--out", "--max-warnings"};
+        const char *name = NULL, *val = NULL;
+        for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !name; k++) {
+            size_t n = strlen(valued[k]);
+            if (strncmp(a, valued[k], n) == 0 && (a[n] == '\0' || a[n] == '=')) {
+                name = valued[k];
+                val = a[n] == '=' ? a + n + 1 : NULL;
+            }
+        }
+        if (!name) {
+            rc = cli_usage(CMD, "unknown option '%s'", a);
+            break;
+        }
+        if (!val) {
+            if (i + 1 >= argc) {
+                rc = cli_usage(CMD, "option '%s' needs a value", name);
+                break;
+            }
+            val = argv[++i];
+        }
+        if (strcmp(name, "--format") == 0) {
+            if (truce_event_format_parse(val, &opt.format))
+                rc = cli_usage(CMD, "--format: '%s' is not one of auto, ucdp, acled", val);
+        } else if (strcmp(name, "--by") == 0) {
+            if (truce_period_parse(val, &opt.by))
+                rc = cli_usage(CMD, "--by: '%s' is not one of day, week, month, quarter, year",
+                               val);
+        } else if (strcmp(name, "--group") == 0) {
+            if (truce_event_group_parse(val, &opt.group))
+                rc = cli_usage(CMD,
+                               "--group: '%s' is not one of country, adm_1, adm_2, dyad, "
+                               "conflict, type, side_a, side_b, actor1, actor2, event_type, "
+                               "none",
+                               val);
+        } else if (strcmp(name, "--from") == 0 || strcmp(name, "--to") == 0) {
+            int32_t first, last;
+            truce_precision prec;
+            if (truce_date_parse(val, &first, &last, &prec))
+                rc = cli_usage(CMD, "%s: '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)",
+                               name, val);
+            else if (name[2] == 'f')
+                opt.has_from = 1, opt.from = first;
+            else
+                opt.has_to = 1, opt.to = last;
+        } else if (strcmp(name, "--max-warnings") == 0) {
+            uint64_t n;
+            if (cli_parse_u64(val, &n) || n > 1000000000u)
+                rc = cli_usage(CMD, "--max-warnings: '%s' is not a count", val);
+            else
+                opt.max_warnings = (size_t)n;
+        } else if (strcmp(name, "--out") == 0) {
+            if (!*val) rc = cli_usage(CMD, "--out: empty file name");
+            out = val;
+        } else if (strcmp(name, "--country") == 0) {
+            opt.country = val;
+        } else if (strcmp(name, "--dyad") == 0) {
+            opt.dyad = val;
+        } else if (strcmp(name, "--type") == 0) {
+            opt.type = val;
+        } else if (strcmp(name, "--event-type") == 0) {
+            opt.event_type = val;
+        } else {
+            opt.actor = val;
+        }
+    }
+    if (rc == EXIT_OK && nfiles == 0) rc = cli_usage(CMD, "no event file given");
+    if (rc == EXIT_OK && opt.has_from && opt.has_to && opt.from > opt.to)
+        rc = cli_usage(CMD, "--from is after --to");
+    for (size_t k = 0; k < nfiles && rc == EXIT_OK; k++)
+        if (strcmp(files[k], "-") == 0)
+            rc = cli_usage(CMD, "reading from stdin is not supported: name a file");
+    if (rc != EXIT_OK) {
+        free(files);
+        return rc;
+    }
+    truce_error err;
+    truce_error_clear(&err);
+    truce_event_table *t = truce_events_aggregate(files, nfiles, &opt, &err);
+    free(files);
+    if (!t) return cli_report(&err);
+    if (truce_event_table_write(t, out, &err)) rc = cli_report(&err);
+    truce_event_table_free(t);
+    return rc;
+}
+
+int cmd_events(int argc, char **argv)
+{
+    if (argc < 2) {
+        help_events(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        help_events(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(argv[1], "aggregate") == 0) return cmd_aggregate(argc - 1, argv + 1);
+    return cli_usage("events", "unknown subcommand '%s'", argv[1]);
+}
