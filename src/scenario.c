@@ -891,8 +891,12 @@ static int set_param_at(truce_scenario *s, param_id id, double value, const char
 {
     const truce_param_info *p = &param_table[id];
     if (!params_check(id, value)) {
-        truce_error_set(err, TRUCE_EINPUT, file, line, field, "%s = %.17g is outside [%g, %g]",
-                        p->name, value, p->lo, p->hi);
+        if (file)
+            truce_error_set(err, TRUCE_EINPUT, file, line, field, "%.17g is outside [%g, %g]",
+                            value, p->lo, p->hi);
+        else
+            truce_error_set(err, TRUCE_EINPUT, file, line, field,
+                            "%s = %.17g is outside [%g, %g]", p->name, value, p->lo, p->hi);
         return -1;
     }
     s->params[id] = value;
@@ -1068,10 +1072,12 @@ static int load_yaml(loader *L, const ydoc_node *root)
             double val;
             int rc = x->type == YDOC_SCALAR && x->plain ? parse_number(x->text, x->len, &val)
                                                        : -1;
+            if (rc == -1 && x->type != YDOC_SCALAR)
+                return yfail(L, x, field, "expected a number, got a mapping or list");
             if (rc == -1)
-                return yfail(L, x, field, "expected a number, got '%s'",
-                             x->type == YDOC_SCALAR ? shown(x->text, x->len, sb, sizeof sb)
-                                                    : "a mapping or list");
+                return yfail(L, x, field, "expected a number, got %s'%s'",
+                             x->plain ? "" : "the quoted text ",
+                             shown(x->text, x->len, sb, sizeof sb));
             if (rc == -2)
                 return yfail(L, x, field, "%s is outside [%g, %g]",
                              shown(x->text, x->len, sb, sizeof sb), param_table[id].lo,
