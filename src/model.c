@@ -357,14 +357,17 @@ static void training_and_promotion(model_run *m)
         double trained = draw_binomial(m, r, PUR_TRAIN, m->recruits[r],
                                        p[P_train_rate] * where * regroup);
         m->recruits[r] -= trained;
-        /* Promotion fills the commanders' ranks up to their target share, faster the
-         * larger the shortfall (leadership replacement after losses):
-         * p = promote_rate x shortfall x (1 + strength x shortfall). */
+        /* Promotion fills the commanders' ranks towards their target share, faster when
+         * they fall short (leadership replacement after losses), smoothly:
+         * p = promote_rate / (1 + exp(strength x (commanders / target - 1))),
+         * half of promote_rate at the target; strength 0 switches the response off.
+         * (A kinked rule such as max(0, shortfall) would make the mean-field run a biased
+         * picture of the stochastic one where commanders hover around the target.) */
         double target = p[P_commander_target] * m->fighters[r];
-        double shortfall = target > 0.0 ? clamp01((target - m->commanders[r]) / target) : 0.0;
+        double ratio = target > 0.0 ? m->commanders[r] / target : 1.0;
         double promoted = draw_binomial(
             m, r, PUR_PROMOTE, m->fighters[r],
-            p[P_promote_rate] * shortfall * (1.0 + p[P_replacement_strength] * shortfall) * regroup);
+            p[P_promote_rate] / (1.0 + exp(p[P_replacement_strength] * (ratio - 1.0))) * regroup);
         m->fighters[r] += trained - promoted;
         m->commanders[r] += promoted;
         double left_r = draw_binomial(m, r, PUR_DESERT_RECRUITS, m->recruits[r], p[P_desert_rate]);

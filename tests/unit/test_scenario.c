@@ -73,8 +73,8 @@ static void default_loads(void **state)
         assert_true(s->episodes[i].end >= s->episodes[i].start);
     }
     assert_int_equal(recorded, 37);
-    assert_int_equal(policies, 7);
-    assert_int_equal(truce_scenario_episode_count(s), 44);
+    assert_int_equal(policies, 8);
+    assert_int_equal(truce_scenario_episode_count(s), 45);
     assert_int_equal(strlen(truce_scenario_hash(s)), 16);
     /* Lever fields as the levers table gives them, and the documented defaults. */
     const episode *e = find(s, "4");
@@ -243,7 +243,7 @@ static void remove_and_end(void **state)
     char h0[17], h1[17];
     strcpy(h0, truce_scenario_hash(s));
     assert_int_equal(truce_scenario_remove_episode(s, "25", &err), 0);
-    assert_int_equal(truce_scenario_episode_count(s), 43);
+    assert_int_equal(truce_scenario_episode_count(s), 44);
     assert_null(find(s, "25"));
     assert_non_null(find(s, "26"));
     assert_string_not_equal(truce_scenario_hash(s), h0);
