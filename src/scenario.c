@@ -27,6 +27,7 @@
 #define POPULATION_MAX 1e10
 #define RELEASES_MAX 1e9
 #define SHARE_SUM_TOL 1e-6
+#define MAX_COLUMNS 256
 
 /* ---- levers -------------------------------------------------------------------------- */
 
@@ -186,12 +187,12 @@ static int valid_token(const char *p, size_t n, size_t cap, int colon)
 /* Copy at most cap-1 bytes for a message, replacing anything unprintable by '?'. */
 static const char *shown(const char *p, size_t n, char *buf, size_t cap)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < n && k + 4 < cap; i++) {
+    size_t k = 0, i = 0;
+    for (; i < n && k + 4 < cap; i++) {
         unsigned char c = (unsigned char)p[i];
         buf[k++] = (c < 0x20 || c == 0x7f) ? '?' : (char)c;
     }
-    if (n > 0 && k + 4 >= cap) memcpy(buf + k, "...", 3), k += 3;
+    if (i < n) memcpy(buf + k, "...", 3), k += 3;
     buf[k] = '\0';
     return buf;
 }
@@ -416,9 +417,11 @@ static int table_header(table *t, const char *const *required, size_t nreq, size
     if (rc < 0) return -1;
     if (rc == 0) return tfail(t, 0, NULL, "empty table (no header)");
     char sb[96];
+    if (rec.n > MAX_COLUMNS)
+        return tfail(t, rec.line, NULL, "more than %d columns in the header", MAX_COLUMNS);
     for (size_t i = 0; i < rec.n; i++)
         for (size_t j = i + 1; j < rec.n; j++)
-            if (rec.fields[i].len == rec.fields[j].len &&
+            if (rec.fields[i].len > 0 && rec.fields[i].len == rec.fields[j].len &&
                 memcmp(rec.fields[i].ptr, rec.fields[j].ptr, rec.fields[i].len) == 0)
                 return tfail(t, rec.line, NULL, "column '%s' appears twice in the header",
                              shown(rec.fields[j].ptr, rec.fields[j].len, sb, sizeof sb));
