@@ -297,10 +297,24 @@ void truce_reported_free(truce_reported *t);
  * `2021-Q4` or `2021` (one precision per file). metric is "events" or "deaths"; group
  * NULL sums all groups. Periods absent between the first and the last period of the file
  * are zero (an event data set records every event in its coverage); outside it, unknown.
- * Raw event files (UCDP GED, ACLED) are not read here: they are to be aggregated by the
- * events module and handed over through truce_series_add. */
+ * Raw event files (UCDP GED, ACLED) are not read here: see truce_event_table_series. */
 truce_series *truce_aggregate_series(const char *path, const char *metric, const char *group,
                                      truce_error *err);
+
+/* Raw event files (UCDP GED, ACLED) enter through the events module (section "evidence:
+ * event files" below): aggregate them with truce_events_aggregate by day (opt.by =
+ * TRUCE_BY_DAY; any group is summed, so filter rather than group), then build one series
+ * per metric here. metric: events, deaths, and for UCDP deaths_a, deaths_b,
+ * deaths_civilians, deaths_unknown. Every day of the covered span is a period of the
+ * series, a day with no event being zero: the span is [from, to] when given (has_from,
+ * has_to), else the first to the last day with an event in the table; outside it days are
+ * unknown. No event and no full span is TRUCE_EINPUT. Source is "UCDP GED" or "ACLED";
+ * geography NULL or "" reads "all"; name appears in messages. */
+struct truce_event_table;
+truce_series *truce_event_table_series(const struct truce_event_table *t, const char *name,
+                                       const char *metric, const char *geography,
+                                       int has_from, int32_t from, int has_to, int32_t to,
+                                       truce_error *err);
 
 /* The study. */
 typedef struct truce_episodes_options {

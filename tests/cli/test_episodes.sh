@@ -85,4 +85,83 @@ import csv, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["episode"] == "25" and r["metric"] == "events"]
 sys.exit(0 if rows and rows[0]["days_before"] == "90" else 1)' "$tmp/g.csv" \
     && ok "aggregated event file: absent period inside coverage counts as zero" || no "zero fill"
+# raw event files (UCDP GED) through the events module
+GED="$ROOT/data/ucdp_ged231_sample_pakistan_events.csv"
+"$T" episodes --events "$GED" --dyad "Government of Pakistan - TTP" --placebos 20 > "$tmp/ged.csv" \
+    && [ "$(awk -F, '$6=="events"' "$tmp/ged.csv" | wc -l)" -eq "$(awk -F, '$6=="deaths"' "$tmp/ged.csv" | wc -l)" ] \
+    && grep -q '^25,ceasefire,2021-11-09,2021-12-09,UCDP GED,events,' "$tmp/ged.csv" \
+    && ok "raw GED sample (TTP dyad): events and deaths rows from UCDP GED" || no "raw GED sample"
+
+# a generated UCDP file whose counts around one episode are known: 9 events (2 deaths
+# each) before 2020-04-01, 2 (1 death each) during April, 3 (3 deaths each) after, plus 5
+# events of another dyad the --dyad filter must drop
+python3 - "$GED" "$tmp/gen.csv" <<'PY'
+import csv, sys
+src = csv.DictReader(open(sys.argv[1], newline=''))
+tmpl = next(r for r in src if r["dyad_name"] == "Government of Pakistan - TTP")
+out = csv.DictWriter(open(sys.argv[2], "w", newline=''), fieldnames=src.fieldnames)
+out.writeheader()
+def ev(i, day, best, dyad="Government of Pakistan - TTP"):
+    r = dict(tmpl, id=str(900000 + i), date_start=day, date_end=day, dyad_name=dyad,
+             best=str(best), low=str(best), high=str(best), deaths_a=str(best), deaths_b="0",
+             deaths_civilians="0", deaths_unknown="0")
+    out.writerow(r)
+days = ["2020-02-01", "2020-02-10", "2020-02-20", "2020-03-01", "2020-03-05",
+        "2020-03-10", "2020-03-20", "2020-03-20", "2020-03-31"]
+for i, d in enumerate(days): ev(i, d, 2)
+ev(20, "2020-04-01", 1); ev(21, "2020-04-30", 1)
+ev(30, "2020-05-01", 3); ev(31, "2020-06-01", 3); ev(32, "2020-06-29", 3)
+for i in range(5): ev(40 + i, "2020-03-1%d" % i, 7, dyad="Government of Pakistan - Other")
+PY
+printf 'id,start,end,kind\nE1,2020-04-01,2020-04-30,ceasefire\n' > "$tmp/tl.csv"
+# check FILE METRIC before during after ratio days_before days_after
+rates() {
+    python3 -c '
+import csv, sys
+f, m = sys.argv[1], sys.argv[2]
+want = [float(x) for x in sys.argv[3:]]
+rows = [r for r in csv.DictReader(open(f)) if r["episode"] == "E1" and r["metric"] == m]
+if len(rows) != 1: sys.exit("# %d rows for %s" % (len(rows), m))
+r = rows[0]
+got = [float(r[k]) for k in ("rate_before", "rate_during", "rate_after", "ratio_after_before",
+                             "days_before", "days_after")]
+ok = all(abs(g - w) <= 1e-5 * max(1, abs(w)) for g, w in zip(got, want))
+if not ok: print("# got", got, "want", want)
+sys.exit(0 if ok else 1)' "$@"
+}
+# span from the first to the last event: before window covered from 2020-02-01 (60 of 90
+# days), after window to 2020-06-29 (60 of 90 days)
+"$T" episodes --events "$tmp/gen.csv" --dyad "Government of Pakistan - TTP" --timeline "$tmp/tl.csv" \
+    --placebos 20 > "$tmp/gen1.csv" \
+    && rates "$tmp/gen1.csv" events 4.5 2 1.5 0.333333 60 60 \
+    && rates "$tmp/gen1.csv" deaths 9 2 4.5 0.5 60 60 \
+    && ok "generated UCDP file, span first..last event: rates 4.5/2/1.5 events, 9/2/4.5 deaths per 30 days" \
+    || no "generated UCDP file, default span"
+# --from/--to widen the span: days with no event are zero, so windows are fully known
+"$T" episodes --events "$tmp/gen.csv" --dyad "Government of Pakistan - TTP" --timeline "$tmp/tl.csv" \
+    --from 2019-06 --to 2020-12 --metric events,deaths,deaths_a --placebos 20 > "$tmp/gen2.csv" \
+    && rates "$tmp/gen2.csv" events 3 2 1 0.333333 90 90 \
+    && rates "$tmp/gen2.csv" deaths 6 2 3 0.5 90 90 \
+    && rates "$tmp/gen2.csv" deaths_a 6 2 3 0.5 90 90 \
+    && ok "generated UCDP file, --from/--to: empty days are zero, rates 3/2/1 events, 6/2/3 deaths" \
+    || no "generated UCDP file, --from/--to"
+# without the dyad filter the other dyad's 5 events (all before) count
+"$T" episodes --events "$tmp/gen.csv" --timeline "$tmp/tl.csv" --from 2019-06 --to 2020-12 \
+    --metric events --placebos 20 > "$tmp/gen3.csv" \
+    && rates "$tmp/gen3.csv" events 4.66667 2 1 0.214286 90 90 \
+    && ok "no filter: every dyad counted" || no "no filter"
+# bad input exits 2 and names the file
+"$T" episodes --events "$tmp/missing.csv" > /dev/null 2> "$tmp/e1" ; rc=$?
+[ $rc -eq 2 ] && grep -q "missing.csv" "$tmp/e1" && ok "missing event file: exit 2 naming it" || no "missing event file (rc $rc)"
+printf 'a,b\n1,2\n' > "$tmp/unknown.csv"
+"$T" episodes --events "$tmp/unknown.csv" > /dev/null 2> "$tmp/e2" ; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown.csv" "$tmp/e2" && ok "unrecognised event format: exit 2 naming the file" || no "unrecognised format (rc $rc)"
+"$T" episodes --events "$tmp/gen.csv" --format acled > /dev/null 2> "$tmp/e3" ; rc=$?
+[ $rc -eq 2 ] && grep -q "gen.csv" "$tmp/e3" && ok "UCDP file read as --format acled: exit 2 naming the file" || no "--format acled on UCDP (rc $rc)"
+"$T" episodes --events "$tmp/gen.csv" --format xml > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "--format xml: exit 2" || no "--format xml (rc $rc)"
+"$T" episodes --events "$tmp/gen.csv" --dyad nobody > /dev/null 2> "$tmp/e4" ; rc=$?
+[ $rc -eq 2 ] && grep -q "gen.csv" "$tmp/e4" && ok "no event after filters and no span: exit 2 naming the file" || no "empty after filters (rc $rc)"
+"$T" episodes --dyad x > /dev/null 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "event filters without --events: exit 2" || no "filters without --events (rc $rc)"
 exit $fail
