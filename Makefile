@@ -33,7 +33,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
 all: $(BUILD)/truce $(BUILD)/libtruce.a
 
@@ -120,6 +120,9 @@ bench: all
 # The parameter documentation is generated from the parameter table (src/params.def).
 docs: $(BUILD)/truce
 	$(BUILD)/truce params --markdown > docs/parameters.md
+
+golden-update: all
+	tests/golden/update.sh $(BUILD)/truce
 
 clean:
 	rm -rf build build-asan build-ubsan out
