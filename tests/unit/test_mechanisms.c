@@ -87,8 +87,13 @@ static void m2_training_promotion(void **state)
     assert_true(mf_flow(&t0, TRUCE_FLOW_TRAINED, NULL) == 0.0);
     assert_true(mf_flow(NULL, TRUCE_FLOW_PROMOTED, NULL) > 0.0);
     assert_true(mf_flow(&p0, TRUCE_FLOW_PROMOTED, NULL) == 0.0);
-    /* Leadership replacement: more promotion when it is stronger. */
-    sets r0 = {{"replacement_strength"}, {0.0}}, r5 = {{"replacement_strength"}, {5.0}};
+    /* Leadership replacement: when commanders stay below their target share (they start
+     * short, promotion is slow and they are targeted ten times harder than fighters), a
+     * stronger replacement response promotes more fighters. */
+    sets r0 = {{"replacement_strength", "ops_commander_exposure", "init_commander_share", "promote_rate"},
+               {0.0, 10.0, 0.01, 2e-5}},
+         r5 = {{"replacement_strength", "ops_commander_exposure", "init_commander_share", "promote_rate"},
+               {5.0, 10.0, 0.01, 2e-5}};
     assert_true(mf_flow(&r5, TRUCE_FLOW_PROMOTED, NULL) > mf_flow(&r0, TRUCE_FLOW_PROMOTED, NULL));
 }
 
