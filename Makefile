@@ -97,6 +97,7 @@ ubsan:
 	  LDLIBS="-lyaml -lm -fsanitize=undefined" all tests-build
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run-all.sh build-ubsan --no-fuzz
 valgrind: all
+	@scripts/install-deps.sh valgrind
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	  $(BUILD)/truce run --seed 3 --to 2004-12-31 --out $(BUILD)/vg-out --quiet
 	rm -rf $(BUILD)/vg-out

@@ -4,7 +4,8 @@
 # everything is already there.
 set -eu
 
-PACKAGES="make gcc clang libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3"
+# Extra package names given as arguments are installed too (e.g. valgrind for `make valgrind`).
+PACKAGES="make gcc clang libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 $*"
 
 missing=""
 for p in $PACKAGES; do
