@@ -60,6 +60,20 @@ done
 [ $helpfail -eq 0 ] && ok "--help on every subcommand"
 check "--version" "$T --version | grep -q '^truce [0-9]'"
 
+# Every mechanism's flow is non-zero in the default history. Ceasefire breakdowns are the
+# exception by design: recorded episodes keep their dates, so the breakdown hazard only
+# acts on open-ended (hypothetical) ceasefires, as in the example portfolio.
+zero=$(python3 -c "
+import json, sys
+s = json.load(open('a/summary.json'))
+print(' '.join(k for k, v in s['flows'].items() if v == 0 and k != 'ceasefire_breakdowns'))")
+check "every mechanism's flow is non-zero in the default run (zero: '$zero')" "[ -z \"$zero\" ]"
+$T run "$ROOT/scenarios/examples/open-ceasefire-2024.yaml" --seed 7 --by year --out hyp -q
+check "an open-ended hypothetical ceasefire breaks down (M9 breakdown hazard)" \
+  "python3 -c \"import json,sys; sys.exit(0 if json.load(open('hyp/summary.json'))['flows']['ceasefire_breakdowns'] == 1 else 1)\""
+check "the hypothetical portfolio leaves the history before 2024 unchanged (common random numbers)" \
+  "[ \"\$(grep '^20[01][0-9],\|^202[0-3],' a/series.csv | md5sum)\" = \"\$(grep '^20[01][0-9],\|^202[0-3],' hyp/series.csv | md5sum)\" ]"
+
 # Every broken scenario in the corpus: exit 2, one message naming the file, no output.
 n=0
 for s in "$ROOT"/tests/scenarios/bad/*.yaml "$ROOT"/tests/scenarios/bad/*/scenario.yaml; do
