@@ -100,7 +100,11 @@ valgrind: all
 	@scripts/install-deps.sh valgrind
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
 	  $(BUILD)/truce run --seed 3 --to 2004-12-31 --out $(BUILD)/vg-out --quiet
-	rm -rf $(BUILD)/vg-out
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce episodes --out $(BUILD)/vg-episodes.csv
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce events aggregate --by month --group dyad data/ucdp_ged231_sample_pakistan_events.csv --out $(BUILD)/vg-events.csv
+	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
 FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc

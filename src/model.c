@@ -69,6 +69,11 @@ typedef struct model_run {
     double flows[TRUCE_FLOW_COUNT];
     uint64_t draws;
     double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
+    int32_t *burst_end;          /* per episode: last day its start date covers */
+    /* today's conditions, computed once a day after the levers (M5, M10) */
+    double season_cos;           /* cos(2 pi (day of year - peak) / 365.25) */
+    double mobility[MAXR];       /* seasonal mobility multiplier */
+    double ops_intensity[MAXR];  /* effective operations intensity */
     day_levers lv;
 } model_run;
 
@@ -132,17 +137,12 @@ static double effective_deprivation(const model_run *m, size_t r)
 }
 
 /* Seasonal mobility multiplier (M10): 1 + a x mountain x cos(2 pi (doy - peak) / 365.25). */
-static double season_mobility(const model_run *m, size_t r)
-{
-    double phase = 2.0 * PI * (cal_day_of_year(m->date) - m->p[P_season_peak_day]) / 365.25;
-    return nonneg(1.0 + m->p[P_season_amplitude] * m->sc->regions[r].mountain_share * cos(phase));
-}
+static double season_mobility(const model_run *m, size_t r) { return m->mobility[r]; }
 
 /* Seasonal effectiveness of operations (M10): largest change in mid-winter. */
 static double season_operations(const model_run *m, size_t r)
 {
-    double phase = 2.0 * PI * (cal_day_of_year(m->date) - m->p[P_season_peak_day]) / 365.25;
-    return nonneg(1.0 - m->p[P_season_ops_winter] * m->sc->regions[r].mountain_share * cos(phase));
+    return nonneg(1.0 - m->p[P_season_ops_winter] * m->sc->regions[r].mountain_share * m->season_cos);
 }
 
 /* ---- levers from the timeline (M9 breakdown, M12, M13) ------------------------------- */
@@ -179,7 +179,7 @@ static void read_levers(model_run *m)
                 if (e->regions >> r & 1u) lv->rebound[r] += m->alive[i];
         }
         if (today < e->start || today > e->end) continue;
-        const int32_t burst_end = start_interval_end(e);
+        const int32_t burst_end = m->burst_end[i];
         const double burst_days = (double)(burst_end - e->start + 1);
         const int in_burst = today <= burst_end;
 
@@ -386,7 +386,7 @@ static void training_and_promotion(model_run *m)
 
 /* Effective intensity: (baseline + named operations) x (1 - pause x ceasefire)
  * x coherence (M12) x morale (M12) x winter effectiveness (M10). */
-static double operations_intensity(const model_run *m, size_t r)
+static double compute_operations_intensity(const model_run *m, size_t r)
 {
     const double *p = m->p;
     const day_levers *lv = &m->lv;
@@ -395,6 +395,20 @@ static double operations_intensity(const model_run *m, size_t r)
     double morale = nonneg(1.0 - p[P_chorus_morale] * lv->chorus);
     return (p[P_ops_baseline] + lv->ops[r]) * (1.0 - p[P_ceasefire_ops_pause] * lv->ceasefire[r]) *
            coherence * morale * season_operations(m, r);
+}
+
+static double operations_intensity(const model_run *m, size_t r) { return m->ops_intensity[r]; }
+
+/* Today's seasonal multipliers and operations intensities (they depend only on the date
+ * and the levers, so they are computed once a day). */
+static void daily_conditions(model_run *m)
+{
+    m->season_cos = cos(2.0 * PI * (cal_day_of_year(m->date) - m->p[P_season_peak_day]) / 365.25);
+    for (size_t r = 0; r < m->R; r++) {
+        m->mobility[r] =
+            nonneg(1.0 + m->p[P_season_amplitude] * m->sc->regions[r].mountain_share * m->season_cos);
+        m->ops_intensity[r] = compute_operations_intensity(m, r);
+    }
 }
 
 static double operations_focus(const model_run *m, size_t r)
@@ -796,15 +810,19 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
     const size_t ndays = (size_t)(sc->end - sc->start) + 1;
     if (res) res->values = malloc(ndays * (sc->nregions + 1) * TRUCE_VAR_COUNT * sizeof(double));
     if (m) m->alive = malloc((sc->nepisodes ? sc->nepisodes : 1) * sizeof(double));
-    if (!res || !m || !res->values || !m->alive) {
+    if (m) m->burst_end = malloc((sc->nepisodes ? sc->nepisodes : 1) * sizeof(int32_t));
+    if (!res || !m || !res->values || !m->alive || !m->burst_end) {
         if (res) free(res->values);
         free(res);
-        if (m) free(m->alive);
+        if (m) free(m->alive), free(m->burst_end);
         free(m);
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run of %zu days", ndays);
         return NULL;
     }
-    for (size_t i = 0; i < sc->nepisodes; i++) m->alive[i] = 1.0;
+    for (size_t i = 0; i < sc->nepisodes; i++) {
+        m->alive[i] = 1.0;
+        m->burst_end[i] = start_interval_end(&sc->episodes[i]);
+    }
     m->sc = sc;
     m->p = sc->params;
     m->seed = opt->seed;
@@ -823,6 +841,7 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
         for (size_t r = 0; r < m->R; r++)
             m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = 0.0;
         read_levers(m);
+        daily_conditions(m);
         organisation_events(m);
         recruitment(m);
         training_and_promotion(m);
@@ -841,6 +860,7 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
     res->run = opt->run;
     res->mean_field = opt->mean_field;
     free(m->alive);
+    free(m->burst_end);
     free(m);
     return res;
 }

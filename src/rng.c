@@ -82,7 +82,7 @@ uint64_t rng_poisson(rng_stream *s, double mean)
 static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
 {
     const double q = 1.0 - p, ratio = p / q, a = ((double)n + 1.0) * ratio;
-    double r = pow(q, (double)n), u = rng_uniform(s);
+    double r = exp((double)n * log1p(-p)), u = rng_uniform(s);
     uint64_t x = 0;
     while (u > r) {
         u -= r;
