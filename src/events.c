@@ -603,8 +603,9 @@ static int check_options(const truce_events_options *o, truce_error *err)
     return 0;
 }
 
-truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
-                                          const truce_events_options *opt, truce_error *err)
+/* Aggregate n inputs, read from files (paths) or from memory (files): one loop for both. */
+static truce_event_table *aggregate(const char *const *paths, const truce_memfile *files, size_t n,
+                                    const truce_events_options *opt, truce_error *err)
 {
     if (check_options(opt, err)) return NULL;
     truce_event_table *t = table_new(opt);
@@ -613,8 +614,14 @@ truce_event_table *truce_events_aggregate(const char *const *paths, size_t npath
         return NULL;
     }
     int fixed = 0;
-    for (size_t i = 0; i < npaths; i++) {
-        csv_reader *r = csv_open_file(paths[i], err);
+    for (size_t i = 0; i < n; i++) {
+        csv_reader *r;
+        if (paths) {
+            r = csv_open_file(paths[i], err);
+        } else {
+            r = csv_open_memory(files[i].name, files[i].data, files[i].len);
+            if (!r) truce_error_set(err, TRUCE_ERUNTIME, files[i].name, 0, NULL, "out of memory");
+        }
         if (!r) goto fail;
         int rc = read_file(t, r, opt, &fixed, err);
         csv_close(r);
@@ -627,32 +634,17 @@ fail:
     return NULL;
 }
 
+truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
+                                          const truce_events_options *opt, truce_error *err)
+{
+    return aggregate(paths, NULL, npaths, opt, err);
+}
+
 truce_event_table *truce_events_aggregate_memory(const truce_memfile *files, size_t nfiles,
                                                  const truce_events_options *opt,
                                                  truce_error *err)
 {
-    if (check_options(opt, err)) return NULL;
-    truce_event_table *t = table_new(opt);
-    if (!t) {
-        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
-        return NULL;
-    }
-    int fixed = 0;
-    for (size_t i = 0; i < nfiles; i++) {
-        csv_reader *r = csv_open_memory(files[i].name, files[i].data, files[i].len);
-        if (!r) {
-            truce_error_set(err, TRUCE_ERUNTIME, files[i].name, 0, NULL, "out of memory");
-            goto fail;
-        }
-        int rc = read_file(t, r, opt, &fixed, err);
-        csv_close(r);
-        if (rc) goto fail;
-    }
-    if (finish(t, opt, err)) goto fail;
-    return t;
-fail:
-    truce_event_table_free(t);
-    return NULL;
+    return aggregate(NULL, files, nfiles, opt, err);
 }
 
 /* ---- writing -------------------------------------------------------------------------- */

@@ -727,6 +727,26 @@ static int32_t open_end_of(const truce_scenario *s, const episode *e)
     return s->end >= e->start ? s->end : e->start;
 }
 
+/* The id, start and end of a timeline or policy row (columns c[0], c[1], c[2]): a start
+ * means its first day, an end its last; an empty end is open-ended. Returns 0 or -1. */
+static int read_dated_row(loader *L, table *t, const csv_record *rec, const size_t c[3], episode *e)
+{
+    int32_t last;
+    if (parse_id(t, rec, c[0], e->id, sizeof e->id) ||
+        field_date(t, rec, c[1], "start", &e->start, &last, &e->start_precision))
+        return -1;
+    if (rec->fields[c[2]].len == 0) {
+        e->open_end = 1;
+        e->end = open_end_of(L->s, e);
+        e->end_precision = TRUCE_PRECISION_DAY;
+        return 0;
+    }
+    int32_t first;
+    if (field_date(t, rec, c[2], "end", &first, &e->end, &e->end_precision)) return -1;
+    if (e->end < e->start) return tfail(t, rec->line, "end", "the end is before the start");
+    return 0;
+}
+
 static int load_timeline(loader *L, const ydoc_node *v)
 {
     static const char *const req[] = {"id", "start", "end", "kind"};
@@ -746,26 +766,9 @@ static int load_timeline(loader *L, const ydoc_node *v)
             rc = -1;
             break;
         }
-        int32_t last;
-        if (parse_id(&t, &rec, c[0], e->id, sizeof e->id) ||
-            field_date(&t, &rec, c[1], "start", &e->start, &last, &e->start_precision)) {
+        if (read_dated_row(L, &t, &rec, c, e)) {
             rc = -1;
             break;
-        }
-        if (rec.fields[c[2]].len == 0) {
-            e->open_end = 1;
-            e->end = open_end_of(L->s, e);
-            e->end_precision = TRUCE_PRECISION_DAY;
-        } else {
-            int32_t first;
-            if (field_date(&t, &rec, c[2], "end", &first, &e->end, &e->end_precision)) {
-                rc = -1;
-                break;
-            }
-            if (e->end < e->start) {
-                rc = tfail(&t, rec.line, "end", "the end is before the start");
-                break;
-            }
         }
         const csv_field *kf = &rec.fields[c[3]];
         if (!valid_token(kf->ptr, kf->len, sizeof e->kind, 0)) {
@@ -858,26 +861,9 @@ static int load_policies(loader *L, const ydoc_node *v)
             rc = -1;
             break;
         }
-        int32_t last;
-        if (parse_id(&t, &rec, c[0], e->id, sizeof e->id) ||
-            field_date(&t, &rec, c[1], "start", &e->start, &last, &e->start_precision)) {
+        if (read_dated_row(L, &t, &rec, c, e)) {
             rc = -1;
             break;
-        }
-        if (rec.fields[c[2]].len == 0) {
-            e->open_end = 1;
-            e->end = open_end_of(L->s, e);
-            e->end_precision = TRUCE_PRECISION_DAY;
-        } else {
-            int32_t first;
-            if (field_date(&t, &rec, c[2], "end", &first, &e->end, &e->end_precision)) {
-                rc = -1;
-                break;
-            }
-            if (e->end < e->start) {
-                rc = tfail(&t, rec.line, "end", "the end is before the start");
-                break;
-            }
         }
         strcpy(e->kind, "policy");
         size_t lc[LV_N] = {c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
