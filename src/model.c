@@ -161,6 +161,15 @@ static int32_t start_interval_end(const episode *e)
     return e->start;
 }
 
+/* A stream index for an episode's own random decisions: FNV-1a of its id, folded into
+ * the 16-bit region field of the counter (see rng.h). */
+static size_t episode_stream(const episode *e)
+{
+    uint32_t h = 2166136261u;
+    for (const char *c = e->id; *c; c++) h = (h ^ (uint8_t)*c) * 16777619u;
+    return (size_t)((h ^ (h >> 16)) & 0xffffu);
+}
+
 static int is_ceasefire(lever_kind k) { return k == LEVER_CEASEFIRE || k == LEVER_PEACE_DEAL; }
 
 static void read_levers(model_run *m)
@@ -192,7 +201,9 @@ static void read_levers(model_run *m)
                 m->alive[i] = before * (1.0 - h);
                 broke = before - m->alive[i];
             } else {
-                broke = draw_binomial(m, i, PUR_BREAKDOWN, 1.0, h);
+                /* keyed by the episode's id, not its position in the list, so that
+                 * removing another episode leaves this draw unchanged */
+                broke = draw_binomial(m, episode_stream(e), PUR_BREAKDOWN, 1.0, h);
                 if (broke > 0.0) m->alive[i] = 0.0;
             }
             m->flows[TRUCE_FLOW_CEASEFIRE_BREAKDOWNS] += broke;
@@ -298,16 +309,30 @@ static void organisation_events(model_run *m)
     L += p[P_talks_legitimacy] * lv->talks * (1.0 - L) + p[P_chorus_legitimacy] * lv->chorus * (1.0 - L) -
          p[P_legitimacy_decay] * L;
     m->legitimacy = clamp01(L);
-    /* M9: prisoner releases at the start of talks, deals and ceasefires. */
+    /* M9: prisoner releases at the start of talks, deals and ceasefires: today's share
+     * of the prisoners is drawn once, then split over the receiving regions by their
+     * weights (sequential binomials). */
+    const double held = m->prisoners;
+    if (held <= 0.0) return;
+    double weight[MAXR], share = 0.0;
+    size_t last = 0;
     for (size_t r = 0; r < m->R; r++) {
-        double share = lv->release_share[r];
-        if (lv->release_count[r] > 0.0 && m->prisoners > 0.0)
-            share += lv->release_count[r] / m->prisoners;
-        if (share <= 0.0) continue;
-        double released = draw_binomial(m, r, PUR_RELEASE, m->prisoners, fmin(share, 1.0));
-        m->prisoners -= released;
-        m->fighters[r] += released;
-        m->flows[TRUCE_FLOW_RELEASED] += released;
+        weight[r] = lv->release_share[r] + lv->release_count[r] / held;
+        share += weight[r];
+        if (weight[r] > 0.0) last = r;
+    }
+    if (share <= 0.0) return;
+    double released = draw_binomial(m, 0, PUR_RELEASE, held, fmin(share, 1.0));
+    m->prisoners -= released;
+    m->flows[TRUCE_FLOW_RELEASED] += released;
+    double weight_left = share;
+    for (size_t r = 0; r < m->R && released > 0.0; r++) {
+        if (weight[r] <= 0.0) continue;
+        double here = r == last ? released
+                                : draw_binomial(m, r, PUR_RELEASE_SPLIT, released, weight[r] / weight_left);
+        weight_left -= weight[r];
+        m->fighters[r] += here;
+        released -= here;
     }
 }
 
@@ -393,8 +418,9 @@ static double compute_operations_intensity(const model_run *m, size_t r)
     if (!is_state(m, r)) return 0.0;
     double coherence = nonneg(1.0 - p[P_coherence_effect] * (1.0 - lv->coherence));
     double morale = nonneg(1.0 - p[P_chorus_morale] * lv->chorus);
-    return (p[P_ops_baseline] + lv->ops[r]) * (1.0 - p[P_ceasefire_ops_pause] * lv->ceasefire[r]) *
-           coherence * morale * season_operations(m, r);
+    /* never negative: a scenario may lower operations below the baseline, not below zero */
+    return nonneg((p[P_ops_baseline] + lv->ops[r]) * (1.0 - p[P_ceasefire_ops_pause] * lv->ceasefire[r]) *
+                  coherence * morale * season_operations(m, r));
 }
 
 static double operations_intensity(const model_run *m, size_t r) { return m->ops_intensity[r]; }
@@ -429,7 +455,6 @@ static void operations(model_run *m)
     const double *p = m->p;
     for (size_t r = 0; r < m->R; r++) {
         m->collateral[r] = 0.0;
-        m->defectors[r] = 0.0;
         double I = operations_intensity(m, r);
         if (I <= 0.0) continue;
         double focus = operations_focus(m, r);
@@ -821,7 +846,8 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
     }
     for (size_t i = 0; i < sc->nepisodes; i++) {
         m->alive[i] = 1.0;
-        m->burst_end[i] = start_interval_end(&sc->episodes[i]);
+        int32_t be = start_interval_end(&sc->episodes[i]);
+        m->burst_end[i] = be < sc->episodes[i].end ? be : sc->episodes[i].end;
     }
     m->sc = sc;
     m->p = sc->params;
@@ -839,7 +865,7 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
         m->day = (uint32_t)day;
         m->date = sc->start + (int32_t)day;
         for (size_t r = 0; r < m->R; r++)
-            m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = 0.0;
+            m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = m->defectors[r] = 0.0;
         read_levers(m);
         daily_conditions(m);
         organisation_events(m);

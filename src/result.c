@@ -2,6 +2,7 @@
  * summary.json, into a temporary folder renamed into place at the end. */
 #include "result.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -136,6 +137,12 @@ static int write_series(const truce_result *r, const truce_scenario *s, const ch
             const char *name = g < R ? truce_scenario_region_name(s, g) : "all";
             for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
                 if (g < R && truce_variable_is_global((truce_variable)k)) continue;
+                if (!isfinite(acc[k])) {
+                    /* every value must be a finite number: refuse rather than write NaN */
+                    fclose(f);
+                    errno = EDOM;
+                    return -1;
+                }
                 fprintf(f, "%s,%s,%s,", label, name, variable_names[k]);
                 put_number(f, acc[k]);
                 fputc('\n', f);
@@ -261,7 +268,7 @@ static int write_summary(const truce_result *r, const truce_scenario *s, const c
 
 static void remove_tree(const char *dir)
 {
-    char path[4200];
+    char path[4400];
     static const char *const names[] = {"series.csv", "summary.json"};
     for (size_t i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
@@ -290,24 +297,53 @@ int truce_result_write(const truce_result *r, const truce_scenario *s, const cha
     if (write_series(r, s, path, by) != 0) goto fail;
     snprintf(path, sizeof path, "%s/summary.json", tmp);
     if (write_summary(r, s, path) != 0) goto fail;
-    /* Replace an existing output folder written by an earlier run. */
-    char target[4096];
+    /* Replace an existing output folder written by an earlier run: only one that holds
+     * nothing but our two files, and never leave the user without either version. */
+    char target[4096], old[4200];
     snprintf(target, sizeof target, "%.*s", (int)n, dir);
+    snprintf(old, sizeof old, "%s.old-%ld", target, (long)getpid());
     struct stat st;
+    int had_old = 0;
     if (stat(target, &st) == 0) {
+        const char *why = NULL;
         if (!S_ISDIR(st.st_mode)) {
+            why = "exists and is not a folder";
+        } else {
+            DIR *d = opendir(target);
+            struct dirent *de;
+            while (d && (de = readdir(d)) != NULL) {
+                const char *nm = de->d_name;
+                if (strcmp(nm, ".") && strcmp(nm, "..") && strcmp(nm, "series.csv") &&
+                    strcmp(nm, "summary.json")) {
+                    why = "exists and holds other files than series.csv and summary.json; choose another --out";
+                    break;
+                }
+            }
+            if (d) closedir(d);
+            else why = "exists and cannot be read";
+        }
+        if (why) {
             remove_tree(tmp);
-            truce_error_set(err, TRUCE_EINPUT, target, 0, "--out", "exists and is not a folder");
+            truce_error_set(err, TRUCE_EINPUT, target, 0, "--out", "%s", why);
             return -1;
         }
-        remove_tree(target);
+        remove_tree(old);
+        if (rename(target, old) != 0) {
+            int e = errno;
+            remove_tree(tmp);
+            truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot replace: %s", strerror(e));
+            return -1;
+        }
+        had_old = 1;
     }
     if (rename(tmp, target) != 0) {
         int e = errno;
         remove_tree(tmp);
+        if (had_old) rename(old, target);
         truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot write output: %s", strerror(e));
         return -1;
     }
+    if (had_old) remove_tree(old);
     return 0;
 fail:;
     int e = errno;

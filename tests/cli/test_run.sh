@@ -60,6 +60,14 @@ done
 [ $helpfail -eq 0 ] && ok "--help on every subcommand"
 check "--version" "$T --version | grep -q '^truce [0-9]'"
 
+mkdir keep && echo notes >keep/notes.txt
+$T run --by year --out keep -q 2>err; rc=$?
+check "an --out folder holding other files is refused (exit 2) and left as it was" \
+  "[ $rc -eq 2 ] && [ \"\$(ls keep)\" = notes.txt ] && grep -q 'other files' err"
+$T run --seed 9 --by year --out a -q
+check "re-running into an earlier output folder replaces it" "grep -q '\"seed\": 9' a/summary.json && [ ! -e a.old-* ] 2>/dev/null"
+$T run --seed 7 --by year --out a -q
+
 # Every mechanism's flow is non-zero in the default history. Ceasefire breakdowns are the
 # exception by design: recorded episodes keep their dates, so the breakdown hazard only
 # acts on open-ended (hypothetical) ceasefires, as in the example portfolio.
