@@ -826,7 +826,8 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: no scenario or options");
         return NULL;
     }
-    if (sc->nregions == 0 || sc->nregions > MAXR || sc->end < sc->start) {
+    if (sc->nregions == 0 || sc->nregions > MAXR || sc->end < sc->start ||
+        sc->end - sc->start >= SCENARIO_MAX_DAYS) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: scenario is not valid");
         return NULL;
     }

@@ -1026,6 +1026,8 @@ static int load_yaml(loader *L, const ydoc_node *root)
     if (!(v = y_require(L, root, "end", "end")) || y_date(L, v, "end", &a, &s->end))
         return -1;
     if (s->end < s->start) return yfail(L, v, "end", "the end is before the start");
+    if (s->end - s->start >= SCENARIO_MAX_DAYS)
+        return yfail(L, v, "end", "the horizon is longer than %d years", SCENARIO_MAX_DAYS / 366);
 
     if (!(v = y_require(L, root, "regions", "regions")) || load_regions(L, v)) return -1;
 
@@ -1304,6 +1306,11 @@ int truce_scenario_set_end(truce_scenario *s, const char *date, truce_error *err
         char a[11];
         cal_format(s->start, a);
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, "end", "%s is before the start %s", date, a);
+        return -1;
+    }
+    if (last - s->start >= SCENARIO_MAX_DAYS) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "end", "%s: the horizon is longer than %d years", date,
+                        SCENARIO_MAX_DAYS / 366);
         return -1;
     }
     s->end = last;

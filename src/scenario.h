@@ -15,6 +15,9 @@
 
 #define SCENARIO_NAME_MAX 128
 #define SCENARIO_MAX_REGIONS 64
+/* Longest simulated horizon: 200 years of days. Longer is refused as out of range, so a
+ * mistyped year cannot make a run take hours and gigabytes. */
+#define SCENARIO_MAX_DAYS (200 * 366)
 
 /* One region: districts (or a group of districts) of the state, or a sanctuary outside
  * its jurisdiction. Every share is in [0, 1]. */
