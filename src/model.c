@@ -79,10 +79,19 @@ typedef struct model_run {
 
 /* ---- draws: random, or their expectation in the mean-field run ------------------------ */
 
+/* Beyond this many events or trials a draw's relative noise is below 1e-6: the rounded
+ * expectation is used, which also keeps every conversion to an integer defined. Only
+ * absurd parameter values get there; the default scenario's largest counts are ~1e5. */
+#define DRAW_EXACT_LIMIT 1e12
+/* Above this many lethal attacks in one region and day, their deaths are the rounded
+ * expected total rather than a sum of that many power-law draws (keeps runs bounded). */
+#define SEVERITY_EXACT_LIMIT 1e6
+
 static double draw_poisson(model_run *m, size_t where, unsigned purpose, double mean)
 {
     if (!(mean > 0.0)) return 0.0;
     if (m->mean_field) return mean;
+    if (mean > DRAW_EXACT_LIMIT) return floor(mean + 0.5);
     rng_stream s;
     rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double x = (double)rng_poisson(&s, mean);
@@ -96,6 +105,7 @@ static double draw_binomial(model_run *m, size_t where, unsigned purpose, double
     if (!(n > 0.0) || !(p > 0.0)) return 0.0;
     if (p > 1.0) p = 1.0;
     if (m->mean_field) return n * p;
+    if (n > DRAW_EXACT_LIMIT) return floor(n * p + 0.5);
     rng_stream s;
     rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double x = (double)rng_binomial(&s, (uint64_t)n, p);
@@ -110,6 +120,7 @@ static double draw_severity_sum(model_run *m, size_t where, unsigned purpose, do
     const uint64_t cap = (uint64_t)m->p[P_severity_cap];
     if (!(count > 0.0)) return 0.0;
     if (m->mean_field) return count * m->severity_mean;
+    if (count > SEVERITY_EXACT_LIMIT) return floor(count * m->severity_mean + 0.5);
     rng_stream s;
     rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double sum = 0.0;
@@ -354,8 +365,11 @@ static void recruitment(model_run *m)
         double logit = p[P_recruit_grievance] * m->grievance[r] +
                        p[P_recruit_deprivation] * effective_deprivation(m, r) +
                        p[P_recruit_legitimacy] * m->legitimacy + p[P_recruit_funds] * funding;
-        double mean = g->population * g->youth_share * p[P_recruit_base] * exp(logit) *
-                      (1.0 + p[P_recruit_coercion] * density);
+        /* the pool of young men not already with the militants (never reached in the
+         * default scenario; it keeps absurd parameter values from recruiting more
+         * people than live there) */
+        double pool = nonneg(g->population * g->youth_share - militants);
+        double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
         double n = draw_poisson(m, r, PUR_RECRUIT, mean);
         m->recruits[r] += n;
         m->new_recruits[r] = n;

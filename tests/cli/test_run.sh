@@ -68,6 +68,12 @@ $T run --seed 9 --by year --out a -q
 check "re-running into an earlier output folder replaces it" "grep -q '\"seed\": 9' a/summary.json && [ ! -e a.old-* ] 2>/dev/null"
 $T run --seed 7 --by year --out a -q
 
+# Extreme but allowed parameter values finish quickly with finite output (no hang).
+timeout 120 $T run --set recruit_coercion=100 --set recruit_base=1e-3 --set recruit_grievance=5 \
+  --set attack_rate=0.1 --set excitation_branching=0.99 --by year --out ext -q; rc=$?
+check "extreme parameters: exit 0 within the time limit, finite values" \
+  "[ $rc -eq 0 ] && awk -F, 'NR>1 && \$4 !~ /^[0-9.e+-]+\$/ {bad=1} END {exit bad}' ext/series.csv"
+
 # Every mechanism's flow is non-zero in the default history. Ceasefire breakdowns are the
 # exception by design: recorded episodes keep their dates, so the breakdown hazard only
 # acts on open-ended (hypothetical) ceasefires, as in the example portfolio.
