@@ -85,7 +85,7 @@ typedef struct model_run {
 #define DRAW_EXACT_LIMIT 1e12
 /* Above this many lethal attacks in one region and day, their deaths are the rounded
  * expected total rather than a sum of that many power-law draws (keeps runs bounded). */
-#define SEVERITY_EXACT_LIMIT 1e6
+#define SEVERITY_EXACT_LIMIT 1e4
 
 static double draw_poisson(model_run *m, size_t where, unsigned purpose, double mean)
 {

@@ -1044,8 +1044,18 @@ static int load_yaml(loader *L, const ydoc_node *root)
         ntimeline = L->neps;
         if (check_unique_ids(L) || load_levers(L, lv, ntimeline)) return -1;
     }
-    if ((v = ydoc_get(root, "policies")) && (load_policies(L, v) || check_unique_ids(L)))
-        return -1;
+    /* policies: one table, or a list of tables (e.g. the default's background policies
+     * plus a portfolio's own), read in order; ids must be unique across all of them */
+    if ((v = ydoc_get(root, "policies"))) {
+        if (v->type == YDOC_SEQUENCE) {
+            if (v->n == 0) return yfail(L, v, "policies", "expected a path or a list of paths, got an empty list");
+            for (size_t i = 0; i < v->n; i++)
+                if (load_policies(L, v->items[i])) return -1;
+        } else if (load_policies(L, v)) {
+            return -1;
+        }
+        if (check_unique_ids(L)) return -1;
+    }
 
     v = ydoc_get(root, "parameters");
     if (v && v->type == YDOC_MAPPING) {
