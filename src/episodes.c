@@ -2,7 +2,7 @@
  *
  * For each episode of a timeline and each count series: rates per 30 days in a window
  * before, during and after; the after/before ratio with an exact Poisson interval (or a
- * quasi-Poisson one when the regression finds over-dispersion); a trend- and
+ * negative-binomial one when the regression finds over-dispersion); a trend- and
  * season-adjusted ratio from a local quasi-Poisson regression; a placebo p-value from
  * windows of the same shape elsewhere in the series; and pooled estimates per kind.
  */
@@ -17,7 +17,7 @@
 #include "stats.h"
 
 #define Z975 1.959963984540054
-#define OVERDISPERSED 1.5       /* Pearson phi above this: quasi-Poisson intervals */
+#define OVERDISPERSION_P 0.05   /* Pearson test below this: negative-binomial intervals */
 #define MIN_PLACEBOS 20         /* fewer placebo windows: no p-value */
 #define RNG_PURPOSE_PLACEBO 0x4550u
 
@@ -70,6 +70,7 @@ typedef struct window {
     int32_t a, b;      /* days, inclusive */
     double count;      /* apportioned count from the known periods */
     double known;      /* days of the window inside known periods no longer than it */
+    double s1, s2;     /* sums over the periods used of k^2 / L and k^2 (k days of L inside) */
     int coarse;        /* periods longer than the window overlap it (left out) */
     int ok;
     char why[200];
@@ -103,8 +104,11 @@ static void window_eval(const truce_series *s, int32_t a, int32_t b, double min_
             if (plen > coarse_len) coarse_len = plen;
             continue;
         }
-        w->known += hi - lo + 1;
-        w->count += v * (double)(hi - lo + 1) / (double)plen;
+        double k = (double)(hi - lo + 1);
+        w->known += k;
+        w->count += v * k / (double)plen;
+        w->s1 += k * k / (double)plen;
+        w->s2 += k * k;
     }
     char da[11], db[11];
     cal_format(a, da);
@@ -205,6 +209,8 @@ static int32_t add_months(int32_t day, int months)
 
 typedef struct extra {
     double se_log_ratio, se_log_adj;  /* for pooling; NAN when not available */
+    double nb_alpha;                  /* NB2 dispersion of the local regression; NAN if none */
+    size_t df;                        /* its residual degrees of freedom */
 } extra;
 
 /* The local quasi-Poisson regression: periods within two years (or twice the window) of
@@ -277,6 +283,8 @@ static void adjusted_ratio(const truce_series *s, int32_t s0, int32_t e1, const 
         goto done;
     }
     r->dispersion = fit.phi;
+    x->nb_alpha = glm_nb2_alpha(X, y, off, m, p, &fit);
+    x->df = m - p;
     double scale = fit.phi > 1.0 ? fit.phi : 1.0;
     double se = sqrt(scale * fit.cov[ja * p + ja]);
     r->adj_ratio = exp(fit.beta[ja]);
@@ -436,19 +444,31 @@ static void episode_series(const truce_timeline *tl, size_t ei, const truce_seri
     int32_t lb = s0 - wb.a, la = wa.b - wa.a + 1;
     adjusted_ratio(s, s0, e1, &wa, lb < la ? lb : la, r, x);
     if (isfinite(r->ratio_after_before)) {
-        double phi = r->dispersion;
-        if (isfinite(phi) && phi > OVERDISPERSED && wa.count > 0.0) {
-            double se = sqrt(phi * (1.0 / wa.count + 1.0 / wb.count));
+        double phi = r->dispersion, alpha = x->nb_alpha;
+        double pdisp = st_overdispersion_p(phi, x->df);
+        if (isfinite(pdisp) && pdisp < OVERDISPERSION_P && isfinite(alpha) && alpha > 0.0 &&
+            wa.count > 0.0) {
+            /* NB2 counts per period with the window's own rate: a period of L days with k
+             * inside the window contributes y k / L, whose variance is (k/L)^2 (m + alpha m^2)
+             * with m = rate L; summed, Var(count) = rate s1 + alpha rate^2 s2. Delta method
+             * on the log of each window's count. */
+            double ra = wa.count / wa.known, rb = wb.count / wb.known;
+            double va = (ra * wa.s1 + alpha * ra * ra * wa.s2) / (wa.count * wa.count);
+            double vb = (rb * wb.s1 + alpha * rb * rb * wb.s2) / (wb.count * wb.count);
+            double se = sqrt(va + vb);
             r->ci_low = r->ratio_after_before * exp(-Z975 * se);
             r->ci_high = r->ratio_after_before * exp(Z975 * se);
             x->se_log_ratio = se;
-            snprintf(r->method, sizeof r->method, "quasi-poisson");
+            snprintf(r->method, sizeof r->method, "negative-binomial");
+            note_add(r, "over-dispersed (Pearson test p %.2g): NB2 alpha %.4g", pdisp, alpha);
         } else {
             r->ci_low = lo;
             r->ci_high = hi;
             if (wa.count > 0.0) x->se_log_ratio = sqrt(1.0 / wa.count + 1.0 / wb.count);
             snprintf(r->method, sizeof r->method, "exact-poisson");
             if (!isfinite(phi)) note_add(r, "dispersion not estimated (no regression): exact Poisson interval may be too narrow");
+            else if (isfinite(pdisp) && pdisp < OVERDISPERSION_P)
+                note_add(r, "over-dispersed (Pearson test p %.2g) but no events after: exact Poisson interval may be too narrow", pdisp);
         }
     }
     if (!isfinite(r->adj_ratio)) {
@@ -486,7 +506,7 @@ static truce_episode_row *new_row(truce_episodes *e, extra **xs, size_t *xcap)
     r->count_before = r->count_during = r->count_after = NAN;
     r->days_before = r->days_during = r->days_after = NAN;
     r->dispersion = NAN;
-    (*xs)[e->n] = (extra){NAN, NAN};
+    (*xs)[e->n] = (extra){NAN, NAN, NAN, 0};
     e->n++;
     return r;
 }

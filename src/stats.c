@@ -1,6 +1,7 @@
 /* stats — special functions, exact Poisson intervals and the IRLS Poisson regression. */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "stats.h"
@@ -262,4 +263,49 @@ int glm_poisson(const double *X, const double *y, const double *offset, size_t n
     memcpy(fit->beta, beta, sizeof beta);
     fit->phi = n > p ? chi2 / (double)(n - p) : NAN;
     return 0;
+}
+
+double glm_nb2_alpha(const double *X, const double *y, const double *offset, size_t n, size_t p,
+                     const glm_fit *fit)
+{
+    if (!fit || !fit->converged || n <= p || p == 0 || p > GLM_MAXP) return NAN;
+    double *mu = malloc(n * sizeof *mu);
+    if (!mu) return NAN;
+    double chi2 = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double eta = offset ? offset[i] : 0.0;
+        for (size_t j = 0; j < p; j++) eta += X[i * p + j] * fit->beta[j];
+        mu[i] = exp(eta);
+        chi2 += (y[i] - mu[i]) * (y[i] - mu[i]) / mu[i];
+    }
+    double df = (double)(n - p), alpha = 0.0;
+    if (chi2 > df) {
+        /* the left side falls monotonically in alpha: bracket, then bisect */
+        double lo = 0.0, hi = 1.0;
+        for (int k = 0; k < 60; k++) {
+            double s = 0.0;
+            for (size_t i = 0; i < n; i++)
+                s += (y[i] - mu[i]) * (y[i] - mu[i]) / (mu[i] * (1.0 + hi * mu[i]));
+            if (s < df) break;
+            lo = hi;
+            hi *= 2.0;
+        }
+        for (int k = 0; k < 200 && hi - lo > 1e-12 * hi; k++) {
+            double mid = 0.5 * (lo + hi), s = 0.0;
+            for (size_t i = 0; i < n; i++)
+                s += (y[i] - mu[i]) * (y[i] - mu[i]) / (mu[i] * (1.0 + mid * mu[i]));
+            if (s > df) lo = mid;
+            else hi = mid;
+        }
+        alpha = 0.5 * (lo + hi);
+    }
+    free(mu);
+    return alpha;
+}
+
+double st_overdispersion_p(double phi, size_t df)
+{
+    if (df == 0 || !isfinite(phi)) return NAN;
+    if (phi <= 0.0) return 1.0;
+    return 1.0 - st_gamma_p(0.5 * (double)df, 0.5 * phi * (double)df);
 }

@@ -52,4 +52,16 @@ typedef struct glm_fit {
 int glm_poisson(const double *X, const double *y, const double *offset, size_t n, size_t p,
                 glm_fit *fit);
 
+/* NB2 dispersion alpha (Var y = mu + alpha mu^2) of the same regression, by the Pearson
+ * moment equation sum (y - mu)^2 / (mu (1 + alpha mu)) = n - p at the fitted means mu
+ * (Breslow 1984; MASS's theta.mm with theta = 1/alpha). The fitted means of the Poisson fit
+ * are consistent under NB2 (same mean model). Returns 0 when the Pearson chi^2 is at most
+ * n - p (no over-dispersion), NAN when n <= p or the fit is missing. */
+double glm_nb2_alpha(const double *X, const double *y, const double *offset, size_t n, size_t p,
+                     const glm_fit *fit);
+
+/* Upper tail of the Pearson statistic under the Poisson model: P(chi^2_df >= phi * df),
+ * the p-value of the over-dispersion test. NAN when df = 0 or phi is not finite. */
+double st_overdispersion_p(double phi, size_t df);
+
 #endif

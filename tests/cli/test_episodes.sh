@@ -39,6 +39,23 @@ for spec in "2021-11-09 attacks" "2022-06-02 attacks" "2022-06-02 killed"; do
         no "ceasefire $1 $2 not resolved: $r"
     fi
 done
+# over-dispersed shipped series: the reported interval is the negative-binomial one, and
+# the exact Poisson interval stays in its own columns (method column 18, exact 28-29)
+for spec in "2021-11-09 attacks" "2022-06-02 attacks"; do
+    set -- $spec
+    r=$(row "$1" "$2")
+    meth=$(echo "$r" | cut -d, -f18)
+    python3 -c '
+import csv, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["start"] == sys.argv[2] and r["metric"] == sys.argv[3]]
+r = rows[0]
+lo, hi, elo, ehi = (float(r[k]) for k in ("ci_low", "ci_high", "exact_ci_low", "exact_ci_high"))
+ok = r["method"].startswith("negative-binomial") and "NB2 alpha" in r["note"] \
+     and elo <= float(r["ratio_after_before"]) <= ehi and (lo, hi) != (elo, ehi) and lo < elo and hi > ehi
+sys.exit(0 if ok else 1)' "$tmp/a.csv" "$1" "$2" \
+        && ok "ceasefire $1 $2: $meth interval, wider than the exact one kept beside it" \
+        || no "ceasefire $1 $2: expected a negative-binomial interval and the exact one: $r"
+done
 r=$(row 2014-03-01 attacks)
 f10=$(echo "$r" | cut -d, -f10)
 note=$(echo "$r" | cut -d, -f19-)
