@@ -199,6 +199,19 @@ static int parse_value(const csv_field *f, double *v)
     return 0;
 }
 
+/* A data row after the header: 1 for a blank line (skipped), 0 for a row with as many
+ * fields as the header, -1 (err set) otherwise. */
+static int row_shape(const char *file, const csv_record *rec, size_t nfields, truce_error *err)
+{
+    if (rec->n == 1 && rec->fields[0].len == 0 && !rec->fields[0].quoted) return 1;
+    if (rec->n != nfields) {
+        truce_error_set(err, TRUCE_EINPUT, file, rec->line, "record",
+                        "expected %zu fields as in the header, found %zu", nfields, rec->n);
+        return -1;
+    }
+    return 0;
+}
+
 static int check_record(const char *name, const csv_record *rec, truce_error *err)
 {
     if (rec->has_nul) {
@@ -251,12 +264,9 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
             header = 0;
             continue;
         }
-        if (rec.n == 1 && rec.fields[0].len == 0 && !rec.fields[0].quoted) continue;
-        if (rec.n != nfields) {
-            truce_error_set(err, TRUCE_EINPUT, name, rec.line, "record",
-                            "expected %zu fields as in the header, found %zu", nfields, rec.n);
-            goto fail;
-        }
+        int row_kind = row_shape(name, &rec, nfields, err);
+        if (row_kind < 0) goto fail;
+        if (row_kind > 0) continue;
         reported_row row = {0};
         row.line = rec.line;
         const csv_field *pf = &rec.fields[col[R_PERIOD]];
@@ -484,12 +494,9 @@ truce_series *truce_aggregate_series(const char *path, const char *metric, const
             header = 0;
             continue;
         }
-        if (rec.n == 1 && rec.fields[0].len == 0 && !rec.fields[0].quoted) continue;
-        if (rec.n != nfields) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, "record",
-                            "expected %zu fields as in the header, found %zu", nfields, rec.n);
-            goto fail;
-        }
+        int row_kind = row_shape(path, &rec, nfields, err);
+        if (row_kind < 0) goto fail;
+        if (row_kind > 0) continue;
         int32_t a, b;
         const csv_field *pf = &rec.fields[cp];
         if (series_parse_period(pf->ptr, pf->len, &a, &b) != 0) {
