@@ -21,6 +21,9 @@
 
 #define PATH_MAX_LEN 4096
 #define SCENARIO_FILE_MAX (16u << 20)
+/* At most this many policies tables in a list; with regions, timeline, levers and a
+ * parameters table every table's name is kept for messages. */
+#define MAX_POLICY_TABLES 8
 #define MAX_EPISODES 100000
 #define INTENSITY_MIN (-10.0)
 #define INTENSITY_MAX 100.0
@@ -213,7 +216,7 @@ typedef struct loader {
     long *eline;                  /* line of each entry in its table */
     const char **etable;          /* display name of that table (owned by names[]) */
     size_t neps, cap;
-    char *names[8];               /* table display names kept for messages */
+    char *names[4 + MAX_POLICY_TABLES]; /* table display names kept for messages */
     size_t nnames;
     const char *timeline;         /* display name of the timeline table */
 } loader;
@@ -922,7 +925,7 @@ static int load_params_table(loader *L, const ydoc_node *v)
         given[id] = rec.line;
         double x;
         const truce_param_info *p = &param_table[id];
-        if (field_number(&t, &rec, c[1], name, -INFINITY, INFINITY, &x)) {
+        if (field_number(&t, &rec, c[1], name, p->lo, p->hi, &x)) {
             rc = -1;
             break;
         }
@@ -1049,6 +1052,8 @@ static int load_yaml(loader *L, const ydoc_node *root)
     if ((v = ydoc_get(root, "policies"))) {
         if (v->type == YDOC_SEQUENCE) {
             if (v->n == 0) return yfail(L, v, "policies", "expected a path or a list of paths, got an empty list");
+            if (v->n > MAX_POLICY_TABLES)
+                return yfail(L, v, "policies", "at most %d tables, got %zu", MAX_POLICY_TABLES, v->n);
             for (size_t i = 0; i < v->n; i++)
                 if (load_policies(L, v->items[i])) return -1;
         } else if (load_policies(L, v)) {
@@ -1157,7 +1162,8 @@ truce_scenario *truce_scenario_load(const char *path, truce_error *err)
     while (data) {
         if (len == cap) {
             if (cap >= SCENARIO_FILE_MAX) {
-                bad = 1;
+                /* exactly SCENARIO_FILE_MAX bytes is allowed: over it is not */
+                if (fgetc(f) != EOF) bad = 1;
                 break;
             }
             char *nd = realloc(data, cap * 2);
