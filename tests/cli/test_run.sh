@@ -74,6 +74,19 @@ timeout 120 $T run --set recruit_coercion=100 --set recruit_base=1e-3 --set recr
 check "extreme parameters: exit 0 within the time limit, finite values" \
   "[ $rc -eq 0 ] && awk -F, 'NR>1 && \$4 !~ /^[0-9.e+-]+\$/ {bad=1} END {exit bad}' ext/series.csv"
 
+# Conservation: militants at the end = the 4000 at the start (init_militants; the default
+# regions' shares give whole numbers) + every inflow - every outflow; prisoners = captured -
+# released; reintegrated = reintegrated - recidivated.
+check "people are conserved through the mechanisms' flows" "python3 -c \"
+import json, sys
+s = json.load(open('a/summary.json')); f = s['flows']; e = s['end_state']
+ins = f['recruited'] + f['released'] + f['recidivated']
+outs = (f['killed_in_operations'] + f['captured'] + f['killed_in_own_attacks'] +
+        f['killed_in_cross_border_strikes'] + f['deserted'] + f['reintegrated'])
+ok = (e['militants'] == 4000 + ins - outs and e['prisoners'] == f['captured'] - f['released']
+      and e['reintegrated'] == f['reintegrated'] - f['recidivated'])
+sys.exit(0 if ok else 1)\""
+
 # Every mechanism's flow is non-zero in the default history. Ceasefire breakdowns are the
 # exception by design: recorded episodes keep their dates, so the breakdown hazard only
 # acts on open-ended (hypothetical) ceasefires, as in the example portfolio.
