@@ -1,4 +1,5 @@
 /* truce episodes — event study of violence before, during and after each episode. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -262,18 +263,35 @@ int cmd_episodes(int argc, char **argv)
     if (!res) goto fail;
     int tty = isatty(STDOUT_FILENO);
     if (out_path) {
-        FILE *f = fopen(out_path, "w");
+        /* Write beside the target and rename, so a failed run never leaves a partial or
+         * truncated file under the name asked for. */
+        size_t plen = strlen(out_path) + 16;
+        char *tmp = malloc(plen);
+        if (!tmp) {
+            fprintf(stderr, "truce: out of memory\n");
+            rc = EXIT_RUNTIME;
+            goto done;
+        }
+        snprintf(tmp, plen, "%s.tmp%ld", out_path, (long)getpid());
+        FILE *f = fopen(tmp, "w");
         if (!f) {
-            fprintf(stderr, "truce: %s: cannot write\n", out_path);
+            fprintf(stderr, "truce: %s: cannot write: %s\n", out_path, strerror(errno));
+            free(tmp);
             rc = EXIT_RUNTIME;
             goto done;
         }
         int w = truce_episodes_write_csv(res, f);
-        if (fclose(f) != 0 || w != 0) {
-            fprintf(stderr, "truce: %s: write error\n", out_path);
+        int werr = w != 0 ? (errno ? errno : EIO) : 0;
+        if (fclose(f) != 0 && !werr) werr = errno ? errno : EIO;
+        if (!werr && rename(tmp, out_path) != 0) werr = errno;
+        if (werr) {
+            fprintf(stderr, "truce: %s: write error: %s\n", out_path, strerror(werr));
+            remove(tmp);
+            free(tmp);
             rc = EXIT_RUNTIME;
             goto done;
         }
+        free(tmp);
         if (table || tty) truce_episodes_write_table(res, stdout);
     } else if (table || tty) {
         truce_episodes_write_table(res, stdout);

@@ -182,15 +182,31 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
         if (r->pos == r->len && r->eof) return 0;
         size_t i = r->pos + r->scan;
         const char *b = r->buf;
+        /* inq: 0 outside quotes, 1 inside a quoted field, 2 just after a quote that may
+         * close the field or begin a doubled "" (decided by the next byte). */
         int inq = r->scan_inq;
         long nl = r->scan_nl;
         found = 0;
         while (i < r->len) {
+            if (inq == 2) {
+                if (b[i] == '"') {
+                    i++;
+                    inq = 1;
+                    continue;
+                }
+                inq = 0;
+            }
             if (!inq) {
-                /* Fast path: jump to the next quote or line end. */
+                /* Fast path: jump to the next quote or line end. A quote opens a quoted
+                 * field only at the start of a field (RFC 4180); elsewhere it is text. */
                 const char *q = memchr(b + i, '\n', r->len - i);
                 size_t lim = q ? (size_t)(q - b) : r->len;
                 const char *qq = memchr(b + i, '"', lim - i);
+                while (qq) {
+                    size_t k = (size_t)(qq - b);
+                    if (k == r->pos || b[k - 1] == ',') break;
+                    qq = memchr(qq + 1, '"', lim - k - 1);
+                }
                 if (qq) {
                     i = (size_t)(qq - b) + 1;
                     inq = 1;
@@ -208,7 +224,7 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
                 i = lim;
                 if (qq) {
                     i++;
-                    inq = 0;
+                    inq = 2;
                 }
             }
         }
@@ -220,7 +236,7 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
             break;
         }
         if (r->eof) {
-            if (inq) {
+            if (inq == 1) {
                 truce_error_set(err, TRUCE_EINPUT, r->name, r->line, NULL,
                                 "unterminated quoted field");
                 return -1;

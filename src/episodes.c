@@ -84,8 +84,8 @@ static const char *period_word(int32_t len)
 
 /* Day-weighted apportioning: a period contributes value * overlap / length, and only
  * periods no longer than the window itself are used. */
-static void window_eval(const truce_series *s, int32_t a, int32_t b, double min_cov,
-                        const char *label, window *w)
+static void window_eval(const truce_series *s, int32_t a, int32_t b, int32_t maxlen,
+                        double min_cov, const char *label, window *w)
 {
     memset(w, 0, sizeof *w);
     w->a = a;
@@ -99,7 +99,7 @@ static void window_eval(const truce_series *s, int32_t a, int32_t b, double min_
         if (l < a) continue;
         if (f > b) break;
         int32_t lo = f > a ? f : a, hi = l < b ? l : b, plen = l - f + 1;
-        if (plen > len) {
+        if (plen > maxlen) {
             w->coarse = 1;
             if (plen > coarse_len) coarse_len = plen;
             continue;
@@ -205,6 +205,20 @@ static int32_t add_months(int32_t day, int months)
     return cal_days_from_civil(y, m, d < dim ? d : dim);
 }
 
+/* The last day of a window of `months` calendar months starting on `first`: the day before
+ * the same day `months` later, or the end of that month when it has no such day (a window
+ * from 31 January to the end of February, not to 27 February). */
+static int32_t month_window_last(int32_t first, int months)
+{
+    int y, m, d;
+    cal_civil_from_days(first, &y, &m, &d);
+    int idx = y * 12 + (m - 1) + months;
+    y = idx / 12;
+    m = idx % 12 + 1;
+    int dim = cal_days_in_month(y, m);
+    return d > dim ? cal_days_from_civil(y, m, dim) : cal_days_from_civil(y, m, d) - 1;
+}
+
 /* ---- one episode and one series ---- */
 
 typedef struct extra {
@@ -257,6 +271,18 @@ static void adjusted_ratio(const truce_series *s, int32_t s0, int32_t e1, const 
         note_add(r, "adjusted: fewer than 3 periods before the episode within %d days", (int)ctx);
         goto done;
     }
+    /* With no events in the after periods (or none in the reference periods) the
+     * maximum-likelihood coefficient is infinite: the fit is separated, not a number. */
+    double yafter = 0.0, yref = 0.0;
+    for (size_t i = 0; i < m; i++) {
+        if (grp[i] == 2) yafter += y[i];
+        else if (grp[i] != 1) yref += y[i];
+    }
+    if (!(yafter > 0.0) || !(yref > 0.0)) {
+        note_add(r, "adjusted: separated (no events in the %s periods): NA",
+                 !(yafter > 0.0) ? "after" : "before");
+        goto done;
+    }
     size_t p = 2, harm = m >= 24, jd = 0, ja;
     if (harm) p += 2;
     if (nduring) jd = p++;
@@ -301,10 +327,9 @@ done:
 }
 
 static int placebo(const truce_series *s, const truce_timeline *tl, const truce_episode *ep,
-                   size_t ei, size_t si, int32_t lb, int32_t dur, int32_t la, double obs,
-                   const truce_episodes_options *opt, truce_episode_row *r)
+                   size_t ei, size_t si, int32_t lb, int32_t dur, int32_t la, int32_t maxlen,
+                   double obs, const truce_episodes_options *opt, truce_episode_row *r)
 {
-    int32_t maxlen = lb < la ? lb : la;
     prefix pf;
     if (prefix_build(s, maxlen, &pf) != 0) {
         prefix_free(&pf);
@@ -386,13 +411,17 @@ static void episode_series(const truce_timeline *tl, size_t ei, const truce_seri
                   (ep->has_end && ep->end_precision == TRUCE_PRECISION_YEAR)) ? "year" : "month");
     int32_t bfirst = opt->window_months > 0 ? add_months(s0, -opt->window_months) : s0 - opt->window_days;
     window wb, wd, wa;
-    window_eval(s, bfirst, s0 - 1, opt->min_coverage, "before", &wb);
+    /* Periods longer than the window are not apportioned. In month mode the bound is the
+     * longest window (31 days a month), not this window's days: a 28-day February window
+     * must still use the 31-day months around it. */
+    int32_t wmax = opt->window_months > 0 ? opt->window_months * 31 : opt->window_days;
+    window_eval(s, bfirst, s0 - 1, wmax, opt->min_coverage, "before", &wb);
     int have_d = e1 >= s0, have_a = ep->has_end;
-    if (have_d) window_eval(s, s0, e1, opt->min_coverage, "during", &wd);
+    if (have_d) window_eval(s, s0, e1, e1 - s0 + 1, opt->min_coverage, "during", &wd);
     if (have_a) {
-        int32_t alast = opt->window_months > 0 ? add_months(e1 + 1, opt->window_months) - 1
+        int32_t alast = opt->window_months > 0 ? month_window_last(e1 + 1, opt->window_months)
                                                : e1 + opt->window_days;
-        window_eval(s, e1 + 1, alast, opt->min_coverage, "after", &wa);
+        window_eval(s, e1 + 1, alast, wmax, opt->min_coverage, "after", &wa);
     }
     if (wb.ok) {
         r->rate_before = wb.count / wb.known * 30.0;
@@ -442,7 +471,8 @@ static void episode_series(const truce_timeline *tl, size_t ei, const truce_seri
         r->ratio_after_before = NAN;
     }
     int32_t lb = s0 - wb.a, la = wa.b - wa.a + 1;
-    adjusted_ratio(s, s0, e1, &wa, lb < la ? lb : la, r, x);
+    int32_t maxlen = opt->window_months > 0 ? wmax : lb < la ? lb : la;
+    adjusted_ratio(s, s0, e1, &wa, maxlen, r, x);
     if (isfinite(r->ratio_after_before)) {
         double phi = r->dispersion, alpha = x->nb_alpha;
         double pdisp = st_overdispersion_p(phi, x->df);
@@ -471,14 +501,14 @@ static void episode_series(const truce_timeline *tl, size_t ei, const truce_seri
                 note_add(r, "over-dispersed (Pearson test p %.2g) but no events after: exact Poisson interval may be too narrow", pdisp);
         }
     }
-    if (!isfinite(r->adj_ratio)) {
-        /* method still names the ratio interval */
-    } else {
+    if (isfinite(r->adj_ratio)) {
+        /* no ratio (no events before) still says so: none+adj:... */
+        if (!r->method[0]) snprintf(r->method, sizeof r->method, "none");
         size_t u = strlen(r->method);
-        snprintf(r->method + u, sizeof r->method - u, "%sadj:quasi-poisson-glm", u ? "+" : "");
+        snprintf(r->method + u, sizeof r->method - u, "+adj:quasi-poisson-glm");
     }
     double obs = log_ratio_stat(wa.count, wa.known, wb.count, wb.known);
-    if (placebo(s, tl, ep, ei, si, lb, e1 - s0 + 1, la, obs, opt, r) != 0)
+    if (placebo(s, tl, ep, ei, si, lb, e1 - s0 + 1, la, maxlen, obs, opt, r) != 0)
         note_add(r, "placebo: out of memory");
 }
 
@@ -639,8 +669,7 @@ static void put_str(FILE *out, const char *s)
 
 static void put_num(FILE *out, double v)
 {
-    if (isnan(v)) fputs("NA", out);
-    else if (isinf(v)) fputs(v > 0 ? "Inf" : "-Inf", out);
+    if (!isfinite(v)) fputs("NA", out); /* Inf is not a result: unresolved, see the note */
     else fprintf(out, "%.6g", v);
 }
 
@@ -684,8 +713,7 @@ int truce_episodes_write_csv(const truce_episodes *e, FILE *out)
 
 static void cell(char *buf, size_t cap, double v)
 {
-    if (isnan(v)) snprintf(buf, cap, "NA");
-    else if (isinf(v)) snprintf(buf, cap, "Inf");
+    if (!isfinite(v)) snprintf(buf, cap, "NA");
     else snprintf(buf, cap, "%.3g", v);
 }
 

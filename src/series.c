@@ -517,8 +517,8 @@ truce_series *truce_aggregate_series(const char *path, const char *metric, const
         matched_group = 1;
         const csv_field *vf = &rec.fields[cv];
         double v;
-        if (vf->len == 0) continue; /* unknown */
-        if (parse_value(vf, &v) != 0) {
+        if (vf->len == 0) v = NAN; /* unknown: the period's total is unknown, never zero */
+        else if (parse_value(vf, &v) != 0) {
             truce_error_set(err, TRUCE_EINPUT, path, rec.line, metric, "not a non-negative number");
             goto fail;
         }
@@ -547,7 +547,8 @@ truce_series *truce_aggregate_series(const char *path, const char *metric, const
         goto fail;
     }
     for (size_t k = 0; k < nacc; k++)
-        if (truce_series_add(s, acc[k].first, acc[k].last, acc[k].value, err) != 0) {
+        if (!isnan(acc[k].value) &&
+            truce_series_add(s, acc[k].first, acc[k].last, acc[k].value, err) != 0) {
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", err ? err->message : "");
             truce_error_set(err, TRUCE_EINPUT, path, 0, "period",
@@ -573,7 +574,10 @@ truce_series *truce_aggregate_series(const char *path, const char *metric, const
                     e = cal_days_from_civil(y, m, 1) - 1;
                 }
                 if (e > to) e = to;
-                if (truce_series_add(s, d, e, 0.0, err) != 0) {
+                int unknown = 0; /* a period given with an empty value stays a gap */
+                for (size_t u = 0; u < nacc && !unknown; u++)
+                    unknown = isnan(acc[u].value) && acc[u].first <= e && d <= acc[u].last;
+                if (!unknown && truce_series_add(s, d, e, 0.0, err) != 0) {
                     free(orig);
                     goto fail;
                 }

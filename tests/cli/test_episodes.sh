@@ -181,4 +181,53 @@ printf 'a,b\n1,2\n' > "$tmp/unknown.csv"
 [ $rc -eq 2 ] && grep -q "gen.csv" "$tmp/e4" && ok "no event after filters and no span: exit 2 naming the file" || no "empty after filters (rc $rc)"
 "$T" episodes --dyad x > /dev/null 2>&1; rc=$?
 [ $rc -eq 2 ] && ok "event filters without --events: exit 2" || no "filters without --events (rc $rc)"
+
+# ---- evidence fixes: aggregated files built here ----
+col() { # FILE EPISODE COLUMN -> value
+    python3 -c 'import csv,sys
+for r in csv.DictReader(open(sys.argv[1])):
+    if r["episode"] == sys.argv[2] and r["metric"] == "events": print(r[sys.argv[3]]); break' "$1" "$2" "$3"
+}
+mk_agg() { # FILE ZERO_FROM ZERO_TO (months yyyy-mm, inclusive, given as numbers yyyymm)
+    { echo "period,group,events,deaths"
+      for y in 2017 2018 2019 2020 2021; do for m in 01 02 03 04 05 06 07 08 09 10 11 12; do
+          v=$(( (${m#0} * 7 + y) % 9 + 6 ))
+          [ "$y$m" -ge "$2" ] && [ "$y$m" -le "$3" ] && v=0
+          echo "$y-$m,a,$v,$v"; done; done; } > "$1"
+}
+printf 'id,start,end,kind\nM1,2020-03-01,2020-03-31,ceasefire\nJ1,2019-01-01,2019-01-30,talks\n' > "$tmp/tlm.csv"
+mk_agg "$tmp/agg1.csv" 0 0
+"$T" episodes --series "$tmp/agg1.csv" --metric events --timeline "$tmp/tlm.csv" --window 1m --placebos 50 > "$tmp/w1.csv" 2>/dev/null
+v=$(col "$tmp/w1.csv" M1 adj_ratio); p=$(col "$tmp/w1.csv" M1 n_placebo)
+if isnum "$v" && [ "${p:-0}" -gt 0 ]; then ok "--window 1m from 1 March keeps the 30/31-day months: adjusted $v, $p placebos"
+else no "--window 1m from 1 March: adjusted '$v', placebos '$p'"; fi
+v=$(col "$tmp/w1.csv" J1 days_after)
+[ "$v" = 29 ] && ok "1m after window from 31 January runs to 28 February (29 days)" || no "1m after window from 31 January: days_after $v, want 29"
+
+mk_agg "$tmp/agg0.csv" 202004 202006
+printf 'id,start,end,kind\nS1,2020-03-01,2020-03-31,ceasefire\nS2,2018-03-01,2018-03-31,ceasefire\nS3,2019-03-01,2019-03-31,ceasefire\n' > "$tmp/tls.csv"
+"$T" episodes --series "$tmp/agg0.csv" --metric events --timeline "$tmp/tls.csv" --placebos 20 > "$tmp/s.csv" 2>/dev/null
+v=$(col "$tmp/s.csv" S1 adj_ratio); n=$(col "$tmp/s.csv" S1 note)
+if [ "$v" = NA ] && echo "$n" | grep -q separated; then ok "all-zero after window: adjusted ratio NA, note says separated"
+else no "all-zero after window: adjusted '$v', note '$n'"; fi
+grep -q 'Inf' "$tmp/s.csv" && no "Inf written into the episodes CSV" || ok "no Inf in the episodes CSV"
+pl=$(awk -F, '$1 ~ /^pooled/ && $6=="events"{print $0}' "$tmp/s.csv")
+echo "$pl" | grep -q 'S1' && no "separated episode S1 pooled: $pl" || ok "separated episode left out of the pooled estimate"
+
+printf 'period,group,events,deaths\n2020-01,a,5,5\n2020-02,a,,\n2020-05,a,7,7\n' > "$tmp/gap.csv"
+printf 'id,start,end,kind\nG1,2020-03-01,2020-03-10,ceasefire\n' > "$tmp/tlg.csv"
+"$T" episodes --series "$tmp/gap.csv" --metric events --timeline "$tmp/tlg.csv" --window 60d --placebos 10 > "$tmp/gp.csv" 2>/dev/null
+v=$(col "$tmp/gp.csv" G1 days_before)
+[ "$v" = 31 ] && ok "an empty value is unknown, not zero: days_before 31" || no "empty value: days_before '$v', want 31"
+
+"$T" episodes --series "$tmp/agg1.csv" --metric events --timeline "$tmp/tlm.csv" --placebos 5 --out "$tmp/nodir/x.csv" 2> "$tmp/eo"; rc=$?
+[ $rc -ne 0 ] && grep -q 'No such file' "$tmp/eo" && ok "--out failure names the reason" || no "--out failure: rc $rc, $(cat "$tmp/eo")"
+mkdir "$tmp/od"
+"$T" episodes --series "$tmp/agg1.csv" --metric events --timeline "$tmp/tlm.csv" --placebos 5 --out "$tmp/od/x.csv" 2>/dev/null
+[ "$(ls "$tmp/od")" = x.csv ] && ok "--out leaves only the file asked for" || no "--out left: $(ls "$tmp/od")"
+mk_agg "$tmp/aggb.csv" 201812 201902
+printf 'id,start,end,kind\nB1,2019-03-01,2019-03-31,ceasefire\n' > "$tmp/tlb.csv"
+"$T" episodes --series "$tmp/aggb.csv" --metric events --timeline "$tmp/tlb.csv" --placebos 5 > "$tmp/b.csv" 2>/dev/null
+v=$(col "$tmp/b.csv" B1 method)
+[ "$v" = "none+adj:quasi-poisson-glm" ] && ok "no events before: method none+adj:quasi-poisson-glm" || no "no events before: method '$v'"
 exit $fail

@@ -50,6 +50,14 @@ check "header with invalid UTF-8" 2 "$BAD/header_invalid_utf8.csv:1: header hold
     "$BAD/header_invalid_utf8.csv"
 check "unterminated quote" 2 "$BAD/unterminated_quote.csv:3: unterminated quoted field" \
     "$BAD/unterminated_quote.csv"
+# A quote inside an unquoted field is text (RFC 4180): the row and the rows after it count.
+{ sed -n 1p "$BAD/text_after_quote.csv"
+  sed -n 2p "$BAD/text_after_quote.csv" | sed 's/Reuters 21\/11 1994/Reuters: a 5" gun/'
+  sed -n 2p "$BAD/text_after_quote.csv"
+  sed -n 2p "$BAD/text_after_quote.csv"; } >"$work/stray_quote.csv"
+check "stray quote mid-field" 0 "" "$work/stray_quote.csv"
+if grep -qx '1994-11,,3,3,0,0,0,3' "$work/out"; then ok "stray quote mid-field: all 3 rows counted"
+else notok "stray quote mid-field: all 3 rows counted"; fi
 check "missing file" 2 "$BAD/no-such-file.csv: cannot open" "$BAD/no-such-file.csv"
 
 # Valid but empty: a header and no rows is an empty table.
