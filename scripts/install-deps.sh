@@ -5,7 +5,9 @@
 set -eu
 
 # Extra package names given as arguments are installed too (e.g. valgrind for `make valgrind`).
-PACKAGES="make gcc clang libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 $*"
+# libclang-rt-dev holds the libFuzzer runtime (only "recommended" by clang, and recommends
+# are not installed here).
+PACKAGES="make gcc clang libclang-rt-dev libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 $*"
 
 missing=""
 for p in $PACKAGES; do
