@@ -13,11 +13,22 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion \
            -Wstrict-prototypes -Wmissing-prototypes -Wold-style-definition \
            -Wcast-qual -Wwrite-strings -Wformat=2 -Wundef -Wvla -Werror
 OPT     ?= -O2 -g
-CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude -Isrc -fno-math-errno
+# The library's layers, lowest first (src/README.md). A module sees the headers of its own
+# layer and of the layers below it, never above: the include path of each layer enforces it.
+LAYERS  := base evidence model infer assess
+INC_base     := -Isrc/base
+INC_evidence := $(INC_base) -Isrc/evidence
+INC_model    := $(INC_evidence) -Isrc/model
+INC_infer    := $(INC_model) -Isrc/infer
+INC_assess   := $(INC_infer) -Isrc/assess
+ALLINC  := $(INC_assess)
+# Tests and tools that look inside the library see every layer.
+CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lm
 
 BUILD   ?= build
-LIBSRC  := $(sort $(wildcard src/*.c))
+LIBSRC  := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
+LIBHDR  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h src/$(l)/*.def))
 CLISRC  := $(sort $(wildcard cli/*.c))
 CLIOBJ  := $(CLISRC:cli/%.c=$(BUILD)/cli/%.o)
 LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
@@ -40,9 +51,10 @@ all: $(BUILD)/truce $(BUILD)/libtruce.a
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(wildcard src/*.def) include/truce.h
+# src/LAYER/x.c is compiled with the include path of LAYER (see LAYERS above).
+$(BUILD)/obj/%.o: src/%.c $(LIBHDR) include/truce.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(STD) $(WARN) $(OPT) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno -c $< -o $@
 
 $(BUILD)/embed-tool: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -53,7 +65,7 @@ $(BUILD)/embedded.c: $(BUILD)/embed-tool $(EMBEDDEPS) Makefile
 
 $(BUILD)/obj/embedded.o: $(BUILD)/embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(OPT) -Iinclude -Isrc -c $< -o $@
+	$(CC) $(STD) $(OPT) -Iinclude $(INC_base) -c $< -o $@
 
 $(BUILD)/libtruce.a: $(LIBOBJ)
 	ar rcs $@ $^
@@ -107,7 +119,7 @@ valgrind: all
 	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
-FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc
+FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALLINC)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(BUILD)/embedded.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lm -o $@
@@ -122,7 +134,7 @@ fuzz-long: fuzz
 bench: all
 	@bench/run.sh $(BUILD)
 
-# The parameter documentation is generated from the parameter table (src/params.def).
+# The parameter documentation is generated from the parameter table (src/model/params.def).
 docs: $(BUILD)/truce
 	$(BUILD)/truce params --markdown > docs/parameters.md
 

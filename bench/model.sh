@@ -10,7 +10,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPEAT=${REPEAT:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-cc -std=c17 -D_POSIX_C_SOURCE=200809L -O2 -I"$ROOT/include" -I"$ROOT/src" "$ROOT/bench/bench_model.c" \
+cc -std=c17 -D_POSIX_C_SOURCE=200809L -O2 -I"$ROOT/include" -I"$ROOT/src/base" -I"$ROOT/src/evidence" -I"$ROOT/src/model" "$ROOT/bench/bench_model.c" \
    "$ROOT/$BUILD/libtruce.a" -lyaml -lm -o "$work/bench_model" || exit 1
 "$work/bench_model" 30 || exit 1
 cd "$work"
