@@ -3,7 +3,7 @@
 set -u
 T=${TRUCE:?}; ROOT=${TRUCE_ROOT:?}
 if $T params --markdown | cmp -s - "$ROOT/docs/parameters.md"; then
-  echo "ok - docs/parameters.md is what 'truce params --markdown' prints (run 'make docs' after changing src/params.def)"
+  echo "ok - docs/parameters.md is what 'truce params --markdown' prints (run 'make docs' after changing src/model/params.def)"
 else
   echo "not ok - docs/parameters.md is out of date: run 'make docs'"; exit 1
 fi
