@@ -22,6 +22,9 @@ INC_model    := $(INC_evidence) -Isrc/model
 INC_infer    := $(INC_model) -Isrc/infer
 INC_assess   := $(INC_infer) -Isrc/assess
 ALLINC  := $(INC_assess)
+# Library objects: position-independent (for libtruce.so) and hidden unless marked
+# TRUCE_API in include/truce.h, so the shared library exports only the public API.
+LIBFLAGS := -fPIC -fvisibility=hidden
 # Tests and tools that look inside the library see every layer.
 CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lm
@@ -46,7 +49,7 @@ EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 .PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
-all: $(BUILD)/truce $(BUILD)/libtruce.a
+all: $(BUILD)/truce $(BUILD)/libtruce.a $(BUILD)/libtruce.so
 
 deps:
 	@scripts/install-deps.sh
@@ -54,7 +57,7 @@ deps:
 # src/LAYER/x.c is compiled with the include path of LAYER (see LAYERS above).
 $(BUILD)/obj/%.o: src/%.c $(LIBHDR) include/truce.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno -c $< -o $@
+	$(CC) $(STD) $(WARN) $(OPT) $(LIBFLAGS) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno -c $< -o $@
 
 $(BUILD)/embed-tool: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -65,10 +68,14 @@ $(BUILD)/embedded.c: $(BUILD)/embed-tool $(EMBEDDEPS) Makefile
 
 $(BUILD)/obj/embedded.o: $(BUILD)/embedded.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(OPT) -Iinclude $(INC_base) -c $< -o $@
+	$(CC) $(STD) $(OPT) $(LIBFLAGS) -Iinclude $(INC_base) -c $< -o $@
 
 $(BUILD)/libtruce.a: $(LIBOBJ)
 	ar rcs $@ $^
+
+# The shared library for bindings (Python): exports only truce_* (see tests/cli/test_abi.sh).
+$(BUILD)/libtruce.so: $(LIBOBJ)
+	$(CC) -shared -Wl,-soname,libtruce.so.0 -Wl,--no-undefined $(OPT) $^ $(LDLIBS) -o $@
 
 # The CLI sees only the public header (no -Isrc).
 $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h

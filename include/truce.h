@@ -20,6 +20,14 @@
 extern "C" {
 #endif
 
+/* Only what is marked TRUCE_API leaves the shared library (built with -fvisibility=hidden),
+ * as libgit2's GIT_EXTERN and Lua's LUA_API. */
+#if defined(__GNUC__)
+#define TRUCE_API __attribute__((visibility("default")))
+#else
+#define TRUCE_API
+#endif
+
 #define TRUCE_VERSION "0.1.0"
 
 /* ---- errors ------------------------------------------------------------------------ */
@@ -32,10 +40,10 @@ typedef struct truce_error {
 } truce_error;
 
 /* Fill err (if not NULL). file may be NULL, line 0 and field NULL when unknown. */
-void truce_error_set(truce_error *err, int code, const char *file, long line,
+TRUCE_API void truce_error_set(truce_error *err, int code, const char *file, long line,
                      const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-void truce_error_clear(truce_error *err);
+TRUCE_API void truce_error_clear(truce_error *err);
 
 /* ---- calendar ---------------------------------------------------------------------- */
 
@@ -49,14 +57,14 @@ typedef enum truce_precision {
 
 /* Parse `YYYY`, `YYYY-MM` or `YYYY-MM-DD` into the first and last day it covers (days
  * since 1970-01-01). Returns 0, or -1 when malformed. */
-int truce_date_parse(const char *text, int32_t *first, int32_t *last, truce_precision *prec);
+TRUCE_API int truce_date_parse(const char *text, int32_t *first, int32_t *last, truce_precision *prec);
 /* `YYYY-MM-DD` into out (11 bytes). */
-void truce_date_format(int32_t day, char out[11]);
+TRUCE_API void truce_date_format(int32_t day, char out[11]);
 /* Label of the period containing `day`: `2021-11-09`, `2021-W45`, `2021-11`, `2021-Q4`,
  * `2021` (out: 16 bytes). */
-void truce_period_label(int32_t day, truce_period by, char out[16]);
+TRUCE_API void truce_period_label(int32_t day, truce_period by, char out[16]);
 /* "day", "week", "month", "quarter", "year" -> period. Returns 0, or -1 if unknown. */
-int truce_period_parse(const char *name, truce_period *by);
+TRUCE_API int truce_period_parse(const char *name, truce_period *by);
 
 /* ---- parameters -------------------------------------------------------------------- */
 
@@ -80,21 +88,21 @@ typedef struct truce_param_info {
     const char *source;      /* citation, or "assumption, no estimate found" */
 } truce_param_info;
 
-size_t truce_param_count(void);
-const truce_param_info *truce_param_at(size_t i);
+TRUCE_API size_t truce_param_count(void);
+TRUCE_API const truce_param_info *truce_param_at(size_t i);
 /* Index of the named parameter, or -1. */
-long truce_param_find(const char *name);
+TRUCE_API long truce_param_find(const char *name);
 /* Name of a prior kind ("uniform", "normal", "lognormal", "fixed"). */
-const char *truce_prior_name(truce_prior_kind kind);
+TRUCE_API const char *truce_prior_name(truce_prior_kind kind);
 
 /* ---- scenarios --------------------------------------------------------------------- */
 
 typedef struct truce_scenario truce_scenario;
 
 /* Load a scenario file (YAML, with CSV tables relative to its folder). */
-truce_scenario *truce_scenario_load(const char *path, truce_error *err);
+TRUCE_API truce_scenario *truce_scenario_load(const char *path, truce_error *err);
 /* The default Pakistan–TTP scenario compiled into the library. */
-truce_scenario *truce_scenario_load_default(truce_error *err);
+TRUCE_API truce_scenario *truce_scenario_load_default(truce_error *err);
 /* Load from memory: `files` are (name, text, length) triples that stand in for the file
  * system (the first is the scenario; tables are looked up by their relative name). Used
  * by the fuzz targets and the embedded default. */
@@ -103,29 +111,29 @@ typedef struct truce_memfile {
     const char *data;
     size_t len;
 } truce_memfile;
-truce_scenario *truce_scenario_load_memory(const truce_memfile *files, size_t nfiles,
+TRUCE_API truce_scenario *truce_scenario_load_memory(const truce_memfile *files, size_t nfiles,
                                            truce_error *err);
-void truce_scenario_free(truce_scenario *s);
+TRUCE_API void truce_scenario_free(truce_scenario *s);
 
 /* Override a parameter: "NAME=VALUE" (from `--set`). Out-of-bounds values are rejected. */
-int truce_scenario_set(truce_scenario *s, const char *assignment, truce_error *err);
-int truce_scenario_set_param(truce_scenario *s, const char *name, double value,
+TRUCE_API int truce_scenario_set(truce_scenario *s, const char *assignment, truce_error *err);
+TRUCE_API int truce_scenario_set_param(truce_scenario *s, const char *name, double value,
                              truce_error *err);
-double truce_scenario_param(const truce_scenario *s, const char *name);
+TRUCE_API double truce_scenario_param(const truce_scenario *s, const char *name);
 /* Remove the episode with this id from the timeline (for counterfactual histories).
  * Returns 0, or -1 if there is none. */
-int truce_scenario_remove_episode(truce_scenario *s, const char *id, truce_error *err);
+TRUCE_API int truce_scenario_remove_episode(truce_scenario *s, const char *id, truce_error *err);
 /* Move the end of the simulated horizon (a date, any precision: its last day). */
-int truce_scenario_set_end(truce_scenario *s, const char *date, truce_error *err);
+TRUCE_API int truce_scenario_set_end(truce_scenario *s, const char *date, truce_error *err);
 
-const char *truce_scenario_name(const truce_scenario *s);
+TRUCE_API const char *truce_scenario_name(const truce_scenario *s);
 /* 16 hex digits: a hash of the scenario's contents after overrides (FNV-1a 64). */
-const char *truce_scenario_hash(const truce_scenario *s);
-int32_t truce_scenario_start(const truce_scenario *s);
-int32_t truce_scenario_end(const truce_scenario *s);
-size_t truce_scenario_region_count(const truce_scenario *s);
-const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
-size_t truce_scenario_episode_count(const truce_scenario *s);
+TRUCE_API const char *truce_scenario_hash(const truce_scenario *s);
+TRUCE_API int32_t truce_scenario_start(const truce_scenario *s);
+TRUCE_API int32_t truce_scenario_end(const truce_scenario *s);
+TRUCE_API size_t truce_scenario_region_count(const truce_scenario *s);
+TRUCE_API const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
+TRUCE_API size_t truce_scenario_episode_count(const truce_scenario *s);
 
 /* ---- runs -------------------------------------------------------------------------- */
 
@@ -153,10 +161,10 @@ typedef enum truce_variable {
     TRUCE_VAR_COUNT
 } truce_variable;
 
-const char *truce_variable_name(truce_variable v);
-int truce_variable_is_flow(truce_variable v);
+TRUCE_API const char *truce_variable_name(truce_variable v);
+TRUCE_API int truce_variable_is_flow(truce_variable v);
 /* 1 for variables of the whole organisation (reported only for the region "all"). */
-int truce_variable_is_global(truce_variable v);
+TRUCE_API int truce_variable_is_global(truce_variable v);
 
 /* Totals through each mechanism's flows over a run (summary.json "flows"). */
 typedef enum truce_flow {
@@ -189,7 +197,7 @@ typedef enum truce_flow {
     TRUCE_FLOW_COUNT
 } truce_flow;
 
-const char *truce_flow_name(truce_flow f);
+TRUCE_API const char *truce_flow_name(truce_flow f);
 
 typedef struct truce_run_options {
     uint64_t seed;
@@ -199,24 +207,24 @@ typedef struct truce_run_options {
 
 typedef struct truce_result truce_result;
 
-truce_result *truce_run(const truce_scenario *s, const truce_run_options *opt,
+TRUCE_API truce_result *truce_run(const truce_scenario *s, const truce_run_options *opt,
                         truce_error *err);
-void truce_result_free(truce_result *r);
+TRUCE_API void truce_result_free(truce_result *r);
 
-size_t truce_result_days(const truce_result *r);
-int32_t truce_result_start(const truce_result *r);
+TRUCE_API size_t truce_result_days(const truce_result *r);
+TRUCE_API int32_t truce_result_start(const truce_result *r);
 /* Daily value of a variable in a region; region == the number of regions gives "all":
  * the sum over regions for counts, the population-weighted mean over the state's
  * regions for the 0-1 indices, and the organisation-wide value for global variables. */
-double truce_result_value(const truce_result *r, size_t region, truce_variable v, size_t day);
-double truce_result_flow(const truce_result *r, truce_flow f);
+TRUCE_API double truce_result_value(const truce_result *r, size_t region, truce_variable v, size_t day);
+TRUCE_API double truce_result_flow(const truce_result *r, truce_flow f);
 /* Random words drawn during the run (32-bit words from Philox). */
-uint64_t truce_result_draws(const truce_result *r);
+TRUCE_API uint64_t truce_result_draws(const truce_result *r);
 
 /* Write DIR/series.csv and DIR/summary.json. Files are written to a temporary folder
  * beside DIR and renamed at the end: on failure there is no DIR. An existing DIR is
  * replaced. */
-int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
+TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                        truce_period by, truce_error *err);
 
 /* ---- evidence: episodes ---------------------------------------------------------- */
@@ -243,15 +251,15 @@ typedef struct truce_episode {
 
 typedef struct truce_timeline truce_timeline;
 
-truce_timeline *truce_timeline_load(const char *path, truce_error *err);
+TRUCE_API truce_timeline *truce_timeline_load(const char *path, truce_error *err);
 /* From memory (not copied: only read during the call); `name` appears in messages. */
-truce_timeline *truce_timeline_load_memory(const char *name, const char *data, size_t len,
+TRUCE_API truce_timeline *truce_timeline_load_memory(const char *name, const char *data, size_t len,
                                            truce_error *err);
 /* The shipped Pakistan-TTP timeline compiled into the library. */
-truce_timeline *truce_timeline_load_default(truce_error *err);
-size_t truce_timeline_count(const truce_timeline *t);
-const truce_episode *truce_timeline_episode(const truce_timeline *t, size_t i);
-void truce_timeline_free(truce_timeline *t);
+TRUCE_API truce_timeline *truce_timeline_load_default(truce_error *err);
+TRUCE_API size_t truce_timeline_count(const truce_timeline *t);
+TRUCE_API const truce_episode *truce_timeline_episode(const truce_timeline *t, size_t i);
+TRUCE_API void truce_timeline_free(truce_timeline *t);
 
 /* A count series: one source, one metric, one geography, as non-overlapping periods
  * [first, last] (days) with a known value. Days in no period are unknown (never zero).
@@ -259,38 +267,38 @@ void truce_timeline_free(truce_timeline *t);
  * below build one with truce_series_add, and so can any other reader. */
 typedef struct truce_series truce_series;
 
-truce_series *truce_series_new(const char *source, const char *metric, const char *geography);
+TRUCE_API truce_series *truce_series_new(const char *source, const char *metric, const char *geography);
 /* Add a period. Returns 0, or -1 (TRUCE_EINPUT) when it overlaps a period already added,
  * when last < first, or when value is negative or not finite. */
-int truce_series_add(truce_series *s, int32_t first, int32_t last, double value,
+TRUCE_API int truce_series_add(truce_series *s, int32_t first, int32_t last, double value,
                      truce_error *err);
-size_t truce_series_count(const truce_series *s);
+TRUCE_API size_t truce_series_count(const truce_series *s);
 /* Periods in date order. */
-void truce_series_period(const truce_series *s, size_t i, int32_t *first, int32_t *last,
+TRUCE_API void truce_series_period(const truce_series *s, size_t i, int32_t *first, int32_t *last,
                          double *value);
-const char *truce_series_source(const truce_series *s);
-const char *truce_series_metric(const truce_series *s);
-const char *truce_series_geography(const truce_series *s);
-void truce_series_free(truce_series *s);
+TRUCE_API const char *truce_series_source(const truce_series *s);
+TRUCE_API const char *truce_series_metric(const truce_series *s);
+TRUCE_API const char *truce_series_geography(const truce_series *s);
+TRUCE_API void truce_series_free(truce_series *s);
 
 /* Reported series in the shipped data/pakistan_series.csv form:
  * `period,metric,value,source,geography,...`, periods `YYYY-MM`, `YYYY-Qn` or `YYYY`. An
  * empty value is unknown. */
 typedef struct truce_reported truce_reported;
 
-truce_reported *truce_reported_load(const char *path, truce_error *err);
-truce_reported *truce_reported_load_memory(const char *name, const char *data, size_t len,
+TRUCE_API truce_reported *truce_reported_load(const char *path, truce_error *err);
+TRUCE_API truce_reported *truce_reported_load_memory(const char *name, const char *data, size_t len,
                                            truce_error *err);
 /* The shipped data/pakistan_series.csv compiled into the library. */
-truce_reported *truce_reported_load_default(truce_error *err);
+TRUCE_API truce_reported *truce_reported_load_default(truce_error *err);
 /* The series of one source, metric and geography, never spliced with another source. A
  * period is kept at the finest precision reported: a coarser row (a year) is kept only
  * where no finer row (a month or quarter) of the same series overlaps it. An unknown
  * source, metric or geography is TRUCE_EINPUT, naming what the file has. */
-truce_series *truce_reported_series(const truce_reported *t, const char *source,
+TRUCE_API truce_series *truce_reported_series(const truce_reported *t, const char *source,
                                     const char *metric, const char *geography,
                                     truce_error *err);
-void truce_reported_free(truce_reported *t);
+TRUCE_API void truce_reported_free(truce_reported *t);
 
 /* An event file already aggregated by period, as `truce events aggregate` prints it:
  * `period,group,events,deaths,...` with periods `2021-11-09`, `2021-W45`, `2021-11`,
@@ -298,7 +306,7 @@ void truce_reported_free(truce_reported *t);
  * NULL sums all groups. Periods absent between the first and the last period of the file
  * are zero (an event data set records every event in its coverage); outside it, unknown.
  * Raw event files (UCDP GED, ACLED) are not read here: see truce_event_table_series. */
-truce_series *truce_aggregate_series(const char *path, const char *metric, const char *group,
+TRUCE_API truce_series *truce_aggregate_series(const char *path, const char *metric, const char *group,
                                      truce_error *err);
 
 /* Raw event files (UCDP GED, ACLED) enter through the events module (section "evidence:
@@ -311,7 +319,7 @@ truce_series *truce_aggregate_series(const char *path, const char *metric, const
  * unknown. No event and no full span is TRUCE_EINPUT. Source is "UCDP GED" or "ACLED";
  * geography NULL or "" reads "all"; name appears in messages. */
 struct truce_event_table;
-truce_series *truce_event_table_series(const struct truce_event_table *t, const char *name,
+TRUCE_API truce_series *truce_event_table_series(const struct truce_event_table *t, const char *name,
                                        const char *metric, const char *geography,
                                        int has_from, int32_t from, int has_to, int32_t to,
                                        truce_error *err);
@@ -326,7 +334,7 @@ typedef struct truce_episodes_options {
     double min_coverage;    /* share of a window's days that known periods must cover (0.5) */
 } truce_episodes_options;
 
-void truce_episodes_options_default(truce_episodes_options *o);
+TRUCE_API void truce_episodes_options_default(truce_episodes_options *o);
 
 /* One output row: an episode (or a pooled estimate, episode "pooled:KIND") and a metric.
  * Numbers that the data cannot resolve are NAN, and note says why. */
@@ -347,16 +355,16 @@ typedef struct truce_episode_row {
 
 typedef struct truce_episodes truce_episodes;
 
-truce_episodes *truce_episodes_run(const truce_timeline *t, truce_series *const *series,
+TRUCE_API truce_episodes *truce_episodes_run(const truce_timeline *t, truce_series *const *series,
                                    size_t nseries, const truce_episodes_options *opt,
                                    truce_error *err);
-size_t truce_episodes_row_count(const truce_episodes *e);
-const truce_episode_row *truce_episodes_row(const truce_episodes *e, size_t i);
+TRUCE_API size_t truce_episodes_row_count(const truce_episodes *e);
+TRUCE_API const truce_episode_row *truce_episodes_row(const truce_episodes *e, size_t i);
 /* CSV with a header row; NA for NAN. Returns 0, or -1 on a write error. */
-int truce_episodes_write_csv(const truce_episodes *e, FILE *out);
+TRUCE_API int truce_episodes_write_csv(const truce_episodes *e, FILE *out);
 /* A fixed-width table for people. Returns 0, or -1 on a write error. */
-int truce_episodes_write_table(const truce_episodes *e, FILE *out);
-void truce_episodes_free(truce_episodes *e);
+TRUCE_API int truce_episodes_write_table(const truce_episodes *e, FILE *out);
+TRUCE_API void truce_episodes_free(truce_episodes *e);
 
 /* ---- evidence: event files ---------------------------------------------------------- */
 
@@ -405,11 +413,11 @@ typedef struct truce_events_options {
 } truce_events_options;
 
 /* Defaults: auto format, by month, group none, no filter, 20 warnings per file. */
-void truce_events_options_init(truce_events_options *opt);
+TRUCE_API void truce_events_options_init(truce_events_options *opt);
 /* "ucdp"/"acled"/"auto", and the group names of `--group` (country, adm_1, adm_2, dyad,
  * conflict, type, side_a, side_b, actor1, actor2, event_type, none). 0, or -1 if unknown. */
-int truce_event_format_parse(const char *name, truce_event_format *format);
-int truce_event_group_parse(const char *name, truce_event_group *group);
+TRUCE_API int truce_event_format_parse(const char *name, truce_event_format *format);
+TRUCE_API int truce_event_group_parse(const char *name, truce_event_group *group);
 
 typedef struct truce_event_row {
     int32_t period;              /* first day of the period (label: truce_period_label) */
@@ -424,23 +432,23 @@ typedef struct truce_event_table truce_event_table;
 /* Aggregate one or more event files (all of one format) into a table sorted by group
  * (byte order) then period. Invalid rows are skipped and counted (reported through
  * opt->warn), or with opt->strict fail the call (TRUCE_EINPUT). */
-truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
+TRUCE_API truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
                                           const truce_events_options *opt, truce_error *err);
 /* The same over files in memory (tests, fuzzing). */
-truce_event_table *truce_events_aggregate_memory(const truce_memfile *files, size_t nfiles,
+TRUCE_API truce_event_table *truce_events_aggregate_memory(const truce_memfile *files, size_t nfiles,
                                                  const truce_events_options *opt,
                                                  truce_error *err);
-void truce_event_table_free(truce_event_table *t);
-size_t truce_event_table_count(const truce_event_table *t);
-const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t i);
-truce_event_format truce_event_table_format(const truce_event_table *t);
-truce_period truce_event_table_period(const truce_event_table *t);
-uint64_t truce_event_table_rows_read(const truce_event_table *t);    /* data rows seen */
-uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
+TRUCE_API void truce_event_table_free(truce_event_table *t);
+TRUCE_API size_t truce_event_table_count(const truce_event_table *t);
+TRUCE_API const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t i);
+TRUCE_API truce_event_format truce_event_table_format(const truce_event_table *t);
+TRUCE_API truce_period truce_event_table_period(const truce_event_table *t);
+TRUCE_API uint64_t truce_event_table_rows_read(const truce_event_table *t);    /* data rows seen */
+TRUCE_API uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
 /* Write the table as CSV: period,group,events,deaths (+ deaths_a,deaths_b,
  * deaths_civilians,deaths_unknown for UCDP). path NULL or "-": stdout; otherwise written
  * to a temporary file beside path and renamed, so there is never a half-written file. */
-int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
+TRUCE_API int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 
 #ifdef __cplusplus
 }
