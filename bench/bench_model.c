@@ -32,7 +32,9 @@ int main(int argc, char **argv)
     uint64_t words = 0;
     size_t days = 0;
     for (int i = 0; i < runs; i++) {
-        truce_run_options o = {.seed = 1, .run = (uint32_t)i, .mean_field = 0};
+        truce_run_options o;
+        truce_run_options_init(&o);
+        o.run = (uint32_t)i;
         double t0 = now();
         truce_result *r = truce_run(sc, &o, &err);
         t[i] = now() - t0;

@@ -22,6 +22,12 @@ int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(print
 int cli_show_progress(void);
 /* Parse an unsigned 64-bit integer (whole string). Returns 0 on success. */
 int cli_parse_u64(const char *text, uint64_t *out);
+/* "truce CMD ARG..." for summary.json: --out left out, paths cut to their last component,
+ * arguments with spaces or quotes single-quoted.
+ * Free with free(); NULL when out of memory. */
+char *cli_command_line(const char *cmd, int argc, char **argv);
+/* The last component of a path (no folders: summary.json records no paths). */
+const char *cli_base_name(const char *path);
 
 int cmd_run(int argc, char **argv);
 int cmd_params(int argc, char **argv);

@@ -54,21 +54,20 @@ static int make_parents(const char *dir)
 
 static void print_summary(const truce_result *r, const truce_scenario *s, const char *out)
 {
-    size_t R = truce_scenario_region_count(s), last = truce_result_days(r) - 1;
-    double totals[4] = {0};
-    for (size_t d = 0; d <= last; d++)
-        for (int k = 0; k < 4; k++) totals[k] += truce_result_value(r, R, (truce_variable)k, d);
+    const size_t R = truce_scenario_region_count(s);
+    const int32_t from = truce_scenario_start(s), to = truce_scenario_end(s);
     char d0[11], d1[11];
-    truce_date_format(truce_result_start(r), d0);
-    truce_date_format(truce_result_start(r) + (int32_t)last, d1);
-    double militants = truce_result_value(r, R, TRUCE_VAR_RECRUITS_IN_TRAINING, last) +
-                       truce_result_value(r, R, TRUCE_VAR_FIGHTERS, last) +
-                       truce_result_value(r, R, TRUCE_VAR_COMMANDERS, last);
+    truce_date_format(from, d0);
+    truce_date_format(to, d1);
     printf("truce run: %s, %s to %s, %zu regions\n", truce_scenario_name(s), d0, d1, R);
     printf("  attacks %.0f; deaths: security forces %.0f, civilians %.0f, militants %.0f\n",
-           totals[0], totals[1], totals[2], totals[3]);
-    printf("  militants at the end: %.0f (%.0f in the sanctuary)\n", militants,
-           truce_result_value(r, R, TRUCE_VAR_MILITANTS_IN_SANCTUARY, last));
+           truce_result_total(r, R, TRUCE_VAR_ATTACKS, from, to),
+           truce_result_total(r, R, TRUCE_VAR_DEATHS_SECURITY, from, to),
+           truce_result_total(r, R, TRUCE_VAR_DEATHS_CIVILIAN, from, to),
+           truce_result_total(r, R, TRUCE_VAR_DEATHS_MILITANT, from, to));
+    printf("  militants at the end: %.0f (%.0f in the sanctuary)\n",
+           truce_result_total(r, R, TRUCE_VAR_MILITANTS, from, to),
+           truce_result_total(r, R, TRUCE_VAR_MILITANTS_IN_SANCTUARY, from, to));
     printf("  written: %s/series.csv, %s/summary.json\n", out, out);
 }
 
@@ -82,7 +81,8 @@ int cmd_run(int argc, char **argv)
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    truce_run_options ro = {.seed = 1, .run = 0, .mean_field = 0};
+    truce_run_options ro;
+    truce_run_options_init(&ro);
     const char *out = NULL, *to = NULL;
     truce_period by = TRUCE_BY_DAY;
     int quiet = 0, c;
@@ -141,19 +141,32 @@ int cmd_run(int argc, char **argv)
         snprintf(default_out, sizeof default_out, "out/%s", truce_scenario_name(s));
         out = default_out;
     }
+    /* Record at the reporting period, but no coarser than a month, so that summary.json
+     * can give monthly peaks; weeks do not nest in months, so they are built from days. */
+    ro.record.by = by == TRUCE_BY_WEEK ? TRUCE_BY_DAY : by > TRUCE_BY_MONTH ? TRUCE_BY_MONTH : by;
+    char *command = cli_command_line("run", argc, argv);
+    char input[600];
+    const char *inputs[1] = {input};
+    if (optind < argc)
+        snprintf(input, sizeof input, "%s:%s", cli_base_name(argv[optind]), truce_scenario_loaded_hash(s));
+    else
+        snprintf(input, sizeof input, "%s (built in):%s", truce_scenario_name(s), truce_scenario_loaded_hash(s));
+    truce_provenance prov = {.command = command, .sets = sets, .nsets = nsets, .withouts = withouts,
+                             .nwithouts = nwithouts, .to = to, .inputs = inputs, .ninputs = 1};
     truce_result *r = truce_run(s, &ro, &err);
     if (!r) {
         rc = cli_report(&err);
     } else if (make_parents(out) != 0) {
         fprintf(stderr, "truce: %s: cannot create the folder that holds it: %s\n", out, strerror(errno));
         rc = EXIT_RUNTIME;
-    } else if (truce_result_write(r, s, out, by, &err) != 0) {
+    } else if (truce_result_write(r, s, out, by, &prov, &err) != 0) {
         rc = cli_report(&err);
     } else if (!quiet) {
         print_summary(r, s, out);
     }
     truce_result_free(r);
     truce_scenario_free(s);
+    free(command);
 done:
     free(sets);
     free(withouts);

@@ -1,4 +1,5 @@
 /* truce — command-line entry point: git-style subcommands, each with --help. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -56,6 +57,58 @@ int cli_parse_u64(const char *text, uint64_t *out)
     if (errno || *end) return -1;
     *out = v;
     return 0;
+}
+
+char *cli_command_line(const char *cmd, int argc, char **argv)
+{
+    size_t n = strlen("truce ") + strlen(cmd) + 1;
+    for (int i = 1; i < argc; i++) n += 4 * strlen(argv[i]) + 3;
+    char *s = malloc(n);
+    if (!s) return NULL;
+    char *p = s + sprintf(s, "truce %s", cmd);
+    for (int i = 1; i < argc; i++) {
+        /* Paths keep only their last component, so that the record (and the output's
+         * bytes) do not depend on where the files were. */
+        char buf[4096];
+        const char *a = argv[i], *eq = strchr(a, '=');
+        /* where the output went is not how it was made: --out is left out */
+        if (strcmp(a, "--out") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(a, "--out=", 6) == 0) continue;
+        if (strchr(a, '/')) {
+            if (a[0] == '-' && eq) snprintf(buf, sizeof buf, "%.*s%s", (int)(eq - a + 1), a, cli_base_name(eq + 1));
+            else snprintf(buf, sizeof buf, "%s", cli_base_name(a));
+            a = buf;
+        }
+        int plain = *a != '\0';
+        for (const char *c = a; *c; c++)
+            if (!(isalnum((unsigned char)*c) || strchr("-_=.,:/+@%", *c))) plain = 0;
+        *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", a);
+            continue;
+        }
+        *p++ = '\'';
+        for (const char *c = a; *c; c++) {
+            if (*c == '\'') {
+                memcpy(p, "'\\''", 4);
+                p += 4;
+            } else {
+                *p++ = *c;
+            }
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+const char *cli_base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
 }
 
 int main(int argc, char **argv)

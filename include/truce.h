@@ -45,6 +45,9 @@ TRUCE_API void truce_error_set(truce_error *err, int code, const char *file, lon
     __attribute__((format(printf, 6, 7)));
 TRUCE_API void truce_error_clear(truce_error *err);
 
+/* 16 hex digits: FNV-1a 64 of a file's bytes (for the provenance in summary.json). */
+TRUCE_API int truce_file_hash(const char *path, char out[17], truce_error *err);
+
 /* ---- calendar ---------------------------------------------------------------------- */
 
 typedef enum truce_period {
@@ -98,6 +101,8 @@ TRUCE_API const char *truce_prior_name(truce_prior_kind kind);
 /* ---- scenarios --------------------------------------------------------------------- */
 
 typedef struct truce_scenario truce_scenario;
+/* A count series (observed or simulated): declared under "evidence" below. */
+typedef struct truce_series truce_series;
 
 /* Load a scenario file (YAML, with CSV tables relative to its folder). */
 TRUCE_API truce_scenario *truce_scenario_load(const char *path, truce_error *err);
@@ -129,42 +134,107 @@ TRUCE_API int truce_scenario_set_end(truce_scenario *s, const char *date, truce_
 TRUCE_API const char *truce_scenario_name(const truce_scenario *s);
 /* 16 hex digits: a hash of the scenario's contents after overrides (FNV-1a 64). */
 TRUCE_API const char *truce_scenario_hash(const truce_scenario *s);
+/* The same hash of the scenario as loaded, before --set, --without or --to. */
+TRUCE_API const char *truce_scenario_loaded_hash(const truce_scenario *s);
 TRUCE_API int32_t truce_scenario_start(const truce_scenario *s);
 TRUCE_API int32_t truce_scenario_end(const truce_scenario *s);
 TRUCE_API size_t truce_scenario_region_count(const truce_scenario *s);
 TRUCE_API const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
 TRUCE_API size_t truce_scenario_episode_count(const truce_scenario *s);
 
-/* ---- runs -------------------------------------------------------------------------- */
+/* ---- parameter vectors ------------------------------------------------------------- */
 
-/* Output variables. Flows are summed over a reporting period, stocks take the value on
- * the period's last day. */
+/* A parameter vector holds truce_param_count() values in the parameter table's order
+ * (truce_param_at). Runs take one as it is: no names are parsed or hashed per run. */
+
+/* Every default, in table order. */
+TRUCE_API void truce_params_default(double *values);
+/* The scenario's values (defaults plus the scenario's and --set overrides). */
+TRUCE_API void truce_scenario_params(const truce_scenario *s, double *values);
+/* 0 if every value is finite and within its bounds; else -1 (TRUCE_EINPUT) naming the first
+ * parameter that is not. */
+TRUCE_API int truce_params_check(const double *values, truce_error *err);
+/* Value of parameter i at quantile u in (0, 1) of its prior (truncated to [lo, hi]); a
+ * fixed parameter gives its default. */
+TRUCE_API double truce_prior_quantile(size_t i, double u);
+/* One draw of every parameter from its prior, as a pure function of (seed, index): the
+ * same pair always gives the same vector, on any thread or rank. */
+TRUCE_API void truce_prior_draw(uint64_t seed, uint64_t index, double *values);
+/* 16 hex digits identifying a parameter vector (FNV-1a 64 of its bits). */
+TRUCE_API void truce_params_hash(const double *values, char out[17]);
+
+/* An independent copy (for a counterfactual or a thread of its own). */
+TRUCE_API truce_scenario *truce_scenario_copy(const truce_scenario *s, truce_error *err);
+/* Set every parameter at once (checked as truce_params_check). */
+TRUCE_API int truce_scenario_set_params(truce_scenario *s, const double *values, truce_error *err);
+/* Recorded episodes: id of the i-th (in date order) and whether one with this id exists. */
+TRUCE_API const char *truce_scenario_episode_id(const truce_scenario *s, size_t i);
+
+/* ---- variables ------------------------------------------------------------------------ */
+
+/* What a run records. The properties of each variable (flow or stock; how the regions add
+ * up to "all") are a table (truce_variable_info), not the order of this enum. */
 typedef enum truce_variable {
-    TRUCE_VAR_ATTACKS,                /* flow */
-    TRUCE_VAR_DEATHS_SECURITY,        /* flow: in attacks, operations and border clashes */
-    TRUCE_VAR_DEATHS_CIVILIAN,        /* flow: in attacks and as collateral of operations */
-    TRUCE_VAR_DEATHS_MILITANT,        /* flow: in operations, strikes and their own attacks */
-    TRUCE_VAR_RECRUITS,               /* flow: new recruits */
-    TRUCE_VAR_RECRUITS_IN_TRAINING,   /* stock */
-    TRUCE_VAR_FIGHTERS,               /* stock */
-    TRUCE_VAR_COMMANDERS,             /* stock */
-    TRUCE_VAR_MILITANTS_IN_SANCTUARY, /* stock: recruits, fighters and commanders there */
-    TRUCE_VAR_REINTEGRATED,           /* stock: ex-militants in reintegration */
-    TRUCE_VAR_GRIEVANCE,              /* stock, index 0-1 */
-    TRUCE_VAR_SUPPORT,                /* stock, index 0-1 */
-    TRUCE_VAR_INTELLIGENCE,           /* stock, index 0-1 */
-    TRUCE_VAR_DEVELOPMENT,            /* stock, index 0-1 */
-    TRUCE_VAR_FUNDS,                  /* stock, organisation-wide (million USD) */
-    TRUCE_VAR_LEGITIMACY,             /* stock, organisation-wide, index 0-1 */
-    TRUCE_VAR_HOST_PATRONAGE,         /* stock, organisation-wide, index 0-1 */
-    TRUCE_VAR_PRISONERS,              /* stock, organisation-wide: militants held */
+    TRUCE_VAR_ATTACKS,
+    TRUCE_VAR_DEATHS_SECURITY,
+    TRUCE_VAR_DEATHS_CIVILIAN,
+    TRUCE_VAR_DEATHS_MILITANT,
+    TRUCE_VAR_RECRUITS,
+    TRUCE_VAR_RECRUITS_IN_TRAINING,
+    TRUCE_VAR_FIGHTERS,
+    TRUCE_VAR_COMMANDERS,
+    TRUCE_VAR_MILITANTS_IN_SANCTUARY,
+    TRUCE_VAR_REINTEGRATED,
+    TRUCE_VAR_GRIEVANCE,
+    TRUCE_VAR_SUPPORT,
+    TRUCE_VAR_INTELLIGENCE,
+    TRUCE_VAR_DEVELOPMENT,
+    TRUCE_VAR_FUNDS,
+    TRUCE_VAR_LEGITIMACY,
+    TRUCE_VAR_HOST_PATRONAGE,
+    TRUCE_VAR_PRISONERS,
+    TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS,
+    TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS,
+    TRUCE_VAR_MILITANTS,
     TRUCE_VAR_COUNT
 } truce_variable;
 
+typedef enum truce_var_kind {
+    TRUCE_KIND_FLOW,   /* a count per day: summed over a period */
+    TRUCE_KIND_STOCK   /* a level: a period takes its last day's value */
+} truce_var_kind;
+
+typedef enum truce_var_total {
+    TRUCE_TOTAL_SUM,             /* "all" is the sum over regions */
+    TRUCE_TOTAL_POPULATION_MEAN, /* "all" is the population-weighted mean over the state's regions */
+    TRUCE_TOTAL_ORGANISATION     /* one value for the whole organisation, reported for "all" only */
+} truce_var_total;
+
+typedef struct truce_variable_info {
+    const char *name;          /* as in series.csv, e.g. "deaths_civilian" */
+    truce_var_kind kind;
+    truce_var_total total;
+    const char *unit;
+    const char *description;
+} truce_variable_info;
+
+TRUCE_API const truce_variable_info *truce_variable_info_of(truce_variable v);
 TRUCE_API const char *truce_variable_name(truce_variable v);
+/* 0 and *v set, or -1 if no variable has this name. */
+TRUCE_API int truce_variable_find(const char *name, truce_variable *v);
 TRUCE_API int truce_variable_is_flow(truce_variable v);
 /* 1 for variables of the whole organisation (reported only for the region "all"). */
 TRUCE_API int truce_variable_is_global(truce_variable v);
+
+/* How reported metrics correspond to the model's variables where the names differ (one
+ * table, docs/series.md): a reported metric is the sum of one or more model variables. */
+typedef struct truce_metric_map {
+    const char *metric;        /* as in data/pakistan_series.csv, e.g. "killed" */
+    const char *variables;     /* '+'-separated model variables, e.g. "deaths_security+deaths_civilian" */
+    const char *note;          /* why, and what does not match */
+} truce_metric_map;
+TRUCE_API size_t truce_metric_map_count(void);
+TRUCE_API const truce_metric_map *truce_metric_map_at(size_t i);
 
 /* Totals through each mechanism's flows over a run (summary.json "flows"). */
 typedef enum truce_flow {
@@ -199,33 +269,124 @@ typedef enum truce_flow {
 
 TRUCE_API const char *truce_flow_name(truce_flow f);
 
+/* ---- runs -------------------------------------------------------------------------- */
+
+/* What a run keeps. Recording less makes a run cheaper: a calibration that reads monthly
+ * attacks in two provinces does not pay for 12.6 MB of daily values. Values are kept per
+ * period of `by` (flows summed, stocks on the period's last simulated day), for the chosen
+ * variables and regions, on the days [from, to] (clipped to the horizon; periods cut by
+ * the window keep only the days inside it). */
+typedef struct truce_record {
+    truce_period by;           /* default TRUCE_BY_DAY */
+    uint64_t variables;        /* bit v: record variable v (default: every variable) */
+    uint64_t regions;          /* bit r: record region r (default: every region) */
+    int total;                 /* record the region "all" (default 1) */
+    int32_t from, to;          /* default INT32_MIN, INT32_MAX: the whole horizon */
+} truce_record;
+
 typedef struct truce_run_options {
-    uint64_t seed;
-    uint32_t run;        /* ensemble member index (part of every random draw's counter) */
-    int mean_field;      /* replace every random draw by its expectation */
+    unsigned version;          /* TRUCE_RUN_OPTIONS_VERSION, set by _init */
+    uint64_t seed;             /* default 1 */
+    uint32_t run;              /* ensemble member index (part of every random draw's counter) */
+    int mean_field;            /* replace every random draw by its expectation */
+    const double *params;      /* a parameter vector to run with instead of the scenario's
+                                  (not copied; checked once per run); NULL: the scenario's */
+    truce_record record;       /* what to keep (default: everything, daily) */
 } truce_run_options;
+#define TRUCE_RUN_OPTIONS_VERSION 1
+/* Defaults as documented above. Always call it before setting fields. */
+TRUCE_API void truce_run_options_init(truce_run_options *opt);
 
 typedef struct truce_result truce_result;
 
+/* One run over the scenario's horizon: truce_model_new, _advance to the end, _finish. */
 TRUCE_API truce_result *truce_run(const truce_scenario *s, const truce_run_options *opt,
-                        truce_error *err);
+                                  truce_error *err);
 TRUCE_API void truce_result_free(truce_result *r);
 
+/* ---- the model, step by step ------------------------------------------------------- */
+
+/* Build once, then step (OpenABM-Covid19's new_model / one_time_step): create a run's
+ * state, advance it to a date, snapshot it, and branch: a policy portfolio that starts in
+ * 2026 continues from one shared 2002-2025 history instead of recomputing it. Every draw
+ * is a function of (seed, run, region, day, purpose), so the random numbers after a
+ * branch point are those of a run over the whole horizon: branching gives the same bytes. */
+typedef struct truce_model truce_model;
+
+/* The model keeps a pointer to s: it must outlive the model (or the next switch). */
+TRUCE_API truce_model *truce_model_new(const truce_scenario *s, const truce_run_options *opt,
+                                       truce_error *err);
+/* Simulate every day up to and including `last_day` (clipped to the horizon's end). */
+TRUCE_API int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err);
+/* The first day not yet simulated (the horizon's end + 1 when done). */
+TRUCE_API int32_t truce_model_next_day(const truce_model *m);
+/* A deep copy of the state, recorded values included. */
+TRUCE_API truce_model *truce_model_snapshot(const truce_model *m, truce_error *err);
+/* Put m back into the state of snap (both from the same scenario and options). */
+TRUCE_API int truce_model_restore(truce_model *m, const truce_model *snap, truce_error *err);
+/* Continue under another scenario from the next day on (a counterfactual or a portfolio):
+ * the same regions and horizon start are required; episodes are matched by id (a
+ * ceasefire's survival carries over), new ones start fresh; its parameters apply from
+ * now on unless opt->params was given. */
+TRUCE_API int truce_model_switch(truce_model *m, const truce_scenario *alt, truce_error *err);
+/* Run to the horizon's end and hand back what was recorded; the model is freed. */
+TRUCE_API truce_result *truce_model_finish(truce_model *m, truce_error *err);
+TRUCE_API void truce_model_free(truce_model *m);
+
+/* ---- results ----------------------------------------------------------------------- */
+
+/* Regions: 0 .. truce_result_region_count() - 1 are the scenario's, and index
+ * truce_result_region_count() is "all". */
+TRUCE_API size_t truce_result_region_count(const truce_result *r);
+TRUCE_API const char *truce_result_region_name(const truce_result *r, size_t region);
+TRUCE_API const truce_record *truce_result_record(const truce_result *r);
+/* Recorded periods (of record.by) and the days each covers (clipped to the window). */
+TRUCE_API size_t truce_result_period_count(const truce_result *r);
+TRUCE_API void truce_result_period(const truce_result *r, size_t i, int32_t *first,
+                                   int32_t *last);
+/* A recorded value; NAN if that region, variable or period was not recorded. */
+TRUCE_API double truce_result_get(const truce_result *r, size_t period, size_t region,
+                                  truce_variable v);
+/* Period summary as the series type observed data use (source "truce", metric = the
+ * variable's name, geography = the region's name): flows summed, stocks on the last day.
+ * `by` must be the recorded period or one it nests in (day into any; month into quarter
+ * and year; quarter into year). TRUCE_EINPUT if not recorded or not nested. */
+TRUCE_API truce_series *truce_result_series(const truce_result *r, size_t region,
+                                            truce_variable v, truce_period by,
+                                            truce_error *err);
+/* Total of a flow over [from, to] (days, clipped), or a stock's value on the last recorded
+ * day <= to. NAN if not recorded. */
+TRUCE_API double truce_result_total(const truce_result *r, size_t region, truce_variable v,
+                                    int32_t from, int32_t to);
+
+/* Before the recording API: daily values (record.by must be TRUCE_BY_DAY, else NAN). */
 TRUCE_API size_t truce_result_days(const truce_result *r);
 TRUCE_API int32_t truce_result_start(const truce_result *r);
-/* Daily value of a variable in a region; region == the number of regions gives "all":
- * the sum over regions for counts, the population-weighted mean over the state's
- * regions for the 0-1 indices, and the organisation-wide value for global variables. */
 TRUCE_API double truce_result_value(const truce_result *r, size_t region, truce_variable v, size_t day);
 TRUCE_API double truce_result_flow(const truce_result *r, truce_flow f);
 /* Random words drawn during the run (32-bit words from Philox). */
 TRUCE_API uint64_t truce_result_draws(const truce_result *r);
 
-/* Write DIR/series.csv and DIR/summary.json. Files are written to a temporary folder
- * beside DIR and renamed at the end: on failure there is no DIR. An existing DIR is
- * replaced. */
+/* How an output was made, for summary.json: the command line, the overridden parameters,
+ * the removed episodes and the hashes of files read. No timestamps or absolute paths. */
+typedef struct truce_provenance {
+    const char *command;       /* e.g. "truce run --seed 7 --by year" (NULL: omitted) */
+    const char *const *sets;   /* "NAME=VALUE" as given */
+    size_t nsets;
+    const char *const *withouts;
+    size_t nwithouts;
+    const char *to;            /* --to as given, or NULL */
+    const char *const *inputs; /* "NAME:HASH" for files read (scenario, data, posterior) */
+    size_t ninputs;
+} truce_provenance;
+
+/* Write DIR/series.csv (period,period_start,region,variable,value) and DIR/summary.json,
+ * summarised by `by` (as truce_result_series). Written to a temporary folder beside DIR
+ * and renamed at the end: on failure there is no DIR. An existing DIR written by truce is
+ * replaced. prov may be NULL. */
 TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
-                       truce_period by, truce_error *err);
+                                 truce_period by, const truce_provenance *prov,
+                                 truce_error *err);
 
 /* ---- evidence: episodes ---------------------------------------------------------- */
 
@@ -265,7 +426,6 @@ TRUCE_API void truce_timeline_free(truce_timeline *t);
  * [first, last] (days) with a known value. Days in no period are unknown (never zero).
  * This is the seam for every input: the reported-series and aggregated-event readers
  * below build one with truce_series_add, and so can any other reader. */
-typedef struct truce_series truce_series;
 
 TRUCE_API truce_series *truce_series_new(const char *source, const char *metric, const char *geography);
 /* Add a period. Returns 0, or -1 (TRUCE_EINPUT) when it overlaps a period already added,

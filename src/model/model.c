@@ -45,14 +45,20 @@ typedef struct day_levers {
     double patronage_jump, legitimacy_jump;
 } day_levers;
 
-typedef struct model_run {
+struct truce_model {
     const truce_scenario *sc;
-    const double *p;
+    const double *p;             /* = pv: the parameters in force */
+    double pv[PARAM_COUNT];
+    int own_params;              /* opt->params was given: a switch keeps them */
     uint64_t seed;
     uint32_t run;
     int mean_field;
     uint32_t day;                /* index from the scenario start */
     int32_t date;
+    size_t next;                 /* index of the first day not yet simulated */
+    size_t ndays;
+    size_t period;               /* recorded period of the current day */
+    struct truce_result *res;    /* what is recorded */
     size_t R;
     /* stocks per region */
     double recruits[MAXR], fighters[MAXR], commanders[MAXR], reintegrated[MAXR];
@@ -66,6 +72,7 @@ typedef struct model_run {
     /* today's flows per region */
     double attacks[MAXR], deaths_sec[MAXR], deaths_civ[MAXR], deaths_mil[MAXR];
     double new_recruits[MAXR], collateral[MAXR], defectors[MAXR];
+    double mil_in_attacks[MAXR], mil_in_operations[MAXR];
     double flows[TRUCE_FLOW_COUNT];
     uint64_t draws;
     double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
@@ -75,7 +82,8 @@ typedef struct model_run {
     double mobility[MAXR];       /* seasonal mobility multiplier */
     double ops_intensity[MAXR];  /* effective operations intensity */
     day_levers lv;
-} model_run;
+};
+typedef struct truce_model model_run;
 
 /* ---- draws: random, or their expectation in the mean-field run ------------------------ */
 
@@ -493,6 +501,7 @@ static void operations(model_run *m)
                                   killed * (intel_share * p[P_ops_collateral_intel] +
                                             (1.0 - intel_share) * p[P_ops_collateral_area]));
         m->deaths_mil[r] += killed;
+        m->mil_in_operations[r] += killed;
         m->deaths_sec[r] += sec;
         m->deaths_civ[r] += col;
         m->collateral[r] = col;
@@ -609,6 +618,7 @@ static void cross_border(model_run *m)
             m->fighters[s] -= f;
             m->commanders[s] -= c;
             m->deaths_mil[s] += f + c;
+            m->mil_in_operations[s] += f + c;
             m->flows[TRUCE_FLOW_KILLED_IN_STRIKES] += f + c;
             clash_days += draw_binomial(m, s, PUR_CLASH, 1.0, clamp01(p[P_strike_clash_prob] * fmin(S, 1.0)));
             m->patronage = clamp01(m->patronage + p[P_strike_patronage] * S);
@@ -667,6 +677,7 @@ static void attacks(model_run *m)
         m->deaths_sec[r] += sec;
         m->deaths_civ[r] += civ;
         m->deaths_mil[r] += attackers;
+        m->mil_in_attacks[r] += attackers;
         m->flows[TRUCE_FLOW_KILLED_IN_ATTACKS] += attackers;
     }
 }
@@ -792,52 +803,144 @@ static void initial_state(model_run *m)
     m->prisoners = 0.0;
 }
 
-static void record_day(const model_run *m, struct truce_result *res, size_t day)
+/* ---- recording ------------------------------------------------------------------------ */
+
+/* Today's value of every variable in region r (sanctuaries have no population indices). */
+static void region_values(const model_run *m, size_t r, double v[TRUCE_VAR_COUNT])
 {
+    const region *g = &m->sc->regions[r];
+    v[TRUCE_VAR_ATTACKS] = m->attacks[r];
+    v[TRUCE_VAR_DEATHS_SECURITY] = m->deaths_sec[r];
+    v[TRUCE_VAR_DEATHS_CIVILIAN] = m->deaths_civ[r];
+    v[TRUCE_VAR_DEATHS_MILITANT] = m->deaths_mil[r];
+    v[TRUCE_VAR_RECRUITS] = m->new_recruits[r];
+    v[TRUCE_VAR_RECRUITS_IN_TRAINING] = m->recruits[r];
+    v[TRUCE_VAR_FIGHTERS] = m->fighters[r];
+    v[TRUCE_VAR_COMMANDERS] = m->commanders[r];
+    v[TRUCE_VAR_MILITANTS] = m->recruits[r] + m->fighters[r] + m->commanders[r];
+    v[TRUCE_VAR_MILITANTS_IN_SANCTUARY] = g->sanctuary ? v[TRUCE_VAR_MILITANTS] : 0.0;
+    v[TRUCE_VAR_REINTEGRATED] = m->reintegrated[r];
+    v[TRUCE_VAR_GRIEVANCE] = g->sanctuary ? 0.0 : m->grievance[r];
+    v[TRUCE_VAR_SUPPORT] = g->sanctuary ? 0.0 : m->support[r];
+    v[TRUCE_VAR_INTELLIGENCE] = g->sanctuary ? 0.0 : m->intelligence[r];
+    v[TRUCE_VAR_DEVELOPMENT] = g->sanctuary ? 0.0 : m->development[r];
+    v[TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS] = m->mil_in_attacks[r];
+    v[TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS] = m->mil_in_operations[r];
+    v[TRUCE_VAR_FUNDS] = v[TRUCE_VAR_LEGITIMACY] = v[TRUCE_VAR_HOST_PATRONAGE] = v[TRUCE_VAR_PRISONERS] = 0.0;
+}
+
+/* Flows add up over the period; stocks keep the latest day's value. */
+static void store_row(struct truce_result *res, double *row, const double v[TRUCE_VAR_COUNT], int is_total)
+{
+    for (size_t c = 0; c < res->nvars; c++) {
+        const truce_variable k = res->vars[c];
+        const truce_variable_info *vi = truce_variable_info_of(k);
+        if (!is_total && vi->total == TRUCE_TOTAL_ORGANISATION) continue; /* stays NAN */
+        if (vi->kind == TRUCE_KIND_FLOW) row[c] += v[k];
+        else row[c] = v[k];
+    }
+}
+
+static void record_day(model_run *m)
+{
+    struct truce_result *res = m->res;
+    if (m->date < res->rec.from || m->date > res->rec.to || res->nvars == 0) return;
+    while (m->date > res->plast[m->period]) m->period++;
+    double *block = &res->values[m->period * res->nrows * res->nvars];
     const size_t R = m->R;
-    double *all = &res->values[result_index(res, day, R, 0)];
-    memset(all, 0, TRUCE_VAR_COUNT * sizeof *all);
-    double pop_state = 0.0;
+    const int want_total = res->row_of[R] >= 0;
+    double total[TRUCE_VAR_COUNT] = {0}, v[TRUCE_VAR_COUNT], pop_state = 0.0;
     for (size_t r = 0; r < R; r++) {
-        double *v = &res->values[result_index(res, day, r, 0)];
+        const int row = res->row_of[r];
+        if (row < 0 && !want_total) continue;
+        region_values(m, r, v);
+        if (row >= 0) store_row(res, &block[(size_t)row * res->nvars], v, 0);
+        if (!want_total) continue;
         const region *g = &m->sc->regions[r];
-        v[TRUCE_VAR_ATTACKS] = m->attacks[r];
-        v[TRUCE_VAR_DEATHS_SECURITY] = m->deaths_sec[r];
-        v[TRUCE_VAR_DEATHS_CIVILIAN] = m->deaths_civ[r];
-        v[TRUCE_VAR_DEATHS_MILITANT] = m->deaths_mil[r];
-        v[TRUCE_VAR_RECRUITS] = m->new_recruits[r];
-        v[TRUCE_VAR_RECRUITS_IN_TRAINING] = m->recruits[r];
-        v[TRUCE_VAR_FIGHTERS] = m->fighters[r];
-        v[TRUCE_VAR_COMMANDERS] = m->commanders[r];
-        v[TRUCE_VAR_MILITANTS_IN_SANCTUARY] =
-            g->sanctuary ? m->recruits[r] + m->fighters[r] + m->commanders[r] : 0.0;
-        v[TRUCE_VAR_REINTEGRATED] = m->reintegrated[r];
-        v[TRUCE_VAR_GRIEVANCE] = g->sanctuary ? 0.0 : m->grievance[r];
-        v[TRUCE_VAR_SUPPORT] = g->sanctuary ? 0.0 : m->support[r];
-        v[TRUCE_VAR_INTELLIGENCE] = g->sanctuary ? 0.0 : m->intelligence[r];
-        v[TRUCE_VAR_DEVELOPMENT] = g->sanctuary ? 0.0 : m->development[r];
         for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-            if (truce_variable_is_global((truce_variable)k)) continue;
-            if (k >= TRUCE_VAR_GRIEVANCE && k <= TRUCE_VAR_DEVELOPMENT)
-                all[k] += v[k] * g->population;
-            else
-                all[k] += v[k];
+            switch (truce_variable_info_of((truce_variable)k)->total) {
+            case TRUCE_TOTAL_SUM: total[k] += v[k]; break;
+            case TRUCE_TOTAL_POPULATION_MEAN: total[k] += v[k] * g->population; break;
+            case TRUCE_TOTAL_ORGANISATION: break;
+            }
         }
         if (!g->sanctuary) pop_state += g->population;
     }
-    for (int k = TRUCE_VAR_GRIEVANCE; k <= TRUCE_VAR_DEVELOPMENT; k++)
-        all[k] = pop_state > 0.0 ? all[k] / pop_state : 0.0;
-    all[TRUCE_VAR_FUNDS] = m->funds;
-    all[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
-    all[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
-    all[TRUCE_VAR_PRISONERS] = m->prisoners;
+    if (!want_total) return;
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++)
+        if (truce_variable_info_of((truce_variable)k)->total == TRUCE_TOTAL_POPULATION_MEAN)
+            total[k] = pop_state > 0.0 ? total[k] / pop_state : 0.0;
+    total[TRUCE_VAR_FUNDS] = m->funds;
+    total[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
+    total[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
+    total[TRUCE_VAR_PRISONERS] = m->prisoners;
+    store_row(res, &block[(size_t)res->row_of[R] * res->nvars], total, 1);
 }
 
-truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+/* ---- the run, step by step -------------------------------------------------------------- */
+
+void truce_run_options_init(truce_run_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->version = TRUCE_RUN_OPTIONS_VERSION;
+    opt->seed = 1;
+    opt->record.by = TRUCE_BY_DAY;
+    opt->record.variables = UINT64_MAX;
+    opt->record.regions = UINT64_MAX;
+    opt->record.total = 1;
+    opt->record.from = INT32_MIN;
+    opt->record.to = INT32_MAX;
+}
+
+/* Per-episode state for the scenario's episodes; `from` (may be NULL) gives the survival
+ * of episodes with the same id in the previous scenario. */
+static int episode_state(model_run *m, const truce_scenario *sc, const truce_scenario *from,
+                         const double *from_alive)
+{
+    const size_t n = sc->nepisodes ? sc->nepisodes : 1;
+    double *alive = malloc(n * sizeof *alive);
+    int32_t *burst_end = malloc(n * sizeof *burst_end);
+    if (!alive || !burst_end) {
+        free(alive);
+        free(burst_end);
+        return -1;
+    }
+    for (size_t i = 0; i < sc->nepisodes; i++) {
+        alive[i] = 1.0;
+        if (from)
+            for (size_t j = 0; j < from->nepisodes; j++)
+                if (strcmp(from->episodes[j].id, sc->episodes[i].id) == 0) {
+                    alive[i] = from_alive[j];
+                    break;
+                }
+        int32_t be = start_interval_end(&sc->episodes[i]);
+        burst_end[i] = be < sc->episodes[i].end ? be : sc->episodes[i].end;
+    }
+    free(m->alive);
+    free(m->burst_end);
+    m->alive = alive;
+    m->burst_end = burst_end;
+    return 0;
+}
+
+static void use_params(model_run *m, const double *values)
+{
+    memcpy(m->pv, values, sizeof m->pv);
+    m->p = m->pv;
+    m->severity_mean = rng_powerlaw_mean(m->p[P_severity_exponent], (uint64_t)m->p[P_severity_cap]);
+}
+
+truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
 {
     truce_error_clear(err);
     if (!sc || !opt) {
-        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: no scenario or options");
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_model_new: no scenario or options");
+        return NULL;
+    }
+    if (opt->version != TRUCE_RUN_OPTIONS_VERSION) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
+                        "truce_run_options: version %u, expected %u (call truce_run_options_init)",
+                        opt->version, (unsigned)TRUCE_RUN_OPTIONS_VERSION);
         return NULL;
     }
     if (sc->nregions == 0 || sc->nregions > MAXR || sc->end < sc->start ||
@@ -845,42 +948,57 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: scenario is not valid");
         return NULL;
     }
-    struct truce_result *res = calloc(1, sizeof *res);
+    if (opt->params && truce_params_check(opt->params, err)) return NULL;
     model_run *m = calloc(1, sizeof *m);
-    const size_t ndays = (size_t)(sc->end - sc->start) + 1;
-    if (res) res->values = malloc(ndays * (sc->nregions + 1) * TRUCE_VAR_COUNT * sizeof(double));
-    if (m) m->alive = malloc((sc->nepisodes ? sc->nepisodes : 1) * sizeof(double));
-    if (m) m->burst_end = malloc((sc->nepisodes ? sc->nepisodes : 1) * sizeof(int32_t));
-    if (!res || !m || !res->values || !m->alive || !m->burst_end) {
-        if (res) free(res->values);
-        free(res);
-        if (m) free(m->alive), free(m->burst_end);
-        free(m);
-        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run of %zu days", ndays);
+    if (!m) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run");
         return NULL;
     }
-    for (size_t i = 0; i < sc->nepisodes; i++) {
-        m->alive[i] = 1.0;
-        int32_t be = start_interval_end(&sc->episodes[i]);
-        m->burst_end[i] = be < sc->episodes[i].end ? be : sc->episodes[i].end;
+    m->res = result_new(sc, &opt->record, err);
+    if (!m->res || episode_state(m, sc, NULL, NULL)) {
+        if (m->res) truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run");
+        truce_model_free(m);
+        return NULL;
     }
     m->sc = sc;
-    m->p = sc->params;
+    use_params(m, opt->params ? opt->params : sc->params);
+    m->own_params = opt->params != NULL;
     m->seed = opt->seed;
     m->run = opt->run;
     m->mean_field = opt->mean_field;
     m->R = sc->nregions;
-    m->severity_mean = rng_powerlaw_mean(m->p[P_severity_exponent], (uint64_t)m->p[P_severity_cap]);
+    m->ndays = (size_t)(sc->end - sc->start) + 1;
+    m->res->seed = opt->seed;
+    m->res->run = opt->run;
+    m->res->mean_field = opt->mean_field;
+    truce_params_hash(m->pv, m->res->params_hash);
     initial_state(m);
-    res->start = sc->start;
-    res->ndays = ndays;
-    res->nregions = sc->nregions;
+    return m;
+}
 
-    for (size_t day = 0; day < ndays; day++) {
+void truce_model_free(truce_model *m)
+{
+    if (!m) return;
+    free(m->alive);
+    free(m->burst_end);
+    truce_result_free(m->res);
+    free(m);
+}
+
+int32_t truce_model_next_day(const truce_model *m) { return m->sc->start + (int32_t)m->next; }
+
+int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err)
+{
+    truce_error_clear(err);
+    const truce_scenario *sc = m->sc;
+    int64_t stop = (int64_t)last_day - sc->start + 1;  /* days to have simulated */
+    if (stop > (int64_t)m->ndays) stop = (int64_t)m->ndays;
+    for (size_t day = m->next; (int64_t)day < stop; day++) {
         m->day = (uint32_t)day;
         m->date = sc->start + (int32_t)day;
         for (size_t r = 0; r < m->R; r++)
-            m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = m->defectors[r] = 0.0;
+            m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = m->defectors[r] =
+                m->mil_in_attacks[r] = m->mil_in_operations[r] = 0.0;
         read_levers(m);
         daily_conditions(m);
         organisation_events(m);
@@ -893,15 +1011,95 @@ truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, 
         finance(m);
         population_response(m);
         development_and_reintegration(m);
-        record_day(m, res, day);
+        record_day(m);
+        m->next = day + 1;
     }
-    memcpy(res->flows, m->flows, sizeof res->flows);
-    res->draws = m->draws;
-    res->seed = opt->seed;
-    res->run = opt->run;
-    res->mean_field = opt->mean_field;
+    return 0;
+}
+
+truce_model *truce_model_snapshot(const truce_model *m, truce_error *err)
+{
+    model_run *c = malloc(sizeof *c);
+    if (!c) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a snapshot");
+        return NULL;
+    }
+    *c = *m;
+    c->p = c->pv;
+    c->alive = NULL;
+    c->burst_end = NULL;
+    c->res = result_copy(m->res);
+    const size_t n = m->sc->nepisodes ? m->sc->nepisodes : 1;
+    c->alive = malloc(n * sizeof *c->alive);
+    c->burst_end = malloc(n * sizeof *c->burst_end);
+    if (!c->res || !c->alive || !c->burst_end) {
+        truce_model_free(c);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a snapshot");
+        return NULL;
+    }
+    memcpy(c->alive, m->alive, n * sizeof *c->alive);
+    memcpy(c->burst_end, m->burst_end, n * sizeof *c->burst_end);
+    return c;
+}
+
+int truce_model_restore(truce_model *m, const truce_model *snap, truce_error *err)
+{
+    truce_model *c = truce_model_snapshot(snap, err);
+    if (!c) return -1;
     free(m->alive);
     free(m->burst_end);
-    free(m);
+    truce_result_free(m->res);
+    *m = *c;
+    m->p = m->pv;
+    free(c);
+    return 0;
+}
+
+int truce_model_switch(truce_model *m, const truce_scenario *alt, truce_error *err)
+{
+    truce_error_clear(err);
+    const truce_scenario *sc = m->sc;
+    if (alt->nregions != sc->nregions || alt->start != sc->start || alt->end != sc->end) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
+                        "cannot switch to scenario '%s': its regions or horizon differ from '%s'",
+                        alt->name, sc->name);
+        return -1;
+    }
+    for (size_t r = 0; r < sc->nregions; r++)
+        if (strcmp(alt->regions[r].name, sc->regions[r].name) != 0) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
+                            "cannot switch to scenario '%s': region %zu is '%s', not '%s'", alt->name,
+                            r + 1, alt->regions[r].name, sc->regions[r].name);
+            return -1;
+        }
+    if (episode_state(m, alt, sc, m->alive)) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return -1;
+    }
+    m->sc = alt;
+    if (!m->own_params) {
+        use_params(m, alt->params);
+        truce_params_hash(m->pv, m->res->params_hash);
+    }
+    return 0;
+}
+
+truce_result *truce_model_finish(truce_model *m, truce_error *err)
+{
+    if (truce_model_advance(m, m->sc->end, err)) {
+        truce_model_free(m);
+        return NULL;
+    }
+    struct truce_result *res = m->res;
+    memcpy(res->flows, m->flows, sizeof res->flows);
+    res->draws = m->draws;
+    m->res = NULL;
+    truce_model_free(m);
     return res;
+}
+
+truce_result *truce_run(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+{
+    truce_model *m = truce_model_new(sc, opt, err);
+    return m ? truce_model_finish(m, err) : NULL;
 }

@@ -52,6 +52,7 @@ enum rng_purpose {
     PUR_FLIGHT_SPLIT_FIGHTERS,
     PUR_FLIGHT_SPLIT_COMMANDERS,
     PUR_DESERT_COMMANDERS,
+    PUR_PRIOR,                 /* truce_prior_draw: region field = parameter index */
 };
 
 #endif

@@ -1,38 +1,12 @@
-/* result — access to a run's output and writing it: series.csv (tidy long) and
- * summary.json, into a temporary folder renamed into place at the end. */
+/* result — what a run recorded, and its period summaries as series (the type observed data
+ * use), so that simulated and reported series go through the same code. */
 #include "result.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "calendar.h"
-
-static const char *const variable_names[TRUCE_VAR_COUNT] = {
-    [TRUCE_VAR_ATTACKS] = "attacks",
-    [TRUCE_VAR_DEATHS_SECURITY] = "deaths_security",
-    [TRUCE_VAR_DEATHS_CIVILIAN] = "deaths_civilian",
-    [TRUCE_VAR_DEATHS_MILITANT] = "deaths_militant",
-    [TRUCE_VAR_RECRUITS] = "recruits",
-    [TRUCE_VAR_RECRUITS_IN_TRAINING] = "recruits_in_training",
-    [TRUCE_VAR_FIGHTERS] = "fighters",
-    [TRUCE_VAR_COMMANDERS] = "commanders",
-    [TRUCE_VAR_MILITANTS_IN_SANCTUARY] = "militants_in_sanctuary",
-    [TRUCE_VAR_REINTEGRATED] = "reintegrated",
-    [TRUCE_VAR_GRIEVANCE] = "grievance",
-    [TRUCE_VAR_SUPPORT] = "support",
-    [TRUCE_VAR_INTELLIGENCE] = "intelligence",
-    [TRUCE_VAR_DEVELOPMENT] = "development",
-    [TRUCE_VAR_FUNDS] = "funds",
-    [TRUCE_VAR_LEGITIMACY] = "legitimacy",
-    [TRUCE_VAR_HOST_PATRONAGE] = "host_patronage",
-    [TRUCE_VAR_PRISONERS] = "prisoners",
-};
 
 static const char *const flow_names[TRUCE_FLOW_COUNT] = {
     [TRUCE_FLOW_RECRUITED] = "recruited",
@@ -63,35 +37,144 @@ static const char *const flow_names[TRUCE_FLOW_COUNT] = {
     [TRUCE_FLOW_DEVELOPMENT_DELIVERED] = "development_delivered",
 };
 
-const char *truce_variable_name(truce_variable v)
-{
-    return (unsigned)v < TRUCE_VAR_COUNT ? variable_names[v] : NULL;
-}
-
-int truce_variable_is_flow(truce_variable v) { return v <= TRUCE_VAR_RECRUITS; }
-
-int truce_variable_is_global(truce_variable v) { return v >= TRUCE_VAR_FUNDS && v < TRUCE_VAR_COUNT; }
-
 const char *truce_flow_name(truce_flow f)
 {
     return (unsigned)f < TRUCE_FLOW_COUNT ? flow_names[f] : NULL;
 }
 
+/* ---- building ------------------------------------------------------------------------- */
+
+struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, truce_error *err)
+{
+    struct truce_result *r = calloc(1, sizeof *r);
+    if (!r) goto oom;
+    r->rec = *rec;
+    r->start = s->start;
+    r->end = s->end;
+    r->nregions = s->nregions;
+    for (size_t g = 0; g < s->nregions; g++) memcpy(r->region_names[g], s->regions[g].name, SCENARIO_NAME_MAX);
+    if (r->rec.from < s->start) r->rec.from = s->start;
+    if (r->rec.to > s->end) r->rec.to = s->end;
+    if ((unsigned)r->rec.by > TRUCE_BY_YEAR) {
+        free(r);
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "record.by", "not a period");
+        return NULL;
+    }
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+        r->col_of[k] = -1;
+        if (rec->variables >> k & 1u) {
+            r->col_of[k] = (int)r->nvars;
+            r->vars[r->nvars++] = (truce_variable)k;
+        }
+    }
+    for (size_t g = 0; g <= s->nregions; g++) {
+        int want = g < s->nregions ? (int)(rec->regions >> g & 1u) : rec->total != 0;
+        r->row_of[g] = want ? (int)r->nrows++ : -1;
+    }
+    if (r->rec.from <= r->rec.to) {
+        /* count, then fill, the periods of the window */
+        size_t n = 0;
+        for (int32_t d = r->rec.from; d <= r->rec.to; d = cal_period_next(cal_period_start(d, r->rec.by), r->rec.by)) n++;
+        r->pfirst = malloc(n * sizeof *r->pfirst);
+        r->plast = malloc(n * sizeof *r->plast);
+        if (!r->pfirst || !r->plast) goto oom;
+        for (int32_t d = r->rec.from; d <= r->rec.to;) {
+            int32_t next = cal_period_next(cal_period_start(d, r->rec.by), r->rec.by);
+            r->pfirst[r->nperiods] = d;
+            r->plast[r->nperiods++] = next - 1 < r->rec.to ? next - 1 : r->rec.to;
+            d = next;
+        }
+    }
+    size_t cells = r->nperiods * r->nrows * r->nvars;
+    r->values = calloc(cells ? cells : 1, sizeof *r->values);
+    if (!r->values) goto oom;
+    /* organisation-wide variables have no value in a region's row */
+    for (size_t g = 0; g < s->nregions; g++) {
+        if (r->row_of[g] < 0) continue;
+        for (size_t c = 0; c < r->nvars; c++)
+            if (truce_variable_is_global(r->vars[c]))
+                for (size_t p = 0; p < r->nperiods; p++)
+                    r->values[(p * r->nrows + (size_t)r->row_of[g]) * r->nvars + c] = NAN;
+    }
+    return r;
+oom:
+    truce_result_free(r);
+    truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run's results");
+    return NULL;
+}
+
+struct truce_result *result_copy(const struct truce_result *r)
+{
+    struct truce_result *c = malloc(sizeof *c);
+    if (!c) return NULL;
+    *c = *r;
+    const size_t np = r->nperiods ? r->nperiods : 1, cells = r->nperiods * r->nrows * r->nvars;
+    c->pfirst = malloc(np * sizeof *c->pfirst);
+    c->plast = malloc(np * sizeof *c->plast);
+    c->values = malloc((cells ? cells : 1) * sizeof *c->values);
+    if (!c->pfirst || !c->plast || !c->values) {
+        truce_result_free(c);
+        return NULL;
+    }
+    if (r->nperiods) {
+        memcpy(c->pfirst, r->pfirst, r->nperiods * sizeof *c->pfirst);
+        memcpy(c->plast, r->plast, r->nperiods * sizeof *c->plast);
+    }
+    if (cells) memcpy(c->values, r->values, cells * sizeof *c->values);
+    return c;
+}
+
 void truce_result_free(truce_result *r)
 {
     if (!r) return;
+    free(r->pfirst);
+    free(r->plast);
     free(r->values);
     free(r);
 }
 
-size_t truce_result_days(const truce_result *r) { return r->ndays; }
+/* ---- access ------------------------------------------------------------------------------ */
+
+size_t truce_result_region_count(const truce_result *r) { return r->nregions; }
+
+const char *truce_result_region_name(const truce_result *r, size_t reg)
+{
+    if (reg < r->nregions) return r->region_names[reg];
+    return reg == r->nregions ? "all" : NULL;
+}
+
+const truce_record *truce_result_record(const truce_result *r) { return &r->rec; }
+size_t truce_result_period_count(const truce_result *r) { return r->nperiods; }
+
+void truce_result_period(const truce_result *r, size_t i, int32_t *first, int32_t *last)
+{
+    if (i >= r->nperiods) {
+        if (first) *first = 0;
+        if (last) *last = -1;
+        return;
+    }
+    if (first) *first = r->pfirst[i];
+    if (last) *last = r->plast[i];
+}
+
+double truce_result_get(const truce_result *r, size_t period, size_t reg, truce_variable v)
+{
+    if (period >= r->nperiods || reg > r->nregions || (unsigned)v >= TRUCE_VAR_COUNT) return NAN;
+    int row = r->row_of[reg], col = r->col_of[v];
+    if (row < 0 || col < 0) return NAN;
+    return r->values[(period * r->nrows + (size_t)row) * r->nvars + (size_t)col];
+}
+
+size_t truce_result_days(const truce_result *r) { return (size_t)(r->end - r->start) + 1; }
 int32_t truce_result_start(const truce_result *r) { return r->start; }
 uint64_t truce_result_draws(const truce_result *r) { return r->draws; }
 
 double truce_result_value(const truce_result *r, size_t reg, truce_variable v, size_t day)
 {
-    if (reg > r->nregions || day >= r->ndays || (unsigned)v >= TRUCE_VAR_COUNT) return NAN;
-    return r->values[result_index(r, day, reg, (size_t)v)];
+    if (r->rec.by != TRUCE_BY_DAY || day >= truce_result_days(r)) return NAN;
+    int64_t d = (int64_t)r->start + (int64_t)day;
+    if (d < r->rec.from || d > r->rec.to) return NAN;
+    return truce_result_get(r, (size_t)(d - r->rec.from), reg, v);
 }
 
 double truce_result_flow(const truce_result *r, truce_flow f)
@@ -99,255 +182,76 @@ double truce_result_flow(const truce_result *r, truce_flow f)
     return (unsigned)f < TRUCE_FLOW_COUNT ? r->flows[f] : NAN;
 }
 
-/* Numbers: whole numbers print as integers; others with 10 significant digits. Both are
- * deterministic, so the same run gives the same bytes. */
-static void put_number(FILE *f, double x)
+/* Does a period of `fine` always lie inside one period of `coarse`? */
+static int nests(truce_period fine, truce_period coarse)
 {
-    if (x == 0.0) x = 0.0; /* no "-0" */
-    if (fabs(x) < 1e15 && x == floor(x)) fprintf(f, "%.0f", x);
-    else fprintf(f, "%.10g", x);
+    if (fine == coarse || fine == TRUCE_BY_DAY) return 1;
+    if (fine == TRUCE_BY_WEEK) return 0;
+    return coarse > fine && coarse != TRUCE_BY_WEEK;
 }
 
-static int write_series(const truce_result *r, const truce_scenario *s, const char *path,
-                        truce_period by)
+truce_series *truce_result_series(const truce_result *r, size_t reg, truce_variable v,
+                                  truce_period by, truce_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    static char buf[1 << 16];
-    setvbuf(f, buf, _IOFBF, sizeof buf);
-    fputs("date,region,variable,value\n", f);
-    const size_t R = r->nregions;
-    double acc[TRUCE_VAR_COUNT];
-    int32_t day = r->start;
-    const int32_t last = r->start + (int32_t)r->ndays - 1;
-    while (day <= last) {
-        int32_t pstart = cal_period_start(day, by);
-        int32_t pend = cal_period_next(pstart, by) - 1;
-        if (pend > last) pend = last;
-        char label[16];
-        cal_period_label(pstart, by, label);
-        for (size_t g = 0; g <= R; g++) {
-            memset(acc, 0, sizeof acc);
-            for (int32_t d = day; d <= pend; d++) {
-                const double *v = &r->values[result_index(r, (size_t)(d - r->start), g, 0)];
-                for (int k = 0; k <= TRUCE_VAR_RECRUITS; k++) acc[k] += v[k];
-            }
-            const double *lastv = &r->values[result_index(r, (size_t)(pend - r->start), g, 0)];
-            for (int k = TRUCE_VAR_RECRUITS + 1; k < TRUCE_VAR_COUNT; k++) acc[k] = lastv[k];
-            const char *name = g < R ? truce_scenario_region_name(s, g) : "all";
-            for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-                if (g < R && truce_variable_is_global((truce_variable)k)) continue;
-                if (!isfinite(acc[k])) {
-                    /* every value must be a finite number: refuse rather than write NaN */
-                    fclose(f);
-                    errno = EDOM;
-                    return -1;
-                }
-                fprintf(f, "%s,%s,%s,", label, name, variable_names[k]);
-                put_number(f, acc[k]);
-                fputc('\n', f);
-            }
-        }
-        day = pend + 1;
+    const char *rname = truce_result_region_name(r, reg);
+    const char *vname = truce_variable_name(v);
+    if (!rname || !vname || r->row_of[reg] < 0 || r->col_of[v] < 0 ||
+        (reg < r->nregions && truce_variable_is_global(v))) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, vname ? vname : "variable",
+                        "not recorded for region '%s'", rname ? rname : "?");
+        return NULL;
     }
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    return bad ? -1 : 0;
+    if (!nests(r->rec.by, by)) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "by",
+                        "values recorded by %s cannot be summed into periods of another kind",
+                        r->rec.by == TRUCE_BY_WEEK ? "week" : "a coarser period");
+        return NULL;
+    }
+    truce_series *s = truce_series_new("truce", vname, rname);
+    if (!s) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return NULL;
+    }
+    const int flow = truce_variable_is_flow(v);
+    for (size_t p = 0; p < r->nperiods;) {
+        const int32_t key = cal_period_start(r->pfirst[p], by);
+        const int32_t first = r->pfirst[p];
+        double acc = 0.0;
+        int32_t last = first;
+        for (; p < r->nperiods && cal_period_start(r->pfirst[p], by) == key; p++) {
+            double x = truce_result_get(r, p, reg, v);
+            acc = flow ? acc + x : x;
+            last = r->plast[p];
+        }
+        if (!isfinite(acc)) {
+            truce_series_free(s);
+            truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, vname, "a value is not a finite number");
+            return NULL;
+        }
+        if (acc < 0.0) acc = 0.0; /* rounding in mean-field flows; counts are never negative */
+        if (truce_series_add(s, first, last, acc, err)) {
+            truce_series_free(s);
+            return NULL;
+        }
+    }
+    return s;
 }
 
-static double total_of(const truce_result *r, truce_variable v)
+double truce_result_total(const truce_result *r, size_t reg, truce_variable v, int32_t from,
+                          int32_t to)
 {
-    double t = 0.0;
-    for (size_t d = 0; d < r->ndays; d++) t += r->values[result_index(r, d, r->nregions, (size_t)v)];
-    return t;
-}
-
-/* Largest monthly (or yearly) total of a flow variable over all regions. */
-static void peak_of(const truce_result *r, truce_variable v, truce_period by, double *value,
-                    char label[16])
-{
-    *value = -1.0;
-    label[0] = '\0';
-    int32_t day = r->start;
-    const int32_t last = r->start + (int32_t)r->ndays - 1;
-    while (day <= last) {
-        int32_t pstart = cal_period_start(day, by);
-        int32_t pend = cal_period_next(pstart, by) - 1;
-        if (pend > last) pend = last;
+    if (reg > r->nregions || (unsigned)v >= TRUCE_VAR_COUNT || r->row_of[reg] < 0 || r->col_of[v] < 0)
+        return NAN;
+    if (truce_variable_is_flow(v)) {
         double t = 0.0;
-        for (int32_t d = day; d <= pend; d++)
-            t += r->values[result_index(r, (size_t)(d - r->start), r->nregions, (size_t)v)];
-        if (t > *value) {
-            *value = t;
-            cal_period_label(pstart, by, label);
+        for (size_t p = 0; p < r->nperiods; p++) {
+            if (r->plast[p] < from || r->pfirst[p] > to) continue;
+            if (r->pfirst[p] < from || r->plast[p] > to) return NAN; /* a period cut by the bounds */
+            t += truce_result_get(r, p, reg, v);
         }
-        day = pend + 1;
+        return t;
     }
-}
-
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
-
-static int write_summary(const truce_result *r, const truce_scenario *s, const char *path)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    const size_t R = r->nregions, lastday = r->ndays - 1;
-    char d0[11], d1[11];
-    cal_format(r->start, d0);
-    cal_format(r->start + (int32_t)lastday, d1);
-    fprintf(f, "{\n  \"truce_version\": \"%s\",\n  \"scenario\": ", TRUCE_VERSION);
-    json_string(f, truce_scenario_name(s));
-    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n  \"seed\": %llu,\n  \"run\": %u,\n", truce_scenario_hash(s),
-            (unsigned long long)r->seed, r->run);
-    fprintf(f, "  \"mean_field\": %s,\n  \"start\": \"%s\",\n  \"end\": \"%s\",\n  \"days\": %zu,\n",
-            r->mean_field ? "true" : "false", d0, d1, r->ndays);
-    fprintf(f, "  \"random_words_drawn\": %llu,\n", (unsigned long long)r->draws);
-    fputs("  \"totals\": {", f);
-    for (int k = 0; k <= TRUCE_VAR_RECRUITS; k++) {
-        fprintf(f, "%s\n    \"%s\": ", k ? "," : "", variable_names[k]);
-        put_number(f, total_of(r, (truce_variable)k));
-    }
-    fputs("\n  },\n  \"peaks\": {", f);
-    static const truce_period peak_periods[2] = {TRUCE_BY_MONTH, TRUCE_BY_YEAR};
-    static const char *const peak_names[2] = {"month", "year"};
-    for (int k = 0; k <= TRUCE_VAR_DEATHS_MILITANT; k++) {
-        fprintf(f, "%s\n    \"%s\": {", k ? "," : "", variable_names[k]);
-        for (int q = 0; q < 2; q++) {
-            double v;
-            char label[16];
-            peak_of(r, (truce_variable)k, peak_periods[q], &v, label);
-            fprintf(f, "%s\"%s\": {\"period\": \"%s\", \"value\": ", q ? ", " : "", peak_names[q], label);
-            put_number(f, v);
-            fputc('}', f);
-        }
-        fputc('}', f);
-    }
-    fputs("\n  },\n  \"end_state\": {", f);
-    const double *end_all = &r->values[result_index(r, lastday, R, 0)];
-    double strength = end_all[TRUCE_VAR_RECRUITS_IN_TRAINING] + end_all[TRUCE_VAR_FIGHTERS] +
-                      end_all[TRUCE_VAR_COMMANDERS];
-    fputs("\n    \"militants\": ", f);
-    put_number(f, strength);
-    for (int k = TRUCE_VAR_RECRUITS_IN_TRAINING; k < TRUCE_VAR_COUNT; k++) {
-        fprintf(f, ",\n    \"%s\": ", variable_names[k]);
-        put_number(f, end_all[k]);
-    }
-    fputs("\n  },\n  \"end_state_by_region\": {", f);
-    for (size_t g = 0; g < R; g++) {
-        const double *v = &r->values[result_index(r, lastday, g, 0)];
-        fprintf(f, "%s\n    ", g ? "," : "");
-        json_string(f, truce_scenario_region_name(s, g));
-        fputs(": {\"militants\": ", f);
-        put_number(f, v[TRUCE_VAR_RECRUITS_IN_TRAINING] + v[TRUCE_VAR_FIGHTERS] + v[TRUCE_VAR_COMMANDERS]);
-        fputs(", \"fighters\": ", f);
-        put_number(f, v[TRUCE_VAR_FIGHTERS]);
-        fputs(", \"commanders\": ", f);
-        put_number(f, v[TRUCE_VAR_COMMANDERS]);
-        fputc('}', f);
-    }
-    fputs("\n  },\n  \"flows\": {", f);
-    for (int k = 0; k < TRUCE_FLOW_COUNT; k++) {
-        fprintf(f, "%s\n    \"%s\": ", k ? "," : "", flow_names[k]);
-        put_number(f, r->flows[k]);
-    }
-    fputs("\n  }\n}\n", f);
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    return bad ? -1 : 0;
-}
-
-static void remove_tree(const char *dir)
-{
-    char path[4400];
-    static const char *const names[] = {"series.csv", "summary.json"};
-    for (size_t i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
-
-int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
-                       truce_period by, truce_error *err)
-{
-    char tmp[4096], path[4200];
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    if (n == 0 || n + 64 > sizeof tmp) {
-        truce_error_set(err, TRUCE_EINPUT, dir, 0, "--out", "not a usable folder name");
-        return -1;
-    }
-    snprintf(tmp, sizeof tmp, "%.*s.tmp-%ld", (int)n, dir, (long)getpid());
-    remove_tree(tmp);
-    if (mkdir(tmp, 0777) != 0) {
-        truce_error_set(err, TRUCE_ERUNTIME, tmp, 0, NULL, "cannot create folder: %s", strerror(errno));
-        return -1;
-    }
-    snprintf(path, sizeof path, "%s/series.csv", tmp);
-    if (write_series(r, s, path, by) != 0) goto fail;
-    snprintf(path, sizeof path, "%s/summary.json", tmp);
-    if (write_summary(r, s, path) != 0) goto fail;
-    /* Replace an existing output folder written by an earlier run: only one that holds
-     * nothing but our two files, and never leave the user without either version. */
-    char target[4096], old[4200];
-    snprintf(target, sizeof target, "%.*s", (int)n, dir);
-    snprintf(old, sizeof old, "%s.old-%ld", target, (long)getpid());
-    struct stat st;
-    int had_old = 0;
-    if (stat(target, &st) == 0) {
-        const char *why = NULL;
-        if (!S_ISDIR(st.st_mode)) {
-            why = "exists and is not a folder";
-        } else {
-            DIR *d = opendir(target);
-            struct dirent *de;
-            while (d && (de = readdir(d)) != NULL) {
-                const char *nm = de->d_name;
-                if (strcmp(nm, ".") && strcmp(nm, "..") && strcmp(nm, "series.csv") &&
-                    strcmp(nm, "summary.json")) {
-                    why = "exists and holds other files than series.csv and summary.json; choose another --out";
-                    break;
-                }
-            }
-            if (d) closedir(d);
-            else why = "exists and cannot be read";
-        }
-        if (why) {
-            remove_tree(tmp);
-            truce_error_set(err, TRUCE_EINPUT, target, 0, "--out", "%s", why);
-            return -1;
-        }
-        remove_tree(old);
-        if (rename(target, old) != 0) {
-            int e = errno;
-            remove_tree(tmp);
-            truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot replace: %s", strerror(e));
-            return -1;
-        }
-        had_old = 1;
-    }
-    if (rename(tmp, target) != 0) {
-        int e = errno;
-        remove_tree(tmp);
-        if (had_old) rename(old, target);
-        truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot write output: %s", strerror(e));
-        return -1;
-    }
-    if (had_old) remove_tree(old);
-    return 0;
-fail:;
-    int e = errno;
-    remove_tree(tmp);
-    truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
-    return -1;
+    double x = NAN;
+    for (size_t p = 0; p < r->nperiods && r->plast[p] <= to; p++) x = truce_result_get(r, p, reg, v);
+    return x;
 }

@@ -1139,6 +1139,7 @@ static truce_scenario *load(loader *L, const char *data, size_t len)
     s->nepisodes = L->neps;
     if (s->nepisodes) qsort(s->episodes, s->nepisodes, sizeof *s->episodes, cmp_episode);
     scenario_rehash(s);
+    memcpy(s->loaded_hash, s->hash, sizeof s->hash);
     truce_error_clear(L->err);
     return s;
 }
@@ -1346,3 +1347,39 @@ const char *truce_scenario_region_name(const truce_scenario *s, size_t r)
     return r < s->nregions ? s->regions[r].name : NULL;
 }
 size_t truce_scenario_episode_count(const truce_scenario *s) { return s->nepisodes; }
+
+const char *truce_scenario_loaded_hash(const truce_scenario *s) { return s->loaded_hash; }
+
+const char *truce_scenario_episode_id(const truce_scenario *s, size_t i)
+{
+    return i < s->nepisodes ? s->episodes[i].id : NULL;
+}
+
+truce_scenario *truce_scenario_copy(const truce_scenario *s, truce_error *err)
+{
+    truce_scenario *c = malloc(sizeof *c);
+    episode *e = malloc((s->nepisodes ? s->nepisodes : 1) * sizeof *e);
+    if (!c || !e) {
+        free(c);
+        free(e);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory copying a scenario");
+        return NULL;
+    }
+    *c = *s;
+    if (s->nepisodes) memcpy(e, s->episodes, s->nepisodes * sizeof *e);
+    c->episodes = e;
+    return c;
+}
+
+void truce_scenario_params(const truce_scenario *s, double *values)
+{
+    memcpy(values, s->params, sizeof s->params);
+}
+
+int truce_scenario_set_params(truce_scenario *s, const double *values, truce_error *err)
+{
+    if (truce_params_check(values, err)) return -1;
+    memcpy(s->params, values, sizeof s->params);
+    scenario_rehash(s);
+    return 0;
+}

@@ -81,6 +81,7 @@ struct truce_scenario {
     episode *episodes;        /* sorted by start day, then id */
     double params[PARAM_COUNT];
     char hash[17];            /* recomputed by scenario_rehash() after every change */
+    char loaded_hash[17];     /* the hash as loaded, before any override */
 };
 
 /* Recompute s->hash from the contents (regions, episodes, parameters, horizon). */

@@ -13,7 +13,7 @@ cd "$W"
 # Runs from a folder with no scenario and no data: the default is compiled in.
 $T run --seed 7 --by year --out a -q; rc=$?
 check "default run exits 0 from an empty folder" "[ $rc -eq 0 ] && [ -s a/series.csv ] && [ -s a/summary.json ]"
-check "series.csv has the tidy header" "[ \"\$(head -1 a/series.csv)\" = 'date,region,variable,value' ]"
+check "series.csv has the tidy header" "[ \"\$(head -1 a/series.csv)\" = 'period,period_start,region,variable,value' ]"
 $T run --seed 7 --by year --out b -q
 check "same seed gives identical series.csv" "cmp -s a/series.csv b/series.csv"
 check "same seed gives identical summary.json" "cmp -s a/summary.json b/summary.json"
@@ -22,23 +22,23 @@ check "different seeds give different series" "! cmp -s a/series.csv c/series.cs
 check "summary holds seed, hash, version, flows and no timestamp or path" \
   "grep -q '\"seed\": 7' a/summary.json && grep -q '\"scenario_hash\": \"[0-9a-f]\{16\}\"' a/summary.json && grep -q '\"flows\"' a/summary.json && ! grep -q \"$W\" a/summary.json"
 check "every value is a finite number, counts and stocks never negative" \
-  "awk -F, 'NR>1 && (\$4 !~ /^[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?\$/) {bad=1} END {exit bad}' a/series.csv"
+  "awk -F, 'NR>1 && (\$5 !~ /^[0-9]+(\\.[0-9]+)?(e[-+][0-9]+)?\$/) {bad=1} END {exit bad}' a/series.csv"
 for v in attacks deaths_security deaths_civilian deaths_militant recruits fighters commanders \
          militants_in_sanctuary funds grievance support intelligence legitimacy; do
   grep -q ",all,$v," a/series.csv || { no "variable $v present"; continue; }
 done
 ok "all required variables present"
-check "yearly periods are labelled 2002..2025" "cut -d, -f1 a/series.csv | sort -u | sed -n '1p;\$p' | tr '\n' ' ' | grep -q '^2002 date'"
+check "yearly periods are labelled 2002..2025" "cut -d, -f1 a/series.csv | sort -u | sed -n '1p;\$p' | tr '\n' ' ' | grep -q '^2002 period'"
 for by in day week month quarter; do $T run --seed 7 --by $by --to 2003-02 --out p-$by -q || no "--by $by"; done
-check "day labels" "grep -q '^2003-02-28,all,attacks,' p-day/series.csv"
-check "ISO week labels" "grep -q '^2002-W01,' p-week/series.csv && grep -q '^2003-W09,' p-week/series.csv"
-check "month labels" "grep -q '^2003-02,all,' p-month/series.csv"
-check "quarter labels" "grep -q '^2003-Q1,all,' p-quarter/series.csv"
+check "day labels" "grep -q '^2003-02-28,2003-02-28,all,attacks,' p-day/series.csv"
+check "ISO week labels" "grep -q '^2002-W01,2001-12-31,' p-week/series.csv && grep -q '^2003-W09,2003-02-24,' p-week/series.csv"
+check "month labels" "grep -q '^2003-02,2003-02-01,all,' p-month/series.csv"
+check "quarter labels" "grep -q '^2003-Q1,2003-01-01,all,' p-quarter/series.csv"
 # Flows summed, stocks last-day: the monthly sum of daily attacks equals the month's row.
 check "monthly flow equals the sum of its days" \
-  "[ \"\$(grep '^2003-01-..,all,attacks,' p-day/series.csv | awk -F, '{s+=\$4} END {print s}')\" = \"\$(grep '^2003-01,all,attacks,' p-month/series.csv | cut -d, -f4)\" ]"
+  "[ \"\$(grep '^2003-01-..,[^,]*,all,attacks,' p-day/series.csv | awk -F, '{s+=\$5} END {print s}')\" = \"\$(grep '^2003-01,[^,]*,all,attacks,' p-month/series.csv | cut -d, -f5)\" ]"
 check "monthly stock equals its last day" \
-  "[ \"\$(grep '^2003-01-31,all,fighters,' p-day/series.csv | cut -d, -f4)\" = \"\$(grep '^2003-01,all,fighters,' p-month/series.csv | cut -d, -f4)\" ]"
+  "[ \"\$(grep '^2003-01-31,[^,]*,all,fighters,' p-day/series.csv | cut -d, -f5)\" = \"\$(grep '^2003-01,[^,]*,all,fighters,' p-month/series.csv | cut -d, -f5)\" ]"
 $T run --mean-field --seed 1 --by year --out m1 -q && $T run --mean-field --seed 99 --by year --out m2 -q
 check "mean-field output does not depend on the seed" "cmp -s m1/series.csv m2/series.csv"
 $T run --set regroup_strength=0 --by year --out s -q
@@ -72,7 +72,7 @@ $T run --seed 7 --by year --out a -q
 timeout 120 $T run --set recruit_coercion=100 --set recruit_base=1e-3 --set recruit_grievance=5 \
   --set attack_rate=0.1 --set excitation_branching=0.99 --by year --out ext -q; rc=$?
 check "extreme parameters: exit 0 within the time limit, finite values" \
-  "[ $rc -eq 0 ] && awk -F, 'NR>1 && \$4 !~ /^[0-9.e+-]+\$/ {bad=1} END {exit bad}' ext/series.csv"
+  "[ $rc -eq 0 ] && awk -F, 'NR>1 && \$5 !~ /^[0-9.e+-]+\$/ {bad=1} END {exit bad}' ext/series.csv"
 
 # Conservation: militants at the end = the 4000 at the start (init_militants; the default
 # regions' shares give whole numbers) + every inflow - every outflow; prisoners = captured -

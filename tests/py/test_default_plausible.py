@@ -34,7 +34,7 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(out, "series.csv"), newline="") as f:
             for row in csv.DictReader(f):
                 if row["region"] == "all":
-                    yearly[(row["variable"], int(row["date"]))] += float(row["value"]) / len(seeds)
+                    yearly[(row["variable"], int(row["period"]))] += float(row["value"]) / len(seeds)
 
 
 def avg(var, a, b):

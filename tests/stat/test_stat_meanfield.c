@@ -27,7 +27,9 @@ static void ensemble_tracks_mean_field(void **state)
     truce_scenario *sc = truce_scenario_load(path, &err);
     if (!sc) fail_msg("%s", err.message);
     const size_t R = truce_scenario_region_count(sc);
-    truce_run_options mo = {.seed = 1, .run = 0, .mean_field = 1};
+    truce_run_options mo;
+    truce_run_options_init(&mo);
+    mo.mean_field = 1;
     truce_result *mf = truce_run(sc, &mo, &err);
     assert_non_null(mf);
     const size_t days = truce_result_days(mf);
@@ -47,7 +49,10 @@ static void ensemble_tracks_mean_field(void **state)
             want[c][v] = x;
         }
     for (uint32_t run = 0; run < RUNS; run++) {
-        truce_run_options o = {.seed = 20260101, .run = run, .mean_field = 0};
+        truce_run_options o;
+        truce_run_options_init(&o);
+        o.seed = 20260101;
+        o.run = run;
         truce_result *r = truce_run(sc, &o, &err);
         assert_non_null(r);
         for (int c = 0; c < NCHECK; c++)

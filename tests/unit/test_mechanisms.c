@@ -31,7 +31,10 @@ static truce_scenario *scenario(const sets *s, const char *end, const char *cons
 static truce_result *run(const truce_scenario *sc, int mean_field, uint64_t seed)
 {
     truce_error err;
-    truce_run_options o = {.seed = seed, .run = 0, .mean_field = mean_field};
+    truce_run_options o;
+    truce_run_options_init(&o);
+    o.seed = seed;
+    o.mean_field = mean_field;
     truce_result *r = truce_run(sc, &o, &err);
     if (!r) fail_msg("run: %s", err.message);
     return r;

@@ -1,0 +1,332 @@
+/* result_write — a run's output folder: series.csv (tidy long, with the period's first day
+ * as an ISO date) and summary.json (what the run gave and how it was made), written into a
+ * temporary folder renamed into place at the end. */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "calendar.h"
+#include "result.h"
+
+/* Numbers: whole numbers print as integers; others with 10 significant digits. Both are
+ * deterministic, so the same run gives the same bytes. */
+static void put_number(FILE *f, double x)
+{
+    if (x == 0.0) x = 0.0; /* no "-0" */
+    if (fabs(x) < 1e15 && x == floor(x)) fprintf(f, "%.0f", x);
+    else fprintf(f, "%.10g", x);
+}
+
+static void json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* Does region g report variable k (organisation-wide variables only for "all")? */
+static int reports(const truce_result *r, size_t g, truce_variable k)
+{
+    return r->row_of[g] >= 0 && r->col_of[k] >= 0 && !(g < r->nregions && truce_variable_is_global(k));
+}
+
+static int write_series(const truce_result *r, const char *path, truce_period by, truce_error *err)
+{
+    const size_t R = r->nregions;
+    truce_series **cells = calloc((R + 1) * TRUCE_VAR_COUNT, sizeof *cells);
+    if (!cells) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return -1;
+    }
+    int rc = -1;
+    size_t nper = 0;
+    for (size_t g = 0; g <= R; g++)
+        for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+            if (!reports(r, g, (truce_variable)k)) continue;
+            truce_series *s = truce_result_series(r, g, (truce_variable)k, by, err);
+            if (!s) goto done;
+            cells[g * TRUCE_VAR_COUNT + (size_t)k] = s;
+            nper = truce_series_count(s);
+        }
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
+        goto done;
+    }
+    fputs("period,period_start,region,variable,value\n", f);
+    for (size_t p = 0; p < nper; p++) {
+        char label[16], first_day[11];
+        int32_t first, last;
+        double v;
+        for (size_t g = 0; g <= R; g++)
+            for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+                const truce_series *s = cells[g * TRUCE_VAR_COUNT + (size_t)k];
+                if (!s) continue;
+                truce_series_period(s, p, &first, &last, &v);
+                const int32_t pstart = cal_period_start(first, by);
+                cal_period_label(pstart, by, label);
+                cal_format(pstart, first_day);
+                fprintf(f, "%s,%s,%s,%s,", label, first_day, truce_result_region_name(r, g),
+                        truce_variable_name((truce_variable)k));
+                put_number(f, v);
+                fputc('\n', f);
+            }
+    }
+    int bad = ferror(f);
+    int e = errno;
+    if (fclose(f) != 0) bad = 1, e = errno;
+    if (bad) truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
+    else rc = 0;
+done:
+    for (size_t i = 0; i < (R + 1) * TRUCE_VAR_COUNT; i++) truce_series_free(cells[i]);
+    free(cells);
+    return rc;
+}
+
+/* Largest period total of a flow over all regions ("" when none can be computed). */
+static void peak_of(const truce_result *r, truce_variable v, truce_period by, double *value, char label[16])
+{
+    *value = -1.0;
+    label[0] = '\0';
+    truce_series *s = truce_result_series(r, r->nregions, v, by, NULL);
+    if (!s) return;
+    for (size_t i = 0; i < truce_series_count(s); i++) {
+        int32_t first, last;
+        double x;
+        truce_series_period(s, i, &first, &last, &x);
+        if (x > *value) {
+            *value = x;
+            cal_period_label(first, by, label);
+        }
+    }
+    truce_series_free(s);
+}
+
+static void json_list(FILE *f, const char *name, const char *const *items, size_t n)
+{
+    fprintf(f, "  \"%s\": [", name);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputs(", ", f);
+        json_string(f, items[i]);
+    }
+    fputs("],\n", f);
+}
+
+static const char *period_word(truce_period by)
+{
+    static const char *const words[] = {"day", "week", "month", "quarter", "year"};
+    return (unsigned)by <= TRUCE_BY_YEAR ? words[by] : "?";
+}
+
+static int write_summary(const truce_result *r, const truce_scenario *s, const char *path,
+                         truce_period by, const truce_provenance *prov, truce_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
+        return -1;
+    }
+    const size_t R = r->nregions;
+    char d0[11], d1[11];
+    cal_format(r->rec.from, d0);
+    cal_format(r->rec.to, d1);
+    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
+    if (prov && prov->command) {
+        fputs("  \"command\": ", f);
+        json_string(f, prov->command);
+        fputs(",\n", f);
+    }
+    fputs("  \"scenario\": ", f);
+    json_string(f, truce_scenario_name(s));
+    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n  \"params_hash\": \"%s\",\n", truce_scenario_hash(s), r->params_hash);
+    fprintf(f, "  \"seed\": %llu,\n  \"run\": %u,\n", (unsigned long long)r->seed, r->run);
+    fprintf(f, "  \"mean_field\": %s,\n  \"start\": \"%s\",\n  \"end\": \"%s\",\n  \"days\": %lld,\n",
+            r->mean_field ? "true" : "false", d0, d1, (long long)(r->rec.to - r->rec.from + 1));
+    fprintf(f, "  \"by\": \"%s\",\n", period_word(by));
+    json_list(f, "set", prov ? prov->sets : NULL, prov ? prov->nsets : 0);
+    json_list(f, "without", prov ? prov->withouts : NULL, prov ? prov->nwithouts : 0);
+    fputs("  \"to\": ", f);
+    if (prov && prov->to) json_string(f, prov->to);
+    else fputs("null", f);
+    fputs(",\n  \"inputs\": {", f);
+    for (size_t i = 0; prov && i < prov->ninputs; i++) {
+        const char *colon = strrchr(prov->inputs[i], ':');
+        fputs(i ? ", " : "", f);
+        if (!colon) {
+            json_string(f, prov->inputs[i]);
+            fputs(": null", f);
+            continue;
+        }
+        char name[512];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - prov->inputs[i]), prov->inputs[i]);
+        json_string(f, name);
+        fputs(": ", f);
+        json_string(f, colon + 1);
+    }
+    fprintf(f, "},\n  \"random_words_drawn\": %llu,\n", (unsigned long long)r->draws);
+    fputs("  \"totals\": {", f);
+    int first = 1;
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+        if (!truce_variable_is_flow((truce_variable)k) || !reports(r, R, (truce_variable)k)) continue;
+        fprintf(f, "%s\n    \"%s\": ", first ? "" : ",", truce_variable_name((truce_variable)k));
+        put_number(f, truce_result_total(r, R, (truce_variable)k, r->rec.from, r->rec.to));
+        first = 0;
+    }
+    fputs("\n  },\n  \"peaks\": {", f);
+    static const truce_period peak_periods[2] = {TRUCE_BY_MONTH, TRUCE_BY_YEAR};
+    static const truce_variable peak_vars[4] = {TRUCE_VAR_ATTACKS, TRUCE_VAR_DEATHS_SECURITY,
+                                                TRUCE_VAR_DEATHS_CIVILIAN, TRUCE_VAR_DEATHS_MILITANT};
+    first = 1;
+    for (int k = 0; k < 4; k++) {
+        if (!reports(r, R, peak_vars[k])) continue;
+        fprintf(f, "%s\n    \"%s\": {", first ? "" : ",", truce_variable_name(peak_vars[k]));
+        first = 0;
+        int q_first = 1;
+        for (int q = 0; q < 2; q++) {
+            double v;
+            char label[16];
+            peak_of(r, peak_vars[k], peak_periods[q], &v, label);
+            if (!label[0]) continue;
+            fprintf(f, "%s\"%s\": {\"period\": \"%s\", \"value\": ", q_first ? "" : ", ",
+                    period_word(peak_periods[q]), label);
+            put_number(f, v);
+            fputc('}', f);
+            q_first = 0;
+        }
+        fputc('}', f);
+    }
+    fputs("\n  },\n  \"end_state\": {", f);
+    first = 1;
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+        if (truce_variable_is_flow((truce_variable)k) || !reports(r, R, (truce_variable)k)) continue;
+        fprintf(f, "%s\n    \"%s\": ", first ? "" : ",", truce_variable_name((truce_variable)k));
+        put_number(f, truce_result_total(r, R, (truce_variable)k, r->rec.from, r->rec.to));
+        first = 0;
+    }
+    fputs("\n  },\n  \"end_state_by_region\": {", f);
+    first = 1;
+    for (size_t g = 0; g < R; g++) {
+        if (r->row_of[g] < 0) continue;
+        fprintf(f, "%s\n    ", first ? "" : ",");
+        first = 0;
+        json_string(f, truce_result_region_name(r, g));
+        static const truce_variable shown[3] = {TRUCE_VAR_MILITANTS, TRUCE_VAR_FIGHTERS, TRUCE_VAR_COMMANDERS};
+        int fk = 1;
+        fputs(": {", f);
+        for (int k = 0; k < 3; k++) {
+            if (!reports(r, g, shown[k])) continue;
+            fprintf(f, "%s\"%s\": ", fk ? "" : ", ", truce_variable_name(shown[k]));
+            put_number(f, truce_result_total(r, g, shown[k], r->rec.from, r->rec.to));
+            fk = 0;
+        }
+        fputc('}', f);
+    }
+    fputs("\n  },\n  \"flows\": {", f);
+    for (int k = 0; k < TRUCE_FLOW_COUNT; k++) {
+        fprintf(f, "%s\n    \"%s\": ", k ? "," : "", truce_flow_name((truce_flow)k));
+        put_number(f, r->flows[k]);
+    }
+    fputs("\n  }\n}\n", f);
+    int bad = ferror(f);
+    int e = errno;
+    if (fclose(f) != 0) bad = 1, e = errno;
+    if (bad) {
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+    char path[4400];
+    static const char *const names[] = {"series.csv", "summary.json"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
+int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
+                       truce_period by, const truce_provenance *prov, truce_error *err)
+{
+    char tmp[4096], path[4200];
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/') n--;
+    if (n == 0 || n + 64 > sizeof tmp) {
+        truce_error_set(err, TRUCE_EINPUT, dir, 0, "--out", "not a usable folder name");
+        return -1;
+    }
+    snprintf(tmp, sizeof tmp, "%.*s.tmp-%ld", (int)n, dir, (long)getpid());
+    remove_tree(tmp);
+    if (mkdir(tmp, 0777) != 0) {
+        truce_error_set(err, TRUCE_ERUNTIME, tmp, 0, NULL, "cannot create folder: %s", strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/series.csv", tmp);
+    if (write_series(r, path, by, err) != 0) goto fail;
+    snprintf(path, sizeof path, "%s/summary.json", tmp);
+    if (write_summary(r, s, path, by, prov, err) != 0) goto fail;
+    /* Replace an existing output folder written by an earlier run: only one that holds
+     * nothing but our two files, and never leave the user without either version. */
+    char target[4096], old[4200];
+    snprintf(target, sizeof target, "%.*s", (int)n, dir);
+    snprintf(old, sizeof old, "%s.old-%ld", target, (long)getpid());
+    struct stat st;
+    int had_old = 0;
+    if (stat(target, &st) == 0) {
+        const char *why = NULL;
+        if (!S_ISDIR(st.st_mode)) {
+            why = "exists and is not a folder";
+        } else {
+            DIR *d = opendir(target);
+            struct dirent *de;
+            while (d && (de = readdir(d)) != NULL) {
+                const char *nm = de->d_name;
+                if (strcmp(nm, ".") && strcmp(nm, "..") && strcmp(nm, "series.csv") &&
+                    strcmp(nm, "summary.json")) {
+                    why = "exists and holds other files than series.csv and summary.json; choose another --out";
+                    break;
+                }
+            }
+            if (d) closedir(d);
+            else why = "exists and cannot be read";
+        }
+        if (why) {
+            remove_tree(tmp);
+            truce_error_set(err, TRUCE_EINPUT, target, 0, "--out", "%s", why);
+            return -1;
+        }
+        remove_tree(old);
+        if (rename(target, old) != 0) {
+            int e = errno;
+            remove_tree(tmp);
+            truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot replace: %s", strerror(e));
+            return -1;
+        }
+        had_old = 1;
+    }
+    if (rename(tmp, target) != 0) {
+        int e = errno;
+        remove_tree(tmp);
+        if (had_old) rename(old, target);
+        truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot write output: %s", strerror(e));
+        return -1;
+    }
+    if (had_old) remove_tree(old);
+    return 0;
+fail:
+    remove_tree(tmp);
+    return -1;
+}
