@@ -75,7 +75,7 @@ $(BUILD)/libtruce.a: $(LIBOBJ)
 
 # The shared library for bindings (Python): exports only truce_* (see tests/cli/test_abi.sh).
 $(BUILD)/libtruce.so: $(LIBOBJ)
-	$(CC) -shared -Wl,-soname,libtruce.so.0 -Wl,--no-undefined $(OPT) $^ $(LDLIBS) -o $@
+	$(CC) -shared -Wl,-soname,libtruce.so -Wl,--no-undefined $(OPT) $^ $(LDLIBS) -o $@
 
 # The CLI sees only the public header (no -Isrc).
 $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h

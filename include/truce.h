@@ -451,6 +451,11 @@ TRUCE_API truce_reported *truce_reported_load_memory(const char *name, const cha
                                            truce_error *err);
 /* The shipped data/pakistan_series.csv compiled into the library. */
 TRUCE_API truce_reported *truce_reported_load_default(truce_error *err);
+/* A `truce run` series.csv (period,period_start,region,variable,value) is read too, as the
+ * source "truce" with each variable a metric and each region a geography ("all" for the
+ * total), plus the reported metrics that are sums of model variables (truce_metric_map:
+ * "killed", ...). Returns 1 for such a file. */
+TRUCE_API int truce_reported_simulated(const truce_reported *t);
 /* The series of one source, metric and geography, never spliced with another source. A
  * period is kept at the finest precision reported: a coarser row (a year) is kept only
  * where no finer row (a month or quarter) of the same series overlaps it. An unknown
@@ -494,7 +499,7 @@ typedef struct truce_episodes_options {
     double min_coverage;    /* share of a window's days that known periods must cover (0.5) */
 } truce_episodes_options;
 
-TRUCE_API void truce_episodes_options_default(truce_episodes_options *o);
+TRUCE_API void truce_episodes_options_init(truce_episodes_options *o);
 
 /* One output row: an episode (or a pooled estimate, episode "pooled:KIND") and a metric.
  * Numbers that the data cannot resolve are NAN, and note says why. */

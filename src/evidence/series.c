@@ -146,6 +146,7 @@ typedef struct reported_row {
 
 struct truce_reported {
     char name[256];
+    int simulated;        /* read from a `truce run` series.csv */
     reported_row *rows;
     size_t n, cap;
     char **names;
@@ -233,6 +234,95 @@ static int check_record(const char *name, const csv_record *rec, truce_error *er
 
 enum { R_PERIOD, R_METRIC, R_VALUE, R_SOURCE, R_GEO, RNCOL };
 static const char *const rcols[RNCOL] = {"period", "metric", "value", "source", "geography"};
+/* A `truce run` series.csv (period,period_start,region,variable,value) is read as the
+ * source "truce": its variable is the metric and its region the geography. */
+static const char *const simcols[RNCOL] = {"period", "variable", "value", NULL, "region"};
+#define SIMULATED_SOURCE "truce"
+
+static int row_cmp_geo_period_metric(const void *a, const void *b)
+{
+    const reported_row *x = a, *y = b;
+    if (x->geography != y->geography) return x->geography < y->geography ? -1 : 1;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    if (x->last != y->last) return x->last < y->last ? -1 : 1;
+    return (x->metric > y->metric) - (x->metric < y->metric);
+}
+
+static int intern_text(truce_reported *t, const char *text)
+{
+    csv_field f = {.ptr = text, .len = strlen(text)};
+    return intern(t, &f);
+}
+
+static int push_row(truce_reported *t, const reported_row *row)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 256;
+        reported_row *p = realloc(t->rows, cap * sizeof *p);
+        if (!p) return -1;
+        t->rows = p;
+        t->cap = cap;
+    }
+    t->rows[t->n++] = *row;
+    return 0;
+}
+
+/* Add the reported metrics that are sums of model variables (truce_metric_map), for every
+ * period and region where all their variables are present, so that a simulated series can
+ * be read with the sources' metric names ("killed"). */
+static int derive_mapped_metrics(truce_reported *t)
+{
+    const size_t nbase = t->n;
+    if (nbase == 0) return 0;
+    reported_row *sorted = malloc(nbase * sizeof *sorted);
+    if (!sorted) return -1;
+    memcpy(sorted, t->rows, nbase * sizeof *sorted);
+    qsort(sorted, nbase, sizeof *sorted, row_cmp_geo_period_metric);
+    int rc = 0;
+    for (size_t m = 0; m < truce_metric_map_count() && rc == 0; m++) {
+        const truce_metric_map *map = truce_metric_map_at(m);
+        int parts[8], nparts = 0;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", map->variables);
+        int missing = 0;
+        for (char *tok = buf, *plus; tok && nparts < 8; tok = plus ? plus + 1 : NULL) {
+            plus = strchr(tok, '+');
+            if (plus) *plus = '\0';
+            int id = find_name(t, tok);
+            if (id < 0) missing = 1;
+            parts[nparts++] = id;
+        }
+        if (missing || find_name(t, map->metric) >= 0) continue; /* a column already named so wins */
+        int metric = intern_text(t, map->metric);
+        if (metric < 0) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < nbase && rc == 0;) {
+            size_t j = i;
+            double sum = 0.0;
+            int found = 0;
+            while (j < nbase && sorted[j].geography == sorted[i].geography &&
+                   sorted[j].first == sorted[i].first && sorted[j].last == sorted[i].last) {
+                for (int k = 0; k < nparts; k++)
+                    if (sorted[j].metric == parts[k]) {
+                        sum += sorted[j].value;
+                        found++;
+                    }
+                j++;
+            }
+            if (found == nparts) {
+                reported_row row = sorted[i];
+                row.metric = metric;
+                row.value = sum;
+                if (push_row(t, &row)) rc = -1;
+            }
+            i = j;
+        }
+    }
+    free(sorted);
+    return rc;
+}
 
 static truce_reported *reported_read(csv_reader *r, truce_error *err)
 {
@@ -245,21 +335,41 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
     copy_name(t->name, sizeof t->name, name);
     long col[RNCOL] = {-1, -1, -1, -1, -1};
     size_t nfields = 0;
+    int source_id = -1;
     int header = 1, rc;
     csv_record rec;
     while ((rc = csv_next(r, &rec, err)) == 1) {
         if (check_record(name, &rec, err) != 0) goto fail;
         if (header) {
+            int has_metric = 0;
+            for (size_t i = 0; i < rec.n; i++) has_metric |= csv_field_is(&rec.fields[i], "metric");
+            t->simulated = !has_metric;
+            for (size_t i = 0; i < rec.n && t->simulated; i++)
+                if (csv_field_is(&rec.fields[i], "variable")) t->simulated = 2;
+            t->simulated = t->simulated == 2;
+            const char *const *names = t->simulated ? simcols : rcols;
             for (size_t i = 0; i < rec.n; i++)
                 for (int c = 0; c < RNCOL; c++)
-                    if (csv_field_is(&rec.fields[i], rcols[c]) && col[c] < 0) col[c] = (long)i;
-            for (int c = 0; c < RNCOL; c++)
+                    if (names[c] && csv_field_is(&rec.fields[i], names[c]) && col[c] < 0) col[c] = (long)i;
+            if (t->simulated) {
+                source_id = intern_text(t, SIMULATED_SOURCE);
+                if (source_id < 0) goto oom;
+            }
+            for (int c = 0; c < RNCOL; c++) {
+                if (t->simulated && c == R_SOURCE) continue;
                 if (col[c] < 0) {
-                    truce_error_set(err, TRUCE_EINPUT, name, rec.line, "header",
-                                    "missing column '%s' (a reported series needs "
-                                    "period,metric,value,source,geography)", rcols[c]);
+                    if (t->simulated)
+                        truce_error_set(err, TRUCE_EINPUT, name, rec.line, "header",
+                                        "missing column '%s' (a simulated series needs "
+                                        "period,period_start,region,variable,value)", simcols[c]);
+                    else
+                        truce_error_set(err, TRUCE_EINPUT, name, rec.line, "header",
+                                        "missing column '%s' (a reported series needs "
+                                        "period,metric,value,source,geography; a simulated one "
+                                        "period,period_start,region,variable,value)", rcols[c]);
                     goto fail;
                 }
+            }
             nfields = rec.n;
             header = 0;
             continue;
@@ -283,24 +393,18 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
             goto fail;
         }
         for (int c = R_METRIC; c < RNCOL; c++)
-            if (c != R_VALUE && rec.fields[col[c]].len == 0) {
+            if (c != R_VALUE && col[c] >= 0 && rec.fields[col[c]].len == 0) {
                 truce_error_set(err, TRUCE_EINPUT, name, rec.line, rcols[c], "empty");
                 goto fail;
             }
         row.metric = intern(t, &rec.fields[col[R_METRIC]]);
-        row.source = intern(t, &rec.fields[col[R_SOURCE]]);
+        row.source = t->simulated ? source_id : intern(t, &rec.fields[col[R_SOURCE]]);
         row.geography = intern(t, &rec.fields[col[R_GEO]]);
         if (row.metric < 0 || row.source < 0 || row.geography < 0) goto oom;
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 256;
-            reported_row *p = realloc(t->rows, cap * sizeof *p);
-            if (!p) goto oom;
-            t->rows = p;
-            t->cap = cap;
-        }
-        t->rows[t->n++] = row;
+        if (push_row(t, &row)) goto oom;
     }
     if (rc < 0) goto fail;
+    if (t->simulated && derive_mapped_metrics(t)) goto oom;
     if (header) {
         truce_error_set(err, TRUCE_EINPUT, name, 1, "header", "empty file (no header)");
         goto fail;
@@ -312,6 +416,8 @@ fail:
     truce_reported_free(t);
     return NULL;
 }
+
+int truce_reported_simulated(const truce_reported *t) { return t->simulated; }
 
 truce_reported *truce_reported_load(const char *path, truce_error *err)
 {
