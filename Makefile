@@ -141,9 +141,11 @@ fuzz-long: fuzz
 bench: all
 	@bench/run.sh $(BUILD)
 
-# The parameter documentation is generated from the parameter table (src/model/params.def).
+# Reference pages generated from the tables they describe (src/model/params.def, the
+# variable table and the metric map).
 docs: $(BUILD)/truce
 	$(BUILD)/truce params --markdown > docs/parameters.md
+	$(BUILD)/truce variables --markdown > docs/variables.md
 
 golden-update: all
 	tests/golden/update.sh $(BUILD)/truce

@@ -31,6 +31,7 @@ const char *cli_base_name(const char *path);
 
 int cmd_run(int argc, char **argv);
 int cmd_params(int argc, char **argv);
+int cmd_variables(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 

@@ -11,6 +11,7 @@
 static const cli_command commands[] = {
     {"run", cmd_run, "simulate a scenario once and write its series and summary"},
     {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
+    {"variables", cmd_variables, "list what a run records and how reported metrics map onto it"},
     {"episodes", cmd_episodes, "event study: violence before, during and after each episode"},
     {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
 };
