@@ -30,8 +30,12 @@ if [ -f "$B/libtruce.so" ]; then
     grep -qx "$s" "$W/syms" || missing="$missing $s"
   done
   if [ -z "$missing" ]; then ok "every TRUCE_API function is exported"; else no "declared but not exported:$missing"; fi
-  # a program linked against the shared library runs
-  if cc -std=c17 -I"$ROOT/include" "$W/h.c" -L"$B" -ltruce -o "$W/h" 2>"$W/err" && LD_LIBRARY_PATH="$B" "$W/h"; then
+  # a program linked against the shared library runs (with the sanitizer the library was
+  # built with, under make asan / ubsan)
+  san=""
+  ldd "$B/libtruce.so" | grep -q libasan && san="-fsanitize=address"
+  ldd "$B/libtruce.so" | grep -q libubsan && san="$san -fsanitize=undefined"
+  if cc -std=c17 $san -I"$ROOT/include" "$W/h.c" -L"$B" -ltruce -o "$W/h" 2>"$W/err" && LD_LIBRARY_PATH="$B" "$W/h"; then
     ok "a program links and runs against libtruce.so"
   else no "link against libtruce.so: $(head -3 "$W/err")"; fi
 else no "build/libtruce.so exists"; fi
