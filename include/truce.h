@@ -103,6 +103,8 @@ TRUCE_API const char *truce_prior_name(truce_prior_kind kind);
 typedef struct truce_scenario truce_scenario;
 /* A count series (observed or simulated): declared under "evidence" below. */
 typedef struct truce_series truce_series;
+/* A table of reported series (observed, or what the observation models make). */
+typedef struct truce_reported truce_reported;
 
 /* Load a scenario file (YAML, with CSV tables relative to its folder). */
 TRUCE_API truce_scenario *truce_scenario_load(const char *path, truce_error *err);
@@ -367,6 +369,29 @@ TRUCE_API double truce_result_flow(const truce_result *r, truce_flow f);
 /* Random words drawn during the run (32-bit words from Philox). */
 TRUCE_API uint64_t truce_result_draws(const truce_result *r);
 
+/* ---- observation models ------------------------------------------------------------ */
+
+/* What each source would report of a run (docs/observations.md): for (source, metric,
+ * geography, period), a negative binomial around obs_rate_<source> x the metric's model
+ * variables (truce_metric_map, or the variable of the same name) summed over the
+ * geography's regions (the scenario's `observations` table) and the period, with size
+ * obs_dispersion_<source>. Sources are never spliced, averaged or taken as the truth. */
+typedef struct truce_observe_options {
+    unsigned version;          /* TRUCE_OBSERVE_OPTIONS_VERSION, set by _init */
+    const double *params;      /* NULL: the scenario's obs_* parameters */
+    int expected;              /* 1: each report's mean instead of a draw */
+} truce_observe_options;
+#define TRUCE_OBSERVE_OPTIONS_VERSION 1
+TRUCE_API void truce_observe_options_init(truce_observe_options *opt);
+
+/* One row for every row of `like` (the periods to report: e.g. the shipped series) that
+ * has a reporting model: a source with obs_* parameters, a metric the model makes, a
+ * geography of the scenario, and a period the run recorded whole. Draws come from the
+ * run's own seed and run index, keyed by the series and the period. */
+TRUCE_API truce_reported *truce_observe(const truce_result *r, const truce_scenario *s,
+                                        const truce_reported *like,
+                                        const truce_observe_options *opt, truce_error *err);
+
 /* How an output was made, for summary.json: the command line, the overridden parameters,
  * the removed episodes and the hashes of files read. No timestamps or absolute paths. */
 typedef struct truce_provenance {
@@ -378,9 +403,13 @@ typedef struct truce_provenance {
     const char *to;            /* --to as given, or NULL */
     const char *const *inputs; /* "NAME:HASH" for files read (scenario, data, posterior) */
     size_t ninputs;
+    /* Not provenance but written with it: what the sources would have reported of the run
+     * (truce_observe), as DIR/observed.csv when not NULL. */
+    const truce_reported *observed;
 } truce_provenance;
 
-/* Write DIR/series.csv (period,period_start,region,variable,value) and DIR/summary.json,
+/* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json and,
+ * with prov->observed, DIR/observed.csv,
  * summarised by `by` (as truce_result_series). Written to a temporary folder beside DIR
  * and renamed at the end: on failure there is no DIR. An existing DIR written by truce is
  * replaced. prov may be NULL. */
@@ -444,7 +473,6 @@ TRUCE_API void truce_series_free(truce_series *s);
 /* Reported series in the shipped data/pakistan_series.csv form:
  * `period,metric,value,source,geography,...`, periods `YYYY-MM`, `YYYY-Qn` or `YYYY`. An
  * empty value is unknown. */
-typedef struct truce_reported truce_reported;
 
 TRUCE_API truce_reported *truce_reported_load(const char *path, truce_error *err);
 TRUCE_API truce_reported *truce_reported_load_memory(const char *name, const char *data, size_t len,
@@ -456,6 +484,19 @@ TRUCE_API truce_reported *truce_reported_load_default(truce_error *err);
  * total), plus the reported metrics that are sums of model variables (truce_metric_map:
  * "killed", ...). Returns 1 for such a file. */
 TRUCE_API int truce_reported_simulated(const truce_reported *t);
+/* The table's rows, in file order (derived metrics of a simulated file after them). */
+typedef struct truce_reported_entry {
+    const char *source, *metric, *geography;
+    int32_t first, last;      /* the period's days */
+    double value;
+    long line;                /* in the file; 0 for rows made in memory */
+} truce_reported_entry;
+TRUCE_API size_t truce_reported_count(const truce_reported *t);
+TRUCE_API int truce_reported_row(const truce_reported *t, size_t i, truce_reported_entry *e);
+/* Write the table in the reported-series form (period,metric,value,source,geography,url,
+ * note), with `note` (may be NULL) on every row. */
+TRUCE_API int truce_reported_write(const truce_reported *t, const char *path, const char *note,
+                                   truce_error *err);
 /* The series of one source, metric and geography, never spliced with another source. A
  * period is kept at the finest precision reported: a coarser row (a year) is kept only
  * where no finer row (a month or quarter) of the same series overlaps it. An unknown

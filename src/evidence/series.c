@@ -2,6 +2,7 @@
  * for event files already aggregated by period. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -418,6 +419,116 @@ fail:
 }
 
 int truce_reported_simulated(const truce_reported *t) { return t->simulated; }
+
+truce_reported *reported_new(const char *name)
+{
+    truce_reported *t = calloc(1, sizeof *t);
+    if (t) copy_name(t->name, sizeof t->name, name);
+    return t;
+}
+
+int reported_add(truce_reported *t, const char *source, const char *metric, const char *geography,
+                 int32_t first, int32_t last, double value)
+{
+    reported_row row = {.first = first, .last = last, .value = value};
+    row.source = intern_text(t, source);
+    row.metric = intern_text(t, metric);
+    row.geography = intern_text(t, geography);
+    if (row.source < 0 || row.metric < 0 || row.geography < 0) return -1;
+    return push_row(t, &row);
+}
+
+size_t truce_reported_count(const truce_reported *t) { return t->n; }
+
+int truce_reported_row(const truce_reported *t, size_t i, truce_reported_entry *e)
+{
+    if (i >= t->n) return -1;
+    const reported_row *w = &t->rows[i];
+    e->source = t->names[w->source];
+    e->metric = t->names[w->metric];
+    e->geography = t->names[w->geography];
+    e->first = w->first;
+    e->last = w->last;
+    e->value = w->value;
+    e->line = w->line;
+    return 0;
+}
+
+int series_period_label(int32_t first, int32_t last, char out[16])
+{
+    int y, m, d, y2, m2, d2;
+    cal_civil_from_days(first, &y, &m, &d);
+    cal_civil_from_days(last + 1, &y2, &m2, &d2);
+    out[0] = '\0';
+    if (first == last) {
+        cal_format(first, out);
+        return 0;
+    }
+    if (d != 1 || d2 != 1) return -1;
+    int months = (y2 - y) * 12 + (m2 - m);
+    char buf[48];
+    if (months == 12 && m == 1) snprintf(buf, sizeof buf, "%04d", y);
+    else if (months == 3 && (m - 1) % 3 == 0) snprintf(buf, sizeof buf, "%04d-Q%d", y, (m - 1) / 3 + 1);
+    else if (months == 1) snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    else return -1;
+    snprintf(out, 16, "%.15s", buf);
+    return 0;
+}
+
+static void csv_put(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int truce_reported_write(const truce_reported *t, const char *path, const char *note, truce_error *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
+        return -1;
+    }
+    fputs("period,metric,value,source,geography,url,note\n", f);
+    for (size_t i = 0; i < t->n; i++) {
+        const reported_row *w = &t->rows[i];
+        char label[16];
+        if (series_period_label(w->first, w->last, label)) {
+            char a[11], b[11];
+            cal_format(w->first, a);
+            cal_format(w->last, b);
+            fclose(f);
+            truce_error_set(err, TRUCE_EINPUT, path, 0, "period",
+                            "%s..%s is not a day, month, quarter or year", a, b);
+            return -1;
+        }
+        double v = w->value == 0.0 ? 0.0 : w->value;
+        fprintf(f, "%s,%s,", label, t->names[w->metric]);
+        if (v == floor(v) && fabs(v) < 1e15) fprintf(f, "%.0f,", v);
+        else fprintf(f, "%.17g,", v);
+        csv_put(f, t->names[w->source]);
+        fputc(',', f);
+        csv_put(f, t->names[w->geography]);
+        fputs(",,", f);
+        csv_put(f, note ? note : "");
+        fputc('\n', f);
+    }
+    int bad = ferror(f);
+    int e = errno;
+    if (fclose(f) != 0) bad = 1, e = errno;
+    if (bad) {
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
+        return -1;
+    }
+    return 0;
+}
 
 truce_reported *truce_reported_load(const char *path, truce_error *err)
 {

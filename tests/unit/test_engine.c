@@ -348,6 +348,87 @@ static void test_simulated_series_read_back(void **state)
     truce_scenario_free(sc);
 }
 
+/* The observation models: in expected mode each report is the source's rate times the
+ * model's matching variables summed over the geography's regions and the period, which
+ * is recomputed here from the run's region rows; unmodelled sources, metrics and
+ * geographies are left out; draws are reproducible and scatter around the mean. */
+static void test_observation_models(void **state)
+{
+    (void)state;
+    truce_scenario *sc = load(NULL, NULL);
+    truce_run_options o = monthly(4, 2);
+    truce_result *r = whole(sc, &o);
+    truce_error err;
+    truce_reported *like = truce_reported_load_default(&err);
+    assert_non_null(like);
+    truce_observe_options oo;
+    truce_observe_options_init(&oo);
+    oo.expected = 1;
+    truce_reported *mean = truce_observe(r, sc, like, &oo, &err);
+    truce_reported *draw = truce_observe(r, sc, like, NULL, &err), *again = truce_observe(r, sc, like, NULL, &err);
+    assert_non_null(mean);
+    assert_non_null(draw);
+    const size_t n = truce_reported_count(mean);
+    assert_true(n > 500);
+    assert_int_equal(truce_reported_count(draw), n);
+    double *p = malloc(truce_param_count() * sizeof *p);
+    truce_scenario_params(sc, p);
+    /* regions of the model: 0..5 KP, 6..7 Balochistan, 8 the sanctuary */
+    int checked_balochistan = 0, checked_killed = 0;
+    double sum_mean = 0, sum_draw = 0;
+    for (size_t i = 0; i < n; i++) {
+        truce_reported_entry e, d, a;
+        truce_reported_row(mean, i, &e);
+        truce_reported_row(draw, i, &d);
+        truce_reported_row(again, i, &a);
+        assert_true(d.value == a.value);
+        assert_true(d.value == floor(d.value) && d.value >= 0);
+        assert_string_not_equal(e.metric, "injured");
+        assert_string_not_equal(e.geography, "Punjab");
+        assert_true(strcmp(e.source, "PICSS") == 0 || strcmp(e.source, "PIPS") == 0 || strcmp(e.source, "CRSS") == 0);
+        sum_mean += e.value;
+        sum_draw += d.value;
+        if (strcmp(e.geography, "Balochistan") == 0 && strcmp(e.metric, "attacks") == 0) {
+            double truth = truce_result_total(r, 6, TRUCE_VAR_ATTACKS, e.first, e.last) +
+                           truce_result_total(r, 7, TRUCE_VAR_ATTACKS, e.first, e.last);
+            double rate = p[truce_param_find(strcmp(e.source, "PICSS") == 0 ? "obs_rate_picss" : "obs_rate_pips")];
+            assert_true(e.value == rate * truth);
+            checked_balochistan++;
+        }
+        if (strcmp(e.geography, "Pakistan") == 0 && strcmp(e.metric, "killed") == 0 && strcmp(e.source, "PICSS") == 0) {
+            const size_t all = truce_result_region_count(r);
+            double truth = truce_result_total(r, all, TRUCE_VAR_DEATHS_SECURITY, e.first, e.last) +
+                           truce_result_total(r, all, TRUCE_VAR_DEATHS_CIVILIAN, e.first, e.last) +
+                           truce_result_total(r, all, TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS, e.first, e.last);
+            assert_true(e.value == p[truce_param_find("obs_rate_picss")] * truth);
+            checked_killed++;
+        }
+    }
+    assert_true(checked_balochistan > 20);
+    assert_true(checked_killed > 20);
+    /* the draws scatter around the means: their totals agree within 5 %, far wider than the
+     * noise of ~850 draws of size-20 negative binomials around means of tens to thousands */
+    assert_true(fabs(sum_draw - sum_mean) < 0.05 * sum_mean);
+    /* a rate of 2 doubles every mean */
+    p[truce_param_find("obs_rate_picss")] = 2.0;
+    oo.params = p;
+    truce_reported *twice = truce_observe(r, sc, like, &oo, &err);
+    for (size_t i = 0; i < n; i++) {
+        truce_reported_entry e, t2;
+        truce_reported_row(mean, i, &e);
+        truce_reported_row(twice, i, &t2);
+        assert_true(t2.value == (strcmp(e.source, "PICSS") == 0 ? 2.0 : 1.0) * e.value);
+    }
+    truce_reported_free(twice);
+    truce_reported_free(mean);
+    truce_reported_free(draw);
+    truce_reported_free(again);
+    truce_reported_free(like);
+    truce_result_free(r);
+    truce_scenario_free(sc);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -358,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_prior_draws),
         cmocka_unit_test(test_variable_table),
         cmocka_unit_test(test_simulated_series_read_back),
+        cmocka_unit_test(test_observation_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
