@@ -29,6 +29,8 @@ static void help(void)
            "  --alt-set NAME=V    override a parameter in ALT only (repeatable)\n"
            "  --alt-without ID    remove an episode from ALT's timeline only (repeatable)\n"
            "  --out DIR           output folder (default out/<BASE name>-compare)\n"
+           "  --no-branch         simulate ALT from the start even when it shares BASE's\n"
+           "                      history up to a date (the numbers are the same; a check)\n"
            "  -q, --quiet         no table on the terminal\n"
            "  -h, --help          this help\n\n"
            "Dates: YYYY, YYYY-MM or YYYY-MM-DD (--from takes the first day, --to the last).\n"
@@ -41,7 +43,8 @@ static truce_scenario *load(const char *name, truce_error *err)
     return strcmp(name, "default") == 0 ? truce_scenario_load_default(err) : truce_scenario_load(name, err);
 }
 
-static void print_table(const truce_compare *c, const char *base, const char *alt, const char *out)
+static void print_table(const truce_compare *c, const truce_scenario *base_s, const char *base,
+                        const char *alt, const char *out)
 {
     printf("truce compare: %s vs %s, %llu paired runs (diff = alt - base)\n", base, alt,
            (unsigned long long)truce_compare_runs(c));
@@ -54,6 +57,11 @@ static void print_table(const truce_compare *c, const char *base, const char *al
                r.diff_mean, r.diff_q05, r.diff_q95, r.p_alt_lower);
     }
     printf("  (militants: the stock on the last day; the others: totals over the window)\n");
+    const int32_t b = truce_compare_branch_day(c);
+    char day[11];
+    truce_date_format(b, day);
+    if (b > truce_scenario_end(base_s)) printf("  BASE and ALT are the same scenario: ALT's runs are BASE's\n");
+    else if (b > truce_scenario_start(base_s)) printf("  ALT shares BASE's history before %s and continues from there\n", day);
     printf("  written: %s/differences.csv, %s/summary.csv\n", out, out);
 }
 
@@ -65,7 +73,7 @@ int cmd_compare(int argc, char **argv)
         {"threads", required_argument, NULL, 'T'}, {"alt-set", required_argument, NULL, 'S'},
         {"alt-without", required_argument, NULL, 'w'}, {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"no-branch", no_argument, NULL, 'B'},     {NULL, 0, NULL, 0},
     };
     truce_compare_options co;
     truce_compare_options_init(&co);
@@ -116,6 +124,7 @@ int cmd_compare(int argc, char **argv)
         case 'w': withouts[nwithouts++] = optarg; break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
+        case 'B': co.no_branch = 1; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("compare", "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage("compare", "unknown option '%s'", argv[optind - 1]); goto done;
@@ -153,7 +162,7 @@ int cmd_compare(int argc, char **argv)
     cmp = truce_compare_run(base, alt, &co, &err);
     if (!cmp) { rc = cli_report(&err); goto done; }
     if (truce_compare_write(cmp, out, &err) != 0) rc = cli_report(&err);
-    else if (!quiet) print_table(cmp, cli_base_name(bname), cli_base_name(aname), out);
+    else if (!quiet) print_table(cmp, base, cli_base_name(bname), cli_base_name(aname), out);
 done:
     truce_compare_free(cmp);
     truce_scenario_free(base);

@@ -483,6 +483,11 @@ typedef struct truce_compare_options {
     uint64_t seed;             /* default 1 */
     int32_t from, to;          /* days; default INT32_MIN, INT32_MAX: the base's horizon */
     int threads;               /* OpenMP threads; 0: default */
+    /* When ALT is BASE without some episodes (or identical), both share their history up to
+     * the earliest start of those episodes: ALT then continues from a snapshot of BASE taken
+     * there (truce_model_switch), which gives the same numbers as running ALT from the
+     * start, for less work. 1 runs ALT from the start always (default 0). */
+    int no_branch;
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
 } truce_compare_options;
@@ -509,6 +514,9 @@ TRUCE_API void truce_compare_summary(const truce_compare *c, size_t k, truce_com
 /* Write DIR/differences.csv and DIR/summary.csv, as truce_ensemble_write writes. */
 TRUCE_API int truce_compare_write(const truce_compare *c, const char *dir, truce_error *err);
 TRUCE_API uint64_t truce_compare_runs(const truce_compare *c);
+/* The first day on which ALT's history was simulated apart from BASE's (the horizon's start
+ * when none was shared; the day after its end when they are identical). */
+TRUCE_API int32_t truce_compare_branch_day(const truce_compare *c);
 TRUCE_API void truce_compare_free(truce_compare *c);
 
 /* ---- evidence: episodes ---------------------------------------------------------- */

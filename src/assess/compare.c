@@ -12,6 +12,7 @@
 
 #include "calendar.h"
 #include "outdir.h"
+#include "scenario.h"
 #include "truce.h"
 
 static const truce_variable compared[TRUCE_COMPARE_NVARS] = {
@@ -22,6 +23,7 @@ static const truce_variable compared[TRUCE_COMPARE_NVARS] = {
 struct truce_compare {
     truce_compare_options opt;
     int32_t from, to;
+    int32_t branch;        /* first day ALT may differ from BASE (see branch_day) */
     double *base, *alt;    /* [runs][TRUCE_COMPARE_NVARS] */
 };
 
@@ -50,29 +52,54 @@ void truce_compare_free(truce_compare *c)
     free(c);
 }
 
-/* One run of s: the compared values over [from, to] into out. */
-static int run_one(const truce_compare *c, const truce_scenario *s, uint64_t i, double *out,
-                   truce_error *err)
+/* The first day on which ALT's history may differ from BASE's: when ALT is BASE without
+ * some episodes (the same contents otherwise, checked by the scenario hash), the earliest
+ * start of those episodes — no episode acts before its start, and every draw is keyed by
+ * (seed, run, region, day, purpose) and an episode's by its id, so both runs are the same
+ * before that day; when they are identical, the day after the horizon. Otherwise the
+ * horizon's start: no shared history. */
+static int32_t branch_day(const truce_scenario *base, const truce_scenario *alt)
 {
-    truce_run_options ro;
-    truce_run_options_init(&ro);
-    ro.seed = c->opt.seed;
-    ro.run = (uint32_t)i;
+    truce_scenario *copy = truce_scenario_copy(base, NULL);
+    if (!copy) return base->start;
+    int32_t d = INT32_MAX;
+    for (size_t i = 0; i < base->nepisodes; i++) {
+        const episode *e = &base->episodes[i];
+        int in_alt = 0;
+        for (size_t j = 0; j < alt->nepisodes && !in_alt; j++) in_alt = strcmp(alt->episodes[j].id, e->id) == 0;
+        if (in_alt) continue;
+        if (e->start < d) d = e->start;
+        truce_scenario_remove_episode(copy, e->id, NULL);
+    }
+    if (d == INT32_MAX) d = base->end + 1;
+    if (strcmp(truce_scenario_hash(copy), truce_scenario_hash(alt)) != 0 || d < base->start) d = base->start;
+    truce_scenario_free(copy);
+    return d;
+}
+
+static void record_options(const truce_compare *c, uint64_t i, truce_run_options *ro)
+{
+    truce_run_options_init(ro);
+    ro->seed = c->opt.seed;
+    ro->run = (uint32_t)i;
     /* Yearly periods cut to the window: totals over [from, to] need no daily values. */
-    ro.record.by = TRUCE_BY_YEAR;
-    ro.record.from = c->from;
-    ro.record.to = c->to;
-    ro.record.regions = 0;
-    ro.record.total = 1;
-    ro.record.variables = 0;
-    for (size_t k = 0; k < TRUCE_COMPARE_NVARS; k++) ro.record.variables |= UINT64_C(1) << compared[k];
-    truce_result *r = truce_run(s, &ro, err);
-    if (!r) return -1;
+    ro->record.by = TRUCE_BY_YEAR;
+    ro->record.from = c->from;
+    ro->record.to = c->to;
+    ro->record.regions = 0;
+    ro->record.total = 1;
+    ro->record.variables = 0;
+    for (size_t k = 0; k < TRUCE_COMPARE_NVARS; k++) ro->record.variables |= UINT64_C(1) << compared[k];
+}
+
+/* The compared values of a finished run into out; frees r. */
+static int values_of(const truce_compare *c, truce_result *r, uint64_t i, double *out, truce_error *err)
+{
     const size_t all = truce_result_region_count(r);
     int rc = 0;
     for (size_t k = 0; k < TRUCE_COMPARE_NVARS; k++) {
         out[k] = truce_result_total(r, all, compared[k], c->from, c->to);
-        if (!isfinite(out[k])) {
+        if (!isfinite(out[k]) && rc == 0) {
             truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, truce_variable_name(compared[k]),
                             "run %llu gave no finite value", (unsigned long long)i);
             rc = -1;
@@ -80,6 +107,40 @@ static int run_one(const truce_compare *c, const truce_scenario *s, uint64_t i, 
     }
     truce_result_free(r);
     return rc;
+}
+
+/* Pair i: BASE and ALT with the same seed and run index. With a shared history, ALT
+ * continues from a snapshot of BASE taken the day before they part (truce_model_switch),
+ * which gives the bytes of a run of ALT from the start. */
+static int run_pair(const truce_compare *c, const truce_scenario *base, const truce_scenario *alt,
+                    uint64_t i, double *bout, double *aout, truce_error *err)
+{
+    truce_run_options ro;
+    record_options(c, i, &ro);
+    if (c->branch <= base->start) {
+        truce_result *rb = truce_run(base, &ro, err);
+        if (!rb || values_of(c, rb, i, bout, err)) return -1;
+        truce_result *ra = truce_run(alt, &ro, err);
+        return !ra || values_of(c, ra, i, aout, err) ? -1 : 0;
+    }
+    truce_model *mb = truce_model_new(base, &ro, err), *ma = NULL;
+    if (!mb || truce_model_advance(mb, c->branch - 1, err) || !(ma = truce_model_snapshot(mb, err)) ||
+        truce_model_switch(ma, alt, err)) {
+        truce_model_free(mb);
+        truce_model_free(ma);
+        return -1;
+    }
+    truce_result *rb = truce_model_finish(mb, err);
+    if (!rb) {
+        truce_model_free(ma);
+        return -1;
+    }
+    if (values_of(c, rb, i, bout, err)) {
+        truce_model_free(ma);
+        return -1;
+    }
+    truce_result *ra = truce_model_finish(ma, err);
+    return !ra || values_of(c, ra, i, aout, err) ? -1 : 0;
 }
 
 truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenario *alt,
@@ -126,6 +187,7 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
     c->opt = *opt;
     c->from = from;
     c->to = to;
+    c->branch = opt->no_branch ? truce_scenario_start(base) : branch_day(base, alt);
     const size_t N = (size_t)opt->runs;
     c->base = malloc(N * TRUCE_COMPARE_NVARS * sizeof *c->base);
     c->alt = malloc(N * TRUCE_COMPARE_NVARS * sizeof *c->alt);
@@ -144,8 +206,8 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
     for (long long i = 0; i < n; i++) {
         truce_error e1;
         const uint64_t run = (uint64_t)i;
-        int rc = run_one(c, base, run, c->base + run * TRUCE_COMPARE_NVARS, &e1);
-        if (rc == 0) rc = run_one(c, alt, run, c->alt + run * TRUCE_COMPARE_NVARS, &e1);
+        int rc = run_pair(c, base, alt, run, c->base + run * TRUCE_COMPARE_NVARS,
+                          c->alt + run * TRUCE_COMPARE_NVARS, &e1);
         if (rc != 0) {
 #ifdef _OPENMP
 #pragma omp critical(truce_compare_error)
@@ -268,3 +330,5 @@ int truce_compare_write(const truce_compare *c, const char *dir, truce_error *er
     };
     return outdir_write(dir, files, sizeof files / sizeof files[0], c, err);
 }
+
+int32_t truce_compare_branch_day(const truce_compare *c) { return c->branch; }

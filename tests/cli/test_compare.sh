@@ -23,6 +23,11 @@ $T compare default default --alt-without 28 --runs 6 --from 2022 --to 2023 --thr
 $T compare default default --alt-without 28 --runs 6 --from 2022 --to 2023 --threads 2 --out w2 -q
 check "--alt-without 28: exit 0; --threads 1 and 2 give identical bytes" \
   "[ $rc -eq 0 ] && cmp -s w1/differences.csv w2/differences.csv && cmp -s w1/summary.csv w2/summary.csv"
+$T compare default default --alt-without 28 --runs 6 --from 2022 --to 2023 --no-branch --out w3 -q
+check "branching ALT from BASE's shared history (before 2022-06-02) gives the bytes of running ALT from the start (--no-branch)" \
+  "cmp -s w1/differences.csv w3/differences.csv && cmp -s w1/summary.csv w3/summary.csv"
+$T compare default default --runs 30 --to 2004 --no-branch --out same2 -q
+check "identical scenarios: the same bytes with and without branching" "cmp -s same/differences.csv same2/differences.csv"
 check "--alt-without 28 changes something" "awk -F, 'NR>1 && \$5 != \"0\" {f=1} END {exit !f}' w1/differences.csv"
 crn_ok=1
 for i in 0 3 5; do
