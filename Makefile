@@ -4,7 +4,8 @@
 #   make run    install missing Debian packages, build, run the default Pakistan–TTP scenario
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
-# Other targets: all (default: optimised build/truce and build/libtruce.a), asan, ubsan,
+# Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
+# build/truce-mpi when mpicc is present), asan, ubsan,
 # valgrind, fuzz-long, bench, docs, clean.
 
 CC      ?= cc
