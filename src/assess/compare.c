@@ -7,6 +7,9 @@
  * own slot, so the outputs do not depend on the thread count.
  */
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -198,8 +201,11 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
     uint64_t ndone = 0;
     truce_error first_err;
     truce_error_clear(&first_err);
-    int nthreads = opt->threads > 0 ? opt->threads : 0;
-    (void)nthreads;
+    /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
+    int nthreads = opt->threads > 0 ? opt->threads : 1;
+#ifdef _OPENMP
+    if (opt->threads <= 0) nthreads = omp_get_max_threads();
+#endif
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (nthreads != 1)
 #endif

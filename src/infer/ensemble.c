@@ -9,6 +9,9 @@
 
 #include <errno.h>
 #include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -440,8 +443,11 @@ int truce_ensemble_run_range(truce_ensemble *e, uint64_t first, uint64_t last, t
                                     depend on the thread count */
     truce_error first_err;
     truce_error_clear(&first_err);
-    int nthreads = e->opt.threads > 0 ? e->opt.threads : 0;
-    (void)nthreads;
+    /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
+    int nthreads = e->opt.threads > 0 ? e->opt.threads : 1;
+#ifdef _OPENMP
+    if (e->opt.threads <= 0) nthreads = omp_get_max_threads();
+#endif
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads) if (nthreads != 1)
 #endif
