@@ -141,7 +141,11 @@ valgrind: all
 	  $(BUILD)/truce episodes --out $(BUILD)/vg-episodes.csv
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(BUILD)/truce events aggregate --by month --group dyad data/ucdp_ged231_sample_pakistan_events.csv --out $(BUILD)/vg-events.csv
-	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce ensemble --runs 3 --to 2002-06 --by month --threads 2 --out $(BUILD)/vg-ensemble -q
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce compare default default --alt-without 28 --runs 2 --from 2022 --to 2022-09 --threads 2 --out $(BUILD)/vg-compare -q
+	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
 FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALLINC)
