@@ -417,6 +417,137 @@ TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s,
                                  truce_period by, const truce_provenance *prov,
                                  truce_error *err);
 
+/* ---- ensembles (infer) ------------------------------------------------------------- */
+
+/* `truce ensemble`: N runs of one scenario and the bands of their series (docs/ensemble.md).
+ * Run i is exactly `truce run --seed S --run i` (with run i's parameters): its values are
+ * those of that run's series.csv. Runs are computed in any order, on any thread or
+ * process, into a slot of their own; bands are computed from the slots in run order, so
+ * the output bytes do not depend on the thread or process count. */
+typedef enum truce_params_source {
+    TRUCE_PARAMS_SCENARIO,   /* every run uses the scenario's parameters */
+    TRUCE_PARAMS_FILE,       /* rows of a CSV file (params_file), cycled over the runs */
+    TRUCE_PARAMS_PRIOR       /* run i: truce_prior_draw(seed, i, ...) */
+} truce_params_source;
+
+typedef struct truce_ensemble_options {
+    unsigned version;          /* TRUCE_ENSEMBLE_OPTIONS_VERSION, set by _init */
+    uint64_t runs;             /* number of runs (> 0; no default) */
+    uint64_t seed;             /* default 1 */
+    truce_period by;           /* period of the bands (default TRUCE_BY_MONTH) */
+    uint64_t variables;        /* bit v: band variable v (default: every variable) */
+    truce_params_source params_source;   /* default TRUCE_PARAMS_SCENARIO */
+    /* TRUCE_PARAMS_FILE: a CSV whose header names parameters (a subset: the others keep the
+     * scenario's values) and optionally a `weight` column (finite, >= 0, not all zero);
+     * one row per run, cycled when shorter than `runs`. Errors name file:line: field. */
+    const char *params_file;
+    /* TRUCE_PARAMS_PRIOR: parameters named here keep the scenario's value instead of a
+     * draw (the CLI passes the names given to --set). */
+    const char *const *prior_keep;
+    size_t nprior_keep;
+    int threads;               /* OpenMP threads for truce_ensemble_run_range; 0: default */
+    /* Called now and then with the number of runs done in the current range (from one
+     * thread at a time); NULL: none. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} truce_ensemble_options;
+#define TRUCE_ENSEMBLE_OPTIONS_VERSION 1
+TRUCE_API void truce_ensemble_options_init(truce_ensemble_options *opt);
+
+typedef struct truce_ensemble truce_ensemble;
+
+/* Check the options, read the parameter file, and allocate a slot per run (memory:
+ * runs x truce_ensemble_slot_size bytes). The scenario is copied. Nothing is run yet. */
+TRUCE_API truce_ensemble *truce_ensemble_new(const truce_scenario *s,
+                                             const truce_ensemble_options *opt,
+                                             truce_error *err);
+/* Compute runs [first, last) into their slots, on opt->threads threads. */
+TRUCE_API int truce_ensemble_run_range(truce_ensemble *e, uint64_t first, uint64_t last,
+                                       truce_error *err);
+TRUCE_API uint64_t truce_ensemble_runs(const truce_ensemble *e);
+/* Whether run i's slot holds a computed (or imported) run. */
+TRUCE_API int truce_ensemble_run_done(const truce_ensemble *e, uint64_t run);
+/* One run's numbers as bytes (for processes that compute disjoint ranges and a writer that
+ * gathers them): export writes slot_size bytes of a computed run; import fills the slot.
+ * The bytes are the machine's own representation: exporter and importer must run the same
+ * build of truce on machines of the same architecture. */
+TRUCE_API size_t truce_ensemble_slot_size(const truce_ensemble *e);
+TRUCE_API int truce_ensemble_export(const truce_ensemble *e, uint64_t run, void *buf,
+                                    truce_error *err);
+TRUCE_API int truce_ensemble_import(truce_ensemble *e, uint64_t run, const void *buf,
+                                    truce_error *err);
+/* Run i's value of variable v for the region "all": a flow's total over the horizon, a
+ * stock's value on the last day (as runs.csv). NAN if not computed or not banded. */
+TRUCE_API double truce_ensemble_run_total(const truce_ensemble *e, uint64_t run,
+                                          truce_variable v);
+/* Mean random words a run drew (truce_result_draws), over every run. */
+TRUCE_API double truce_ensemble_draws_per_run(const truce_ensemble *e);
+/* Write DIR/bands.csv, DIR/runs.csv and DIR/summary.json (docs/ensemble.md) once every run
+ * is done, through a temporary folder beside DIR renamed at the end (as truce_result_write;
+ * missing parent folders are created). prov may be NULL. */
+TRUCE_API int truce_ensemble_write(const truce_ensemble *e, const char *dir,
+                                   const truce_provenance *prov, truce_error *err);
+TRUCE_API void truce_ensemble_free(truce_ensemble *e);
+
+/* Quantile of type 7 (R's default, NumPy's "linear"): with x sorted ascending (n >= 1),
+ * h = (n - 1) p, the value x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]).
+ * With weights w (NULL: equal; >= 0), the k-th smallest sits at the position
+ * (w_1 + ... + w_{k-1}) / (W - w_n) (W the total, the sort order the values' then the
+ * input's), which is type 7 again when every weight is equal, and p is interpolated
+ * between the two positions around it; zero weights are left out first. x and w are
+ * sorted in place. NAN when nothing is left. */
+TRUCE_API double truce_quantile7(double *x, double *w, size_t n, double p);
+
+/* ---- paired comparisons (assess) --------------------------------------------------- */
+
+/* `truce compare`: N runs of a BASE and an ALT scenario under common random numbers: run
+ * i of both uses the same seed and run index, so every draw that both histories make is
+ * the same draw and the differences are the policy's, not the dice's (docs/compare.md). */
+enum { TRUCE_COMPARE_NVARS = 6 };   /* attacks, deaths_security, deaths_civilian,
+                                       deaths_militant, recruits (flows: totals over
+                                       [from, to]) and militants (the stock on `to`) */
+typedef struct truce_compare_options {
+    unsigned version;          /* TRUCE_COMPARE_OPTIONS_VERSION, set by _init */
+    uint64_t runs;             /* default 100 */
+    uint64_t seed;             /* default 1 */
+    int32_t from, to;          /* days; default INT32_MIN, INT32_MAX: the base's horizon */
+    int threads;               /* OpenMP threads; 0: default */
+    /* When ALT is BASE without some episodes (or identical), both share their history up to
+     * the earliest start of those episodes: ALT then continues from a snapshot of BASE taken
+     * there (truce_model_switch), which gives the same numbers as running ALT from the
+     * start, for less work. 1 runs ALT from the start always (default 0). */
+    int no_branch;
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} truce_compare_options;
+#define TRUCE_COMPARE_OPTIONS_VERSION 1
+TRUCE_API void truce_compare_options_init(truce_compare_options *opt);
+
+typedef struct truce_compare truce_compare;
+
+/* Run every pair. Both scenarios must have the same regions and cover [from, to]. */
+TRUCE_API truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenario *alt,
+                                           const truce_compare_options *opt, truce_error *err);
+/* The k-th compared variable's name (k < TRUCE_COMPARE_NVARS). */
+TRUCE_API const char *truce_compare_variable(size_t k);
+/* Run i's value of variable k under BASE and ALT. */
+TRUCE_API void truce_compare_value(const truce_compare *c, uint64_t run, size_t k,
+                                   double *base, double *alt);
+typedef struct truce_compare_row {
+    const char *variable;
+    double base_mean, alt_mean, diff_mean;   /* diff = alt - base */
+    double diff_q05, diff_q50, diff_q95;     /* type 7 (truce_quantile7) */
+    double p_alt_lower;                      /* share of runs with diff < 0 */
+} truce_compare_row;
+TRUCE_API void truce_compare_summary(const truce_compare *c, size_t k, truce_compare_row *row);
+/* Write DIR/differences.csv and DIR/summary.csv, as truce_ensemble_write writes. */
+TRUCE_API int truce_compare_write(const truce_compare *c, const char *dir, truce_error *err);
+TRUCE_API uint64_t truce_compare_runs(const truce_compare *c);
+/* The first day on which ALT's history was simulated apart from BASE's (the horizon's start
+ * when none was shared; the day after its end when they are identical). */
+TRUCE_API int32_t truce_compare_branch_day(const truce_compare *c);
+TRUCE_API void truce_compare_free(truce_compare *c);
+
 /* ---- evidence: episodes ---------------------------------------------------------- */
 
 /* `truce episodes`: an event study of violence before, during and after each episode of a
