@@ -5,7 +5,7 @@
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
 # Other targets: all (default: optimised build/truce and build/libtruce.a), asan, ubsan,
-# valgrind, fuzz-long, bench, docs, clean.
+# valgrind, fuzz-long, bench, docs, check-slow (the kill test), clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -47,7 +47,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: golden-update all run test check-slow unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
 all: $(BUILD)/truce $(BUILD)/libtruce.a $(BUILD)/libtruce.so
 
@@ -105,6 +105,11 @@ test: deps
 	@tests/run-all.sh $(BUILD)
 
 tests-build: $(TESTBIN)
+
+# Tests too long for `make test`: the kill test (kill -9 at random moments during writes,
+# tests/slow/test_kill.sh, about 45 s).
+check-slow: all
+	@for t in tests/slow/test_*.sh; do TRUCE=$(CURDIR)/$(BUILD)/truce TRUCE_ROOT=$(CURDIR) sh $$t || exit 1; done
 
 # Sanitizer builds live in their own build folders and run the same suite.
 asan:
