@@ -50,6 +50,15 @@ static int safe_component(const char *name)
     return 1;
 }
 
+/* 1 for "out/NAME" (the default folder's parent, which truce may create). */
+static int in_out_folder(const char *path)
+{
+    if (strncmp(path, "out/", 4) != 0) return 0;
+    const char *rest = path + 4;
+    size_t n = strcspn(rest, "/");
+    return n > 0 && rest[n + strspn(rest + n, "/")] == '\0';
+}
+
 static void print_summary(const truce_result *r, const truce_scenario *s, const char *out)
 {
     const size_t R = truce_scenario_region_count(s);
@@ -204,8 +213,9 @@ int cmd_run(int argc, char **argv)
                 rc = EXIT_RUNTIME;
             }
         }
-    } else if (out == default_out && mkdir("out", 0777) != 0 && errno != EEXIST) {
-        /* only the default out/ is created; a folder named in --out must exist */
+    } else if ((out == default_out || in_out_folder(out)) && mkdir("out", 0777) != 0 &&
+               errno != EEXIST) {
+        /* only the default out/ is created; any other folder named in --out must exist */
         cli_error("out: cannot create the folder: %s", strerror(errno));
         rc = EXIT_RUNTIME;
     } else if (truce_result_write(r, s, out, by, &prov, &err) != 0) {

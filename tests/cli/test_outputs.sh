@@ -138,6 +138,9 @@ $T run --by year --out afile/x -q 2>err; rc=$?
 check "a failed --out names the user's path, not a temporary" "[ $rc -eq 2 ] && grep -q 'afile/x' err && ! grep -q 'tmp' err"
 $T events aggregate --out nodir/x.csv "$EV" 2>err; rc=$?
 check "events aggregate --out with a missing folder: exit 2, named" "[ $rc -eq 2 ] && grep -q 'nodir/x.csv' err && [ ! -e nodir ]"
+$T run --by year --out out/named -q; rc=$?
+check "--out out/NAME still creates out/ when missing (make run, the README's examples)" "[ $rc -eq 0 ] && [ -s out/named/series.csv ]"
+rm -rf out
 $T run --by year -q; rc=$?
 check "the default out/ folder is still created when missing" "[ $rc -eq 0 ] && [ -s out/pakistan-ttp/series.csv ]"
 $T run --set no_such_param=1 -q 2>err
