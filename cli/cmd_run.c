@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -185,6 +186,22 @@ int cmd_run(int argc, char **argv)
         snprintf(input, sizeof input, "%s (built in):%s", truce_scenario_name(s), truce_scenario_loaded_hash(s));
     truce_provenance prov = {.command = command, .sets = sets, .nsets = nsets, .withouts = withouts,
                              .nwithouts = nwithouts, .to = to, .inputs = inputs, .ninputs = 1};
+    /* a bad --out is refused before the run, not after it (and checked again on writing) */
+    int made_out = 0;
+    if (!to_stdout && (out == default_out || in_out_folder(out))) {
+        if (mkdir("out", 0777) == 0) made_out = 1;
+        else if (errno != EEXIST) {
+            cli_error("out: cannot create the folder: %s", strerror(errno));
+            rc = EXIT_RUNTIME;
+        }
+    }
+    if (rc == EXIT_OK && !to_stdout && truce_result_write_check(out, &err) != 0) rc = cli_report(&err);
+    if (rc != EXIT_OK) {
+        if (made_out) rmdir("out");
+        free(command);
+        truce_scenario_free(s);
+        goto done;
+    }
     truce_result *r = truce_run(s, &ro, &err);
     truce_reported *like = NULL, *observed = NULL;
     char data_input[600];
@@ -213,11 +230,6 @@ int cmd_run(int argc, char **argv)
                 rc = EXIT_RUNTIME;
             }
         }
-    } else if ((out == default_out || in_out_folder(out)) && mkdir("out", 0777) != 0 &&
-               errno != EEXIST) {
-        /* only the default out/ is created; any other folder named in --out must exist */
-        cli_error("out: cannot create the folder: %s", strerror(errno));
-        rc = EXIT_RUNTIME;
     } else if (truce_result_write(r, s, out, by, &prov, &err) != 0) {
         rc = cli_report(&err);
     } else if (!quiet) {
@@ -226,6 +238,7 @@ int cmd_run(int argc, char **argv)
     truce_result_free(r);
     truce_reported_free(like);
     truce_reported_free(observed);
+    if (rc != EXIT_OK && made_out) rmdir("out"); /* only if we made it and it stayed empty */
     truce_scenario_free(s);
     free(command);
 done:

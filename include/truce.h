@@ -436,6 +436,9 @@ typedef struct truce_provenance {
 TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                                  truce_period by, const truce_provenance *prov,
                                  truce_error *err);
+/* Would truce_result_write accept `dir` (the same checks, nothing created)? 0, or -1 with
+ * err as truce_result_write would fill it: refuse a bad --out before the run, not after. */
+TRUCE_API int truce_result_write_check(const char *dir, truce_error *err);
 /* series.csv alone, passed to `out` (e.g. standard output). Returns 0, or -1 (err). */
 TRUCE_API int truce_result_write_csv(const truce_result *r, truce_period by, truce_write_fn out,
                                      void *ctx, truce_error *err);

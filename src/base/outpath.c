@@ -685,6 +685,25 @@ int out_dir_begin(out_dir *o, const char *path, const char *const *own, truce_er
     return 0;
 }
 
+int out_dir_check(const char *path, const char *const *own, truce_error *err)
+{
+    out_dir o;
+    dir_reset(&o);
+    o.own = own;
+    if (!path || !*path) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "empty output folder name");
+        return -1;
+    }
+    split_path sp;
+    if (split(path, &sp, err) != 0) return -1;
+    int exists, rc = -1;
+    const char *why = replace_refusal(&o, sp.whole, &exists);
+    if (why) truce_error_set(err, TRUCE_EINPUT, sp.whole, 0, NULL, "%s", why);
+    else if (check_parent(&sp, sp.whole, err) == 0) rc = 0;
+    split_free(&sp);
+    return rc;
+}
+
 FILE *out_dir_create(out_dir *o, const char *name, truce_error *err)
 {
     if (!is_own(o, name)) {

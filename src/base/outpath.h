@@ -84,6 +84,9 @@ typedef struct out_dir {
  * most OUT_DIR_MAX_FILES, plain names). Refuses (TRUCE_EINPUT) a link, a non-folder, a
  * folder holding anything but `own` files, and a missing parent folder. */
 int out_dir_begin(out_dir *o, const char *path, const char *const *own, truce_error *err);
+/* The same checks as out_dir_begin, creating nothing: for a caller to refuse a bad
+ * destination before hours of work rather than after (the checks are made again). */
+int out_dir_check(const char *path, const char *const *own, truce_error *err);
 /* Create the file `name` (one of own) in the temporary folder. */
 FILE *out_dir_create(out_dir *o, const char *name, truce_error *err);
 /* Check every write to f and close it; messages name PATH/name. 0 or -1. */

@@ -282,6 +282,11 @@ fail:
     return -1;
 }
 
+int truce_result_write_check(const char *dir, truce_error *err)
+{
+    return out_dir_check(dir, run_files, err);
+}
+
 int truce_result_write_csv(const truce_result *r, truce_period by, truce_write_fn fn, void *ctx,
                            truce_error *err)
 {
