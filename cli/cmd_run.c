@@ -142,6 +142,7 @@ int cmd_run(int argc, char **argv)
         default: rc = cli_unknown_option("run", argv[optind - 1], opts); goto done;
         }
     }
+    if (observe && out && strcmp(out, "-") == 0) { rc = cli_usage("run", "--observe writes OUT/observed.csv beside the series: it needs a folder, not --out -"); goto done; }
     if (argc - optind > 1) { rc = cli_usage("run", "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }
 
     truce_error err;

@@ -130,6 +130,11 @@ mkdir o17 && cd o17
 $T run --by year --out - >s.csv 2>err; rc=$?
 check "run --out -: the series CSV on stdout, no folder named '-'" \
   "[ $rc -eq 0 ] && [ ! -e ./- ] && head -1 s.csv | grep -q '^period,period_start,region,variable,value\$' && cmp -s s.csv ../prev/series.csv"
+$T run --by year --observe --out - >/dev/null 2>err; rc=$?
+check "run --observe --out -: exit 2 (observed.csv needs a folder)" "[ $rc -eq 2 ] && grep -q 'observe' err"
+$T run --by year --observe --out obs -q && $T run --by year --seed 3 --observe --out obs -q; rc=$?
+check "run --observe: observed.csv is one of run's own files, so its folder is replaced" \
+  "[ $rc -eq 0 ] && [ -s obs/observed.csv ] && grep -q '\"seed\": 3' obs/summary.json && [ -z \"\$(temps)\" ]"
 $T run --by year --out "$W/o17/nonexistent/dir/x" -q 2>err; rc=$?
 check "run --out with a missing parent folder: exit 2, nothing created, the message names the path" \
   "[ $rc -eq 2 ] && [ ! -e nonexistent ] && grep -q 'nonexistent/dir/x' err"
