@@ -5,8 +5,8 @@
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
-# build/truce-mpi when mpicc is present), asan, ubsan,
-# valgrind, fuzz-long, bench, docs, clean.
+# build/truce-mpi when mpicc is present), asan, ubsan, valgrind, fuzz-long, bench, docs,
+# check-slow (the kill test), clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -52,7 +52,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: golden-update all run test check-slow unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
 # build/truce-mpi (the same command line over MPI processes) is built when mpicc is there;
 # `make test` installs Debian's OpenMPI first (scripts/install-deps.sh), so it always is.
@@ -123,6 +123,11 @@ test: deps
 	@tests/run-all.sh $(BUILD)
 
 tests-build: $(TESTBIN)
+
+# Tests too long for `make test`: the kill test (kill -9 at random moments during writes,
+# tests/slow/test_kill.sh, about 45 s).
+check-slow: all
+	@for t in tests/slow/test_*.sh; do TRUCE=$(CURDIR)/$(BUILD)/truce TRUCE_ROOT=$(CURDIR) sh $$t || exit 1; done
 
 # Sanitizer builds live in their own build folders and run the same suite.
 asan:

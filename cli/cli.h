@@ -14,8 +14,15 @@ typedef struct cli_command {
     const char *summary;
 } cli_command;
 
-/* Print "truce: <message>" for a library error and return its exit code. */
+/* The running command ("run", "events aggregate"): set by main, names every message. */
+extern const char *cli_cmd;
+/* Print "truce <cmd>: <message>" for a library error and return its exit code. */
 int cli_report(const truce_error *err);
+/* Print "truce <cmd>: <message>" (no hint) to stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A truce_write_fn for standard output; ctx NULL or an int that receives the errno of a
+ * failed write. */
+int cli_write_stdout(void *ctx, const char *data, size_t len);
 /* Print "truce <cmd>: <message>" and a hint to --help; return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* 1 if stderr is a terminal and progress should be shown. */
@@ -45,6 +52,15 @@ typedef struct cli_driver {
     int writer;                /* this process writes outputs and prints */
 } cli_driver;
 extern const cli_driver *cli_parallel;
+/* Typo suggestions (suggest.c). Edit distance with swaps of neighbours counted as one. */
+struct option;
+size_t cli_edit_distance(const char *a, const char *b);
+/* The candidate nearest to word if close enough to be a typo, else NULL. */
+const char *cli_nearest(const char *word, const char *const *cands, size_t n);
+/* For "--optoin" or "--optoin=x": the nearest long option's name, or NULL. */
+const char *cli_nearest_option(const char *arg, const struct option *opts);
+/* cli_usage "unknown option 'ARG'", with "did you mean '--NAME'?" when one is near. */
+int cli_unknown_option(const char *cmd, const char *arg, const struct option *opts);
 
 int cmd_run(int argc, char **argv);
 int cmd_ensemble(int argc, char **argv);

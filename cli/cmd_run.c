@@ -1,10 +1,12 @@
 /* truce run — simulate a scenario once; write series.csv and summary.json. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -18,7 +20,10 @@ static void help(void)
            "options:\n"
            "  --seed N            random seed (default 1)\n"
            "  --run N             ensemble member index (default 0)\n"
-           "  --out DIR           output folder (default out/<scenario name>); replaced if it exists\n"
+           "  --out DIR           output folder (default out/<scenario name>, or\n"
+           "                      out/<scenario name>-<hash> with --set, --without or --to);\n"
+           "                      an earlier output there is replaced; its parent folder must\n"
+           "                      exist. '-': series.csv to standard output, no summary.json\n"
            "  --by PERIOD         day|week|month|quarter|year (default day): flows are summed\n"
            "                      over the period, stocks take its last day's value\n"
            "  --set NAME=VALUE    override a parameter (repeatable; see 'truce params')\n"
@@ -36,24 +41,23 @@ static void help(void)
            "See docs/run.md.\n");
 }
 
-/* mkdir -p of the folder that will hold DIR. */
-static int make_parents(const char *dir)
+/* A scenario name usable as one folder name: a-z A-Z 0-9 _ . - and not starting with a
+ * dot (the loader already insists on it; the CLI does not rely on that alone). */
+static int safe_component(const char *name)
 {
-    char path[4096];
-    size_t n = strlen(dir);
-    if (n >= sizeof path) return -1;
-    memcpy(path, dir, n + 1);
-    char *slash = strrchr(path, '/');
-    if (!slash || slash == path) return 0;
-    *slash = '\0';
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) return -1;
-    return 0;
+    if (!*name || name[0] == '.' || strlen(name) > 127) return 0;
+    for (const char *c = name; *c; c++)
+        if (!(isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.')) return 0;
+    return 1;
+}
+
+/* 1 for "out/NAME" (the default folder's parent, which truce may create). */
+static int in_out_folder(const char *path)
+{
+    if (strncmp(path, "out/", 4) != 0) return 0;
+    const char *rest = path + 4;
+    size_t n = strcspn(rest, "/");
+    return n > 0 && rest[n + strspn(rest + n, "/")] == '\0';
 }
 
 static void print_summary(const truce_result *r, const truce_scenario *s, const char *out)
@@ -100,7 +104,7 @@ int cmd_run(int argc, char **argv)
     if (!sets || !withouts) {
         free(sets);
         free(withouts);
-        fprintf(stderr, "truce: out of memory\n");
+        cli_error("out of memory");
         return EXIT_RUNTIME;
     }
     optind = 1;
@@ -115,12 +119,19 @@ int cmd_run(int argc, char **argv)
             if (cli_parse_u64(optarg, &v) || v > UINT32_MAX) { rc = cli_usage("run", "--run: '%s' is not a whole number in 0..4294967295", optarg); goto done; }
             ro.run = (uint32_t)v;
             break;
-        case 'o': out = optarg; break;
+        case 'o':
+            if (!*optarg) { rc = cli_usage("run", "--out: empty folder name"); goto done; }
+            out = optarg;
+            break;
         case 'b':
             if (truce_period_parse(optarg, &by)) { rc = cli_usage("run", "--by: '%s' is not one of day, week, month, quarter, year", optarg); goto done; }
             break;
         case 'S': sets[nsets++] = optarg; break;
-        case 'w': withouts[nwithouts++] = optarg; break;
+        case 'w':
+            for (size_t k = 0; k < nwithouts; k++)
+                if (strcmp(withouts[k], optarg) == 0) { rc = cli_usage("run", "--without: episode '%s' is given twice", optarg); goto done; }
+            withouts[nwithouts++] = optarg;
+            break;
         case 't': to = optarg; break;
         case 'm': ro.mean_field = 1; break;
         case 'q': quiet = 1; break;
@@ -128,9 +139,10 @@ int cmd_run(int argc, char **argv)
         case 'D': data = optarg; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("run", "option '%s' needs a value", argv[optind - 1]); goto done;
-        default: rc = cli_usage("run", "unknown option '%s'", argv[optind - 1]); goto done;
+        default: rc = cli_unknown_option("run", argv[optind - 1], opts); goto done;
         }
     }
+    if (observe && out && strcmp(out, "-") == 0) { rc = cli_usage("run", "--observe writes OUT/observed.csv beside the series: it needs a folder, not --out -"); goto done; }
     if (argc - optind > 1) { rc = cli_usage("run", "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }
 
     truce_error err;
@@ -144,9 +156,23 @@ int cmd_run(int argc, char **argv)
     if (rc == EXIT_OK && to && truce_scenario_set_end(s, to, &err)) rc = cli_report(&err);
     if (rc != EXIT_OK) { truce_scenario_free(s); goto done; }
 
+    /* The default folder: out/<name>, and for a counterfactual (--set, --without, --to:
+     * the scenario's hash changed) out/<name>-<first 8 digits of the new hash>, so that
+     * it never overwrites the baseline. */
     char default_out[512];
+    int to_stdout = out && strcmp(out, "-") == 0;
     if (!out) {
-        snprintf(default_out, sizeof default_out, "out/%s", truce_scenario_name(s));
+        const char *name = truce_scenario_name(s);
+        if (!safe_component(name)) {
+            cli_error("scenario name '%s' cannot name a folder: give --out", name);
+            truce_scenario_free(s);
+            rc = EXIT_USAGE;
+            goto done;
+        }
+        if (strcmp(truce_scenario_hash(s), truce_scenario_loaded_hash(s)) != 0)
+            snprintf(default_out, sizeof default_out, "out/%s-%.8s", name, truce_scenario_hash(s));
+        else
+            snprintf(default_out, sizeof default_out, "out/%s", name);
         out = default_out;
     }
     /* Record at the reporting period, but no coarser than a month, so that summary.json
@@ -161,6 +187,22 @@ int cmd_run(int argc, char **argv)
         snprintf(input, sizeof input, "%s (built in):%s", truce_scenario_name(s), truce_scenario_loaded_hash(s));
     truce_provenance prov = {.command = command, .sets = sets, .nsets = nsets, .withouts = withouts,
                              .nwithouts = nwithouts, .to = to, .inputs = inputs, .ninputs = 1};
+    /* a bad --out is refused before the run, not after it (and checked again on writing) */
+    int made_out = 0;
+    if (!to_stdout && (out == default_out || in_out_folder(out))) {
+        if (mkdir("out", 0777) == 0) made_out = 1;
+        else if (errno != EEXIST) {
+            cli_error("out: cannot create the folder: %s", strerror(errno));
+            rc = EXIT_RUNTIME;
+        }
+    }
+    if (rc == EXIT_OK && !to_stdout && truce_result_write_check(out, &err) != 0) rc = cli_report(&err);
+    if (rc != EXIT_OK) {
+        if (made_out) rmdir("out");
+        free(command);
+        truce_scenario_free(s);
+        goto done;
+    }
     truce_result *r = truce_run(s, &ro, &err);
     truce_reported *like = NULL, *observed = NULL;
     char data_input[600];
@@ -178,9 +220,17 @@ int cmd_run(int argc, char **argv)
         rc = cli_usage("run", "--data is read only with --observe");
     } else if (!r || (observe && !observed)) {
         rc = cli_report(&err);
-    } else if (make_parents(out) != 0) {
-        fprintf(stderr, "truce: %s: cannot create the folder that holds it: %s\n", out, strerror(errno));
-        rc = EXIT_RUNTIME;
+    } else if (to_stdout) {
+        /* --out -: the series alone, as CSV (no summary on stdout to mix with it) */
+        int werr = 0;
+        if (truce_result_write_csv(r, by, cli_write_stdout, &werr, &err) != 0) {
+            if (!werr) {
+                rc = cli_report(&err);
+            } else {
+                cli_error("standard output: write error: %s", strerror(werr));
+                rc = EXIT_RUNTIME;
+            }
+        }
     } else if (truce_result_write(r, s, out, by, &prov, &err) != 0) {
         rc = cli_report(&err);
     } else if (!quiet) {
@@ -189,6 +239,7 @@ int cmd_run(int argc, char **argv)
     truce_result_free(r);
     truce_reported_free(like);
     truce_reported_free(observed);
+    if (rc != EXIT_OK && made_out) rmdir("out"); /* only if we made it and it stayed empty */
     truce_scenario_free(s);
     free(command);
 done:

@@ -36,10 +36,37 @@ static void usage(FILE *out)
     fprintf(out, "\nRun 'truce <command> --help' for a command's options.\n");
 }
 
+const char *cli_cmd = NULL;
+
+/* "truce run: " for everything a command reports; "truce: " before one is chosen. */
+static void prefix(void)
+{
+    if (cli_cmd) fprintf(stderr, "truce %s: ", cli_cmd);
+    else fputs("truce: ", stderr);
+}
+
 int cli_report(const truce_error *err)
 {
-    fprintf(stderr, "truce: %s\n", err->message[0] ? err->message : "unknown error");
+    prefix();
+    fprintf(stderr, "%s\n", err->message[0] ? err->message : "unknown error");
     return err->code == TRUCE_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    prefix();
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_write_stdout(void *ctx, const char *data, size_t len)
+{
+    if (fwrite(data, 1, len, stdout) == len) return 0;
+    if (ctx) *(int *)ctx = errno ? errno : EIO;
+    return -1;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -134,7 +161,44 @@ const char *cli_base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+static int not_a_command(const char *name)
+{
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++) names[i] = commands[i].name;
+    const char *near = cli_nearest(name, names, NCOMMANDS);
+    if (near)
+        fprintf(stderr, "truce: '%s' is not a truce command; did you mean '%s'? See 'truce --help'.\n",
+                name, near);
+    else
+        fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", name);
+    return EXIT_USAGE;
+}
+
+/* Everything printed must have reached standard output: a full disk or a closed file
+ * is a failure (exit 1) with a message, not a silent success. */
+static int finish(int rc)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) bad = 1, e = errno;
+    if (bad && rc == EXIT_OK) {
+        cli_error("standard output: write error: %s", strerror(e ? e : EIO));
+        rc = EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
 int cli_main(int argc, char **argv)
+{
+    /* Temporaries of an interrupted write are removed on SIGINT, SIGTERM, SIGHUP, SIGPIPE. */
+    truce_cleanup_on_signals();
+    return finish(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -147,10 +211,10 @@ int cli_main(int argc, char **argv)
                 if (strcmp(argv[2], commands[i].name) == 0) {
                     char help[] = "--help";
                     char *av[] = {argv[2], help, NULL};
+                    cli_cmd = commands[i].name;
                     return commands[i].run(2, av);
                 }
-            fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", argv[2]);
-            return EXIT_USAGE;
+            return not_a_command(argv[2]);
         }
         usage(stdout);
         return EXIT_OK;
@@ -160,7 +224,15 @@ int cli_main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", name);
-    return EXIT_USAGE;
+        if (strcmp(name, commands[i].name) == 0) {
+            /* "events aggregate": a command with subcommands is named with its subcommand */
+            static char both[64];
+            cli_cmd = commands[i].name;
+            if (strcmp(name, "events") == 0 && argc > 2 && strcmp(argv[2], "aggregate") == 0) {
+                snprintf(both, sizeof both, "%s %s", name, argv[2]);
+                cli_cmd = both;
+            }
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    return not_a_command(name);
 }

@@ -14,7 +14,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +43,25 @@ TRUCE_API void truce_error_set(truce_error *err, int code, const char *file, lon
                      const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 TRUCE_API void truce_error_clear(truce_error *err);
+
+/* ---- output ------------------------------------------------------------------------- */
+
+/* Where text output goes when it is not a file truce names: called with consecutive pieces
+ * of the output; returns 0, or non-zero to report a failed write (the writer then returns
+ * -1). E.g. a wrapper of fwrite to a stream, or a growing buffer. */
+typedef int (*truce_write_fn)(void *ctx, const char *data, size_t len);
+
+/* Every file and folder truce writes (truce_result_write, truce_event_table_write,
+ * truce_episodes_save_csv) is built under a temporary name beside its destination and
+ * renamed into place at the end. A symbolic link is never written through (refused:
+ * TRUCE_EINPUT); only a regular file, or a folder of truce's own files, is replaced; an
+ * existing device or FIFO is written directly, as standard output; the destination's
+ * folder must exist. Temporaries are named `.NAME.truce-tmp-PID-XXXXXX`; those of
+ * processes that no longer run are removed by the next writer into the same folder.
+ * Install handlers for SIGINT, SIGTERM, SIGHUP and SIGPIPE (where their action is the
+ * default) that remove this process's temporaries and then let the signal take its usual
+ * effect. Returns 0, or -1 if a handler could not be installed. */
+TRUCE_API int truce_cleanup_on_signals(void);
 
 /* 16 hex digits: FNV-1a 64 of a file's bytes (for the provenance in summary.json). */
 TRUCE_API int truce_file_hash(const char *path, char out[17], truce_error *err);
@@ -411,11 +429,19 @@ typedef struct truce_provenance {
 /* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json and,
  * with prov->observed, DIR/observed.csv,
  * summarised by `by` (as truce_result_series). Written to a temporary folder beside DIR
- * and renamed at the end: on failure there is no DIR. An existing DIR written by truce is
- * replaced. prov may be NULL. */
+ * and swapped in at the end in one step (see "output" above): on failure DIR is as it
+ * was. An existing DIR is replaced only if it holds nothing but series.csv and
+ * summary.json; a link, a file or any other folder is refused (TRUCE_EINPUT), as is a
+ * DIR whose parent folder does not exist. prov may be NULL. */
 TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                                  truce_period by, const truce_provenance *prov,
                                  truce_error *err);
+/* Would truce_result_write accept `dir` (the same checks, nothing created)? 0, or -1 with
+ * err as truce_result_write would fill it: refuse a bad --out before the run, not after. */
+TRUCE_API int truce_result_write_check(const char *dir, truce_error *err);
+/* series.csv alone, passed to `out` (e.g. standard output). Returns 0, or -1 (err). */
+TRUCE_API int truce_result_write_csv(const truce_result *r, truce_period by, truce_write_fn out,
+                                     void *ctx, truce_error *err);
 
 /* ---- ensembles (infer) ------------------------------------------------------------- */
 
@@ -697,10 +723,13 @@ TRUCE_API truce_episodes *truce_episodes_run(const truce_timeline *t, truce_seri
                                    truce_error *err);
 TRUCE_API size_t truce_episodes_row_count(const truce_episodes *e);
 TRUCE_API const truce_episode_row *truce_episodes_row(const truce_episodes *e, size_t i);
-/* CSV with a header row; NA for NAN. Returns 0, or -1 on a write error. */
-TRUCE_API int truce_episodes_write_csv(const truce_episodes *e, FILE *out);
-/* A fixed-width table for people. Returns 0, or -1 on a write error. */
-TRUCE_API int truce_episodes_write_table(const truce_episodes *e, FILE *out);
+/* CSV with a header row; NA for NAN. Returns 0, or -1 when `out` reported a failure. */
+TRUCE_API int truce_episodes_write_csv(const truce_episodes *e, truce_write_fn out, void *ctx);
+/* A fixed-width table for people. Returns 0, or -1 when `out` reported a failure. */
+TRUCE_API int truce_episodes_write_table(const truce_episodes *e, truce_write_fn out, void *ctx);
+/* The CSV into the file `path` (NULL or "-": standard output), atomically (see "output"
+ * above). Returns 0, or -1 with err naming path. */
+TRUCE_API int truce_episodes_save_csv(const truce_episodes *e, const char *path, truce_error *err);
 TRUCE_API void truce_episodes_free(truce_episodes *e);
 
 /* ---- evidence: event files ---------------------------------------------------------- */
@@ -784,7 +813,8 @@ TRUCE_API uint64_t truce_event_table_rows_read(const truce_event_table *t);    /
 TRUCE_API uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
 /* Write the table as CSV: period,group,events,deaths (+ deaths_a,deaths_b,
  * deaths_civilians,deaths_unknown for UCDP). path NULL or "-": stdout; otherwise written
- * to a temporary file beside path and renamed, so there is never a half-written file. */
+ * to a temporary file beside path and renamed, so there is never a half-written file
+ * (see "output" above: links refused, a device or FIFO written directly). */
 TRUCE_API int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 
 #ifdef __cplusplus

@@ -8,6 +8,7 @@
 
 #include "calendar.h"
 #include "csv.h"
+#include "outpath.h"
 #include "series.h"
 #include "timeline.h"
 
@@ -489,13 +490,9 @@ static void csv_put(FILE *f, const char *s)
     fputc('"', f);
 }
 
-int truce_reported_write(const truce_reported *t, const char *path, const char *note, truce_error *err)
+int reported_write_file(const truce_reported *t, FILE *f, const char *name, const char *note,
+                        truce_error *err)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
-        return -1;
-    }
     fputs("period,metric,value,source,geography,url,note\n", f);
     for (size_t i = 0; i < t->n; i++) {
         const reported_row *w = &t->rows[i];
@@ -504,8 +501,7 @@ int truce_reported_write(const truce_reported *t, const char *path, const char *
             char a[11], b[11];
             cal_format(w->first, a);
             cal_format(w->last, b);
-            fclose(f);
-            truce_error_set(err, TRUCE_EINPUT, path, 0, "period",
+            truce_error_set(err, TRUCE_EINPUT, name, 0, "period",
                             "%s..%s is not a day, month, quarter or year", a, b);
             return -1;
         }
@@ -520,14 +516,19 @@ int truce_reported_write(const truce_reported *t, const char *path, const char *
         csv_put(f, note ? note : "");
         fputc('\n', f);
     }
-    int bad = ferror(f);
-    int e = errno;
-    if (fclose(f) != 0) bad = 1, e = errno;
-    if (bad) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
+    return 0; /* a failed write stays in f's error flag for the caller's close */
+}
+
+int truce_reported_write(const truce_reported *t, const char *path, const char *note, truce_error *err)
+{
+    /* through outpath: a temporary beside path renamed into place, no link followed */
+    out_file o;
+    if (out_file_open(&o, path, err) != 0) return -1;
+    if (reported_write_file(t, o.fp, path, note, err) != 0) {
+        out_file_abort(&o);
         return -1;
     }
-    return 0;
+    return out_file_commit(&o, err);
 }
 
 truce_reported *truce_reported_load(const char *path, truce_error *err)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "truce.h"
 
 /* Parse a period label: `YYYY-MM-DD`, `YYYY-Www` (ISO week), `YYYY-MM`, `YYYY-Qn`, `YYYY`.
@@ -18,5 +19,9 @@ int series_period_label(int32_t first, int32_t last, char out[16]);
 truce_reported *reported_new(const char *name);
 int reported_add(truce_reported *t, const char *source, const char *metric, const char *geography,
                  int32_t first, int32_t last, double value);
+/* The table in the reported-series form into f (truce_reported_write's rows); `name` names
+ * the file in messages. -1 (err) for a period with no label; write errors stay in f. */
+int reported_write_file(const truce_reported *t, FILE *f, const char *name, const char *note,
+                        truce_error *err);
 
 #endif

@@ -1076,6 +1076,16 @@ static int load_yaml(loader *L, const ydoc_node *root)
     for (size_t i = 0; i < v->len; i++)
         if ((unsigned char)v->text[i] < 0x20 || v->text[i] == 0x7f)
             return yfail(L, v, "name", "control character in the name");
+    /* The name is the default output folder's (out/<name>): one plain path component. */
+    for (size_t i = 0; i < v->len; i++) {
+        char c = v->text[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.'))
+            return yfail(L, v, "name", "'%s' has a character other than a-z A-Z 0-9 _ . -",
+                         shown(v->text, v->len, sb, sizeof sb));
+    }
+    if (v->text[0] == '.')
+        return yfail(L, v, "name", "'%s' starts with a dot", shown(v->text, v->len, sb, sizeof sb));
     memcpy(s->name, v->text, v->len + 1);
 
     v = ydoc_get(root, "description");

@@ -2,6 +2,7 @@
  * parameter vectors, and the step API (snapshot, restore, branch). Every check compares
  * two ways of computing the same numbers bit for bit, so none can pass by tolerance. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
