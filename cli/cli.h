@@ -33,6 +33,15 @@ int cli_parse_u64(const char *text, uint64_t *out);
  * arguments with spaces or quotes single-quoted.
  * Free with free(); NULL when out of memory. */
 char *cli_command_line(const char *cmd, int argc, char **argv);
+/* For an output folder "out/NAME" (the default's parent, which truce may create): create
+ * out/ if missing (*made = 1 then). Any other parent must exist already (the library
+ * refuses otherwise). Returns EXIT_OK, or EXIT_RUNTIME with a message. */
+int cli_make_out_folder(const char *path, int *made);
+
+/* Refuse (exit 2, "truce CMD: PATH: ...") an output folder whose parent folder does not
+ * exist, before the work rather than after it; EXIT_OK otherwise. */
+int cli_check_out_parent(const char *cmd, const char *path);
+
 /* The last component of a path (no folders: summary.json records no paths). */
 const char *cli_base_name(const char *path);
 

@@ -154,6 +154,10 @@ int cmd_compare(int argc, char **argv)
         snprintf(default_out, sizeof default_out, "out/%s-compare", truce_scenario_name(base));
         out = default_out;
     }
+    int made_out = 0;
+    rc = cli_make_out_folder(out, &made_out);
+    if (rc == EXIT_OK) rc = cli_check_out_parent("compare", out);
+    if (rc != EXIT_OK) goto done;
     if (!quiet && cli_show_progress()) {
         static char name[] = "compare";
         co.progress = cli_progress_runs;

@@ -200,6 +200,12 @@ int cmd_ensemble(int argc, char **argv)
         out = default_out;
     }
     const int writer = !cli_parallel || cli_parallel->writer;
+    int made_out = 0;
+    if (writer) {
+        rc = cli_make_out_folder(out, &made_out);
+        if (rc == EXIT_OK) rc = cli_check_out_parent("ensemble", out);
+        if (rc != EXIT_OK) goto done;
+    }
     if (writer && !quiet && cli_show_progress()) {
         eo.progress = cli_progress_runs;
         static char name[] = "ensemble";

@@ -51,14 +51,6 @@ static int safe_component(const char *name)
     return 1;
 }
 
-/* 1 for "out/NAME" (the default folder's parent, which truce may create). */
-static int in_out_folder(const char *path)
-{
-    if (strncmp(path, "out/", 4) != 0) return 0;
-    const char *rest = path + 4;
-    size_t n = strcspn(rest, "/");
-    return n > 0 && rest[n + strspn(rest + n, "/")] == '\0';
-}
 
 static void print_summary(const truce_result *r, const truce_scenario *s, const char *out)
 {
@@ -189,13 +181,7 @@ int cmd_run(int argc, char **argv)
                              .nwithouts = nwithouts, .to = to, .inputs = inputs, .ninputs = 1};
     /* a bad --out is refused before the run, not after it (and checked again on writing) */
     int made_out = 0;
-    if (!to_stdout && (out == default_out || in_out_folder(out))) {
-        if (mkdir("out", 0777) == 0) made_out = 1;
-        else if (errno != EEXIST) {
-            cli_error("out: cannot create the folder: %s", strerror(errno));
-            rc = EXIT_RUNTIME;
-        }
-    }
+    if (!to_stdout) rc = cli_make_out_folder(out, &made_out);
     if (rc == EXIT_OK && !to_stdout && truce_result_write_check(out, &err) != 0) rc = cli_report(&err);
     if (rc != EXIT_OK) {
         if (made_out) rmdir("out");

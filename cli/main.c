@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -153,6 +154,38 @@ char *cli_command_line(const char *cmd, int argc, char **argv)
     }
     *p = '\0';
     return s;
+}
+
+int cli_make_out_folder(const char *path, int *made)
+{
+    *made = 0;
+    if (strncmp(path, "out/", 4) != 0) return EXIT_OK;
+    const char *rest = path + 4;
+    size_t n = strcspn(rest, "/");
+    if (n == 0 || rest[n + strspn(rest + n, "/")] != '\0') return EXIT_OK;
+    if (mkdir("out", 0777) == 0) {
+        *made = 1;
+    } else if (errno != EEXIST) {
+        cli_error("out: cannot create the folder: %s", strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cli_check_out_parent(const char *cmd, const char *path)
+{
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", path);
+    size_t n = strlen(parent);
+    while (n > 1 && parent[n - 1] == '/') parent[--n] = '\0';
+    char *slash = strrchr(parent, '/');
+    if (!slash) return EXIT_OK;
+    if (slash == parent) slash[1] = '\0';
+    else *slash = '\0';
+    struct stat st;
+    if (stat(parent, &st) == 0 && S_ISDIR(st.st_mode)) return EXIT_OK;
+    fprintf(stderr, "truce %s: %s: the folder that would hold it (%s) does not exist\n", cmd, path, parent);
+    return EXIT_USAGE;
 }
 
 const char *cli_base_name(const char *path)

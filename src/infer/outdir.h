@@ -1,7 +1,7 @@
-/* outdir — write an output folder of several files all at once: into a temporary folder
- * beside the target, renamed into place at the end, so that a failure leaves no folder
- * and a reader never sees half of one. The one place where infer/ and assess/ write
- * folders: when the hardened helper of truce_result_write lands, switch here. */
+/* outdir — write an output folder of several files all at once, through the output
+ * module (src/base/outpath: a mkdtemp folder beside the target, swapped in atomically, no
+ * links followed, cleaned up on signals), so that a failure leaves the earlier folder as
+ * it was and a reader never sees half of one. */
 #ifndef TRUCE_OUTDIR_H
 #define TRUCE_OUTDIR_H
 
@@ -13,11 +13,13 @@ typedef struct outdir_file {
     int (*write)(FILE *f, const void *ctx, truce_error *err);   /* 0, or -1 with err */
 } outdir_file;
 
-/* Create the parents of dir if missing, write every file into "<dir>.tmp-<pid>", then
- * replace dir: an existing dir is replaced only if it holds nothing but files of this
- * list (else TRUCE_EINPUT, and it is left as it was). */
+/* Write every file, then put the folder in place: an existing dir is replaced only if it
+ * holds nothing but files of this list (else TRUCE_EINPUT, and it is left as it was). The
+ * folder that holds dir must exist. */
 int outdir_write(const char *dir, const outdir_file *files, size_t nfiles, const void *ctx,
                  truce_error *err);
+/* The same checks, creating nothing: to refuse a bad --out before the work. */
+int outdir_check(const char *dir, const outdir_file *files, size_t nfiles, truce_error *err);
 
 /* Numbers as series.csv prints them: whole numbers as integers, others with 10
  * significant digits; no "-0". NAN prints "NA". */
