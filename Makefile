@@ -52,7 +52,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: golden-update all run test check-slow unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: golden-update all run test check-slow tsan unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
 # build/truce-mpi (the same command line over MPI processes) is built when mpicc is there;
 # `make test` installs Debian's OpenMPI first (scripts/install-deps.sh), so it always is.
@@ -138,6 +138,24 @@ ubsan:
 	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
 	  LDLIBS="-lyaml -lm -fsanitize=undefined" all tests-build
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run-all.sh build-ubsan --no-fuzz
+# ThreadSanitizer over the threaded code (ensembles, comparisons, sensitivity): clang with
+# LLVM's OpenMP runtime and its Archer tool, which tells TSan about OpenMP's own
+# synchronisation (GCC's libgomp is not instrumented, so TSan reports false races there).
+TSAN_SUITES := tests/cli/test_ensemble.sh tests/cli/test_compare.sh $(wildcard tests/cli/test_sensitivity.sh)
+tsan:
+	@scripts/install-deps.sh libomp-14-dev
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-tsan HAVE_MPICC= OPT="-O1 -g -fsanitize=thread" \
+	  LDLIBS="-lyaml -lm -fsanitize=thread" build-tsan/truce
+	@fail=0; for t in $(TSAN_SUITES); do \
+	  echo "== $$t under ThreadSanitizer"; \
+	  TRUCE=$(CURDIR)/build-tsan/truce TRUCE_BUILD=$(CURDIR)/build-tsan TRUCE_ROOT=$(CURDIR) \
+	  OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1" \
+	  sh $$t > build-tsan/tsan.log 2>&1 || fail=1; \
+	  grep -E '^(ok|not ok)' build-tsan/tsan.log | sed 's/^/  /'; \
+	  if grep -q 'ThreadSanitizer' build-tsan/tsan.log; then grep -A20 'WARNING: ThreadSanitizer' build-tsan/tsan.log | head -40; fail=1; fi; \
+	done; [ $$fail -eq 0 ] && echo "tsan: no race reported"
+
 valgrind: all
 	@scripts/install-deps.sh valgrind
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
@@ -178,4 +196,4 @@ golden-update: all
 	tests/golden/update.sh $(BUILD)/truce
 
 clean:
-	rm -rf build build-asan build-ubsan out
+	rm -rf build build-asan build-ubsan build-tsan out
