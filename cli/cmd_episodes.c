@@ -1,9 +1,11 @@
 /* truce episodes — event study of violence before, during and after each episode. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -91,8 +93,20 @@ static void warn_stderr(void *ctx, const char *message)
 /* 1 if the file's header names an `events` column (an aggregated event file). */
 static int is_aggregate(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;  /* the reader reports the error */
+    /* Only a regular file is peeked at (a FIFO would block here): the reader reports the
+     * rest. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return 0;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return 0;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return 0;
+    }
     char line[4096];
     int agg = 0;
     if (fgets(line, sizeof line, f)) {

@@ -8,9 +8,12 @@
 #include "csv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CHUNK (1u << 20)
 
@@ -44,11 +47,48 @@ static csv_reader *reader_new(const char *name)
     return r;
 }
 
+FILE *csv_fopen_regular(const char *path, const char **why)
+{
+    /* O_NONBLOCK: open() on a FIFO with no writer returns at once instead of waiting. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        *why = strerror(errno);
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *why = S_ISFIFO(st.st_mode)   ? "not a regular file (a FIFO or pipe): name a file"
+               : S_ISDIR(st.st_mode)  ? "not a regular file (a folder)"
+               : S_ISSOCK(st.st_mode) ? "not a regular file (a socket): name a file"
+                                      : "not a regular file (a device): name a file";
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        *why = strerror(errno);
+        close(fd);
+        return NULL;
+    }
+    FILE *fp = fdopen(fd, "rb");
+    if (!fp) {
+        *why = strerror(errno);
+        close(fd);
+    }
+    return fp;
+}
+
 csv_reader *csv_open_file(const char *path, truce_error *err)
 {
-    FILE *fp = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *fp = csv_fopen_regular(path, &why);
     if (!fp) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", why);
         return NULL;
     }
     csv_reader *r = reader_new(path);
@@ -131,6 +171,7 @@ static int refill(csv_reader *r, truce_error *err)
 
 static int push_field(csv_reader *r, csv_record *rec, const char *p, size_t n, int quoted)
 {
+    if (rec->n == CSV_MAX_FIELDS) return -2;
     if (rec->n == r->fcap) {
         size_t nc = r->fcap ? r->fcap * 2 : 64;
         csv_field *nf = realloc(r->fields, nc * sizeof *nf);
@@ -260,6 +301,7 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
     scan_bytes(s, n, &rec->has_nul, &rec->bad_utf8);
     rec->malformed = 0;
     char *p = s;
+    int pf;
     for (;;) {
         if (p < e && *p == '"') {
             /* Copy runs between quotes with memmove (nothing moves until the first "" ). */
@@ -281,24 +323,35 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
             }
             /* Anything between the closing quote and the next comma is kept, flagged. */
             while (q < e && *q != ',') {
+                if (*q == '\r') goto bare_cr;
                 rec->malformed = 1;
                 *w++ = *q++;
             }
-            if (push_field(r, rec, p, (size_t)(w - p), 1)) goto oom;
+            if ((pf = push_field(r, rec, p, (size_t)(w - p), 1))) goto push_failed;
             if (q >= e) break;
             p = q + 1;
         } else {
             char *c = memchr(p, ',', (size_t)(e - p));
             char *fe = c ? c : e;
-            if (push_field(r, rec, p, (size_t)(fe - p), 0)) goto oom;
+            if (memchr(p, '\r', (size_t)(fe - p))) goto bare_cr;
+            if ((pf = push_field(r, rec, p, (size_t)(fe - p), 0))) goto push_failed;
             if (!c) break;
             p = c + 1;
         }
     }
     rec->fields = r->fields;
     return 1;
-oom:
-    truce_error_set(err, TRUCE_ERUNTIME, r->name, rec->line, NULL, "out of memory");
+bare_cr:
+    truce_error_set(err, TRUCE_EINPUT, r->name, rec->line, NULL,
+                    "a carriage return (CR) ends a line without LF: CR-only line ends (old "
+                    "Mac text) are not read; convert them to LF or CRLF");
+    return -1;
+push_failed:
+    if (pf == -2)
+        truce_error_set(err, TRUCE_EINPUT, r->name, rec->line, NULL,
+                        "more than %u fields in one record", CSV_MAX_FIELDS);
+    else
+        truce_error_set(err, TRUCE_ERUNTIME, r->name, rec->line, NULL, "out of memory");
     return -1;
 }
 
