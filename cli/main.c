@@ -50,7 +50,8 @@ int cli_show_progress(void) { return isatty(STDERR_FILENO); }
 
 int cli_parse_u64(const char *text, uint64_t *out)
 {
-    if (!text || !*text || *text == '-' || *text == '+') return -1;
+    /* Digits only: strtoull would skip leading spaces and read " -1" as 2^64-1. */
+    if (!text || *text < '0' || *text > '9') return -1;
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,4 +396,45 @@ size_t csv_field_copy(const csv_field *f, char *out, size_t cap)
     memcpy(out, f->ptr, n);
     out[n] = '\0';
     return f->len;
+}
+
+long csv_header_duplicate(const csv_record *h)
+{
+    for (size_t i = 1; i < h->n; i++) {
+        const csv_field *a = &h->fields[i];
+        if (a->len == 0) continue;
+        for (size_t j = 0; j < i; j++) {
+            const csv_field *b = &h->fields[j];
+            if (b->len == a->len && memcmp(a->ptr, b->ptr, a->len) == 0) return (long)i;
+        }
+    }
+    return -1;
+}
+
+int csv_parse_decimal(const char *p, size_t n, double *out)
+{
+    char buf[512];
+    if (n == 0 || n >= sizeof buf) return -1;
+    size_t i = 0, digits = 0;
+    if (p[i] == '+' || p[i] == '-') i++;
+    while (i < n && p[i] >= '0' && p[i] <= '9') i++, digits++;
+    if (i < n && p[i] == '.') {
+        i++;
+        while (i < n && p[i] >= '0' && p[i] <= '9') i++, digits++;
+    }
+    if (digits == 0) return -1;
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-')) i++;
+        size_t ed = 0;
+        while (i < n && p[i] >= '0' && p[i] <= '9') i++, ed++;
+        if (ed == 0) return -1;
+    }
+    if (i != n) return -1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    double v = strtod(buf, NULL);
+    if (!isfinite(v)) return -2;
+    *out = v;
+    return 0;
 }

@@ -64,6 +64,13 @@ int csv_utf8_valid(const char *p, size_t n);
 /* Field helpers: exact comparison with a C string, and copy into a NUL-terminated buffer
  * (truncating to cap-1 bytes; returns the field length). */
 int csv_field_is(const csv_field *f, const char *s);
+/* Index of the first header field whose non-empty name an earlier field already has, or
+ * -1 when every name is distinct (a duplicated column would be read from either copy). */
+long csv_header_duplicate(const csv_record *h);
+/* A decimal number as docs/scenario.md defines it: [+-]digits[.digits][e[+-]digits]
+ * (also ".5", "5."): no spaces, hexadecimal, nan, inf or underscores. Returns 0 and *out,
+ * -1 when not such a number (or longer than 511 bytes), -2 when it overflows. */
+int csv_parse_decimal(const char *p, size_t n, double *out);
 size_t csv_field_copy(const csv_field *f, char *out, size_t cap);
 
 #endif

@@ -523,6 +523,14 @@ static int read_file(truce_event_table *t, csv_reader *r, const truce_events_opt
             return -1;
         }
     }
+    /* after detection, so that a data row mistaken for a header is named as such */
+    long dup = csv_header_duplicate(&rec);
+    if (dup >= 0) {
+        const csv_field *d = &rec.fields[dup];
+        truce_error_set(err, TRUCE_EINPUT, csv_name(r), rec.line, "header",
+                        "column '%.*s' appears twice", (int)(d->len > 60 ? 60 : d->len), d->ptr);
+        return -1;
+    }
     if (*format_fixed && fmt != t->format) {
         truce_error_set(err, TRUCE_EINPUT, csv_name(r), rec.line, NULL,
                         "a %s file among %s files: aggregate one format at a time",

@@ -72,5 +72,31 @@ t "8 episodes --series FIFO refused" 2 "not a regular file" "$T" episodes --seri
 t "8 run: FIFO scenario refused" 2 "not a regular file" "$T" run "$work/fifo"
 t "8 events: a folder refused" 2 "not a regular file" "$T" events aggregate "$work"
 
+# ---- 10: strict numbers and headers ---------------------------------------------------
+t "10 run --seed ' -1' refused (not 2^64-1)" 2 "--seed" "$T" run --seed " -1" --to 2002-02 --out "$work/o10"
+t "10 episodes --seed ' 7' refused" 2 "--seed" "$T" episodes --seed " 7"
+t "10 events --max-warnings ' 3' refused" 2 "--max-warnings" \
+    "$T" events aggregate --max-warnings " 3" "$SAMPLE"
+{ echo "period,metric,value,source,geography"
+  echo "2021-01,attacks,0x10,PICSS,Pakistan"
+  echo "2021-02,attacks,12,PICSS,Pakistan"; } >"$work/hex.csv"
+t "10 episodes: series value 0x10 refused (decimal only)" 2 "value" \
+    "$T" episodes --series "$work/hex.csv" --metric attacks
+for bad in inf nan " 12" 1_000; do
+    sed "s/0x10/$bad/" "$work/hex.csv" >"$work/bad10.csv"
+    t "10 episodes: series value '$bad' refused" 2 "value" \
+        "$T" episodes --series "$work/bad10.csv" --metric attacks
+done
+{ sed -n 1p "$SAMPLE" | sed 's/$/,best/'; } >"$work/dup.csv"
+sed -n '2,3p' "$SAMPLE" | sed 's/$/,7/' >>"$work/dup.csv"
+t "10 events: header with best twice refused" 2 "column 'best' appears twice" \
+    "$T" events aggregate "$work/dup.csv"
+{ echo "period,metric,value,source,geography,value"; } >"$work/dup2.csv"
+t "10 episodes: series header with value twice refused" 2 "column 'value' appears twice" \
+    "$T" episodes --series "$work/dup2.csv"
+head -c 16777000 /dev/zero | tr '\0' ',' >"$work/commas.csv"
+t "10 events: a header of 16 MiB of commas refused in bounded memory" 2 "fields in one record" \
+    sh -c 'ulimit -v 120000; exec "$0" events aggregate "$1"' "$T" "$work/commas.csv"
+
 echo "1..$n"
 exit $fail
