@@ -552,6 +552,9 @@ typedef enum truce_event_group {
     TRUCE_EVENTS_BY_EVENT_TYPE   /* ACLED event_type */
 } truce_event_group;
 
+/* The most rows --fill may make (groups x periods): 10 million rows of 64 bytes. */
+#define TRUCE_EVENTS_FILL_MAX 10000000u
+
 typedef struct truce_events_options {
     truce_event_format format;
     truce_period by;
@@ -563,7 +566,9 @@ typedef struct truce_events_options {
     const char *country, *dyad, *actor, *type, *event_type;
     int has_from, has_to;
     int32_t from, to;            /* inclusive bounds on the event's day */
-    int fill;                    /* zero rows for empty periods (see docs/events.md) */
+    int fill;                    /* zero rows for empty periods (see docs/events.md); a
+                                    filled table over TRUCE_EVENTS_FILL_MAX rows is
+                                    refused (TRUCE_EINPUT, naming its size) */
     int strict;                  /* the first invalid row is an error */
     size_t max_warnings;         /* invalid rows reported per file (then only counted) */
     /* Called with each warning ("file:line: field: reason", and a count per file);

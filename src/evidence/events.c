@@ -573,6 +573,18 @@ static int finish(truce_event_table *t, const truce_events_options *o, truce_err
         }
         if (o->has_from) lo = cal_period_start(o->from, t->by);
         if (o->has_to) hi = cal_period_start(o->to, t->by);
+        uint64_t nperiods = 0;
+        for (int32_t p = lo; p <= hi; p = cal_period_next(p, t->by)) nperiods++;
+        if (nperiods * t->ngroups > TRUCE_EVENTS_FILL_MAX) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--fill",
+                            "the filled table would have %llu rows (%zu group%s x %llu "
+                            "periods), over the limit of %llu: narrow --from/--to, use a "
+                            "coarser --by, filter, or drop --fill",
+                            (unsigned long long)(nperiods * t->ngroups), t->ngroups,
+                            t->ngroups == 1 ? "" : "s", (unsigned long long)nperiods,
+                            (unsigned long long)TRUCE_EVENTS_FILL_MAX);
+            return -1;
+        }
         for (size_t g = 0; g < t->ngroups; g++)
             for (int32_t p = lo; p <= hi; p = cal_period_next(p, t->by))
                 if (!cell_get(t, (uint32_t)g, p)) goto oom;

@@ -98,5 +98,12 @@ head -c 16777000 /dev/zero | tr '\0' ',' >"$work/commas.csv"
 t "10 events: a header of 16 MiB of commas refused in bounded memory" 2 "fields in one record" \
     sh -c 'ulimit -v 120000; exec "$0" events aggregate "$1"' "$T" "$work/commas.csv"
 
+# ---- 9: --fill is bounded -----------------------------------------------------------
+t "9 events --fill over 10 million rows refused with its size" 2 "would have 36159002 rows (11 groups x 3287182 periods)" \
+    sh -c 'ulimit -v 300000; exec "$0" events aggregate --by day --group dyad --fill --from 1000 --to 9999 "$1"' \
+    "$T" "$SAMPLE"
+t "9 events --fill within the bound still fills" 0 "" \
+    "$T" events aggregate --by year --group dyad --fill --from 1000 --to 9999 "$SAMPLE"
+
 echo "1..$n"
 exit $fail
