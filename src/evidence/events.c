@@ -87,6 +87,20 @@ static const char *format_name(truce_event_format f)
 
 /* ---- the table ------------------------------------------------------------------------ */
 
+/* What each filter saw, to say so when it matched no row: rows that matched, and until
+ * one does, the distinct values of its column(s) (at most FILTER_SEEN_MAX, each cut to
+ * FILTER_SEEN_LEN bytes) for the nearest-value suggestion. */
+enum { F_COUNTRY, F_DYAD, F_TYPE, F_EVENT_TYPE, F_ACTOR, NFILTERS };
+#define FILTER_SEEN_MAX 256
+#define FILTER_SEEN_LEN 120
+typedef struct filter_stat {
+    uint64_t matched;
+    size_t nseen;
+    int more;                        /* distinct values beyond FILTER_SEEN_MAX were seen */
+    uint64_t hash[FILTER_SEEN_MAX];
+    char *seen[FILTER_SEEN_MAX];
+} filter_stat;
+
 typedef struct cell {
     uint32_t gid;
     int32_t period;
@@ -111,6 +125,7 @@ struct truce_event_table {
     truce_event_row *rows;
     size_t nrows;
     uint64_t rows_read, rows_invalid;
+    filter_stat fstat[NFILTERS];
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -243,6 +258,8 @@ void truce_event_table_free(truce_event_table *t)
     free(t->cells);
     free(t->cslot);
     free(t->rows);
+    for (int k = 0; k < NFILTERS; k++)
+        for (size_t i = 0; i < t->fstat[k].nseen; i++) free(t->fstat[k].seen[i]);
     free(t);
 }
 
@@ -442,6 +459,50 @@ static int field_eq(const csv_field *f, const char *s)
     return f->len == n && memcmp(f->ptr, s, n) == 0;
 }
 
+/* Remember a value of a filter's column (until the filter has matched a row). */
+static void filter_seen(filter_stat *fs, const csv_field *f)
+{
+    if (fs->matched) return;
+    size_t n = f->len > FILTER_SEEN_LEN ? FILTER_SEEN_LEN : f->len;
+    uint64_t h = hash_bytes(f->ptr, n);
+    for (size_t i = 0; i < fs->nseen; i++)
+        if (fs->hash[i] == h && strlen(fs->seen[i]) == n && memcmp(fs->seen[i], f->ptr, n) == 0)
+            return;
+    if (fs->nseen == FILTER_SEEN_MAX) {
+        fs->more = 1;
+        return;
+    }
+    char *c = malloc(n + 1);
+    if (!c) return;   /* only a suggestion is lost */
+    memcpy(c, f->ptr, n);
+    c[n] = '\0';
+    fs->hash[fs->nseen] = h;
+    fs->seen[fs->nseen++] = c;
+}
+
+/* A row matched: the values kept for a suggestion are no longer needed. */
+static void filter_hit(filter_stat *fs)
+{
+    if (!fs->matched) {
+        for (size_t i = 0; i < fs->nseen; i++) free(fs->seen[i]);
+        fs->nseen = 0;
+    }
+    fs->matched++;
+}
+
+/* 1 if the row passes filter k on column field f (value NULL: no filter). */
+static int filter_pass(truce_event_table *t, int k, const csv_field *f, const char *value)
+{
+    if (!value) return 1;
+    filter_stat *fs = &t->fstat[k];
+    if (field_eq(f, value)) {
+        filter_hit(fs);
+        return 1;
+    }
+    filter_seen(fs, f);
+    return 0;
+}
+
 /* Returns 0 to go on, -1 on error. */
 static int do_row(file_ctx *f, const csv_record *rec, truce_error *err)
 {
@@ -471,16 +532,27 @@ static int do_row(file_ctx *f, const csv_record *rec, truce_error *err)
                                "not a count (0 to 999999999): '%.*s'",
                                (int)(c->len > 40 ? 40 : c->len), c->ptr);
     }
-    /* Filters. */
+    /* Filters: each is checked on every valid row (not only on those that passed the
+     * others), so that one that matches nothing can be named. */
+    int keep = 1;
+    if (o->country) keep &= filter_pass(t, F_COUNTRY, &fl[f->col[COL_COUNTRY]], o->country);
+    if (o->dyad) keep &= filter_pass(t, F_DYAD, &fl[f->col[COL_DYAD]], o->dyad);
+    if (o->type) keep &= filter_pass(t, F_TYPE, &fl[f->col[COL_TYPE]], o->type);
+    if (o->event_type)
+        keep &= filter_pass(t, F_EVENT_TYPE, &fl[f->col[COL_EVENT_TYPE]], o->event_type);
+    if (o->actor) {
+        const csv_field *a1 = &fl[f->col[COL_ACTOR_1]], *a2 = &fl[f->col[COL_ACTOR_2]];
+        if (field_eq(a1, o->actor) || field_eq(a2, o->actor)) {
+            filter_hit(&t->fstat[F_ACTOR]);
+        } else {
+            filter_seen(&t->fstat[F_ACTOR], a1);
+            filter_seen(&t->fstat[F_ACTOR], a2);
+            keep = 0;
+        }
+    }
     if (o->has_from && day < o->from) return 0;
     if (o->has_to && day > o->to) return 0;
-    if (o->country && !field_eq(&fl[f->col[COL_COUNTRY]], o->country)) return 0;
-    if (o->dyad && !field_eq(&fl[f->col[COL_DYAD]], o->dyad)) return 0;
-    if (o->type && !field_eq(&fl[f->col[COL_TYPE]], o->type)) return 0;
-    if (o->event_type && !field_eq(&fl[f->col[COL_EVENT_TYPE]], o->event_type)) return 0;
-    if (o->actor && !field_eq(&fl[f->col[COL_ACTOR_1]], o->actor) &&
-        !field_eq(&fl[f->col[COL_ACTOR_2]], o->actor))
-        return 0;
+    if (!keep) return 0;
     long gid;
     if (f->col[COL_GROUP] >= 0) {
         const csv_field *g = &fl[f->col[COL_GROUP]];
@@ -609,6 +681,85 @@ oom:
     return -1;
 }
 
+/* ---- filters that matched nothing ------------------------------------------------------ */
+
+/* Lower case, surrounding spaces dropped: the form in which near misses are compared. */
+static size_t fold(const char *s, char *out, size_t cap)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++)
+        out[n++] = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+    while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t')) n--;
+    out[n] = '\0';
+    return n;
+}
+
+/* Levenshtein distance between two texts of at most FILTER_SEEN_LEN bytes. */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[FILTER_SEEN_LEN + 2];
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* Warn about each filter that matched no row, naming the nearest values the files have:
+ * the same text in another case or with spaces around it first, then by edit distance. */
+static void report_unmatched(const truce_event_table *t, const truce_events_options *o)
+{
+    const char *value[NFILTERS] = {o->country, o->dyad, o->type, o->event_type, o->actor};
+    static const char *const option[NFILTERS] = {"--country", "--dyad", "--type",
+                                                 "--event-type", "--actor"};
+    for (int k = 0; k < NFILTERS; k++) {
+        const filter_stat *fs = &t->fstat[k];
+        if (!value[k] || fs->matched) continue;
+        if (fs->nseen == 0) {
+            warnf(o, "%s '%s' matched no row (the files have no valid row)", option[k],
+                  value[k]);
+            continue;
+        }
+        char want[FILTER_SEEN_LEN + 1], have[FILTER_SEEN_LEN + 1];
+        size_t nw = fold(value[k], want, sizeof want);
+        size_t best[5], score[5], nbest = 0;
+        for (size_t i = 0; i < fs->nseen; i++) {
+            size_t nh = fold(fs->seen[i], have, sizeof have);
+            size_t sc = (nh == nw && memcmp(have, want, nw) == 0) ? 0
+                                                                   : 1 + edit_distance(want, nw, have, nh);
+            size_t at = nbest;
+            while (at > 0 && score[at - 1] > sc) at--;
+            if (at >= 5) continue;
+            size_t last = nbest < 5 ? nbest : 4;
+            for (size_t m = last; m > at; m--) best[m] = best[m - 1], score[m] = score[m - 1];
+            best[at] = i, score[at] = sc;
+            if (nbest < 5) nbest++;
+        }
+        char list[900];
+        size_t used = 0;
+        list[0] = '\0';
+        for (size_t m = 0; m < nbest && used < sizeof list; m++) {
+            int w = snprintf(list + used, sizeof list - used, "%s'%s'%s", m ? ", " : "",
+                             fs->seen[best[m]], score[m] == 0 ? " (differs only in case or spaces)" : "");
+            if (w < 0) break;
+            used += (size_t)w;
+        }
+        warnf(o, "%s '%s' matched no row; nearest of the %s%zu value%s in the input: %s",
+              option[k], value[k], fs->more ? "more than " : "", fs->nseen,
+              fs->nseen == 1 ? "" : "s", list);
+    }
+}
+
 static int check_options(const truce_events_options *o, truce_error *err)
 {
     if ((unsigned)o->group >= NGROUPS || (unsigned)o->by > TRUCE_BY_YEAR ||
@@ -647,6 +798,7 @@ static truce_event_table *aggregate(const char *const *paths, const truce_memfil
         csv_close(r);
         if (rc) goto fail;
     }
+    report_unmatched(t, opt);
     if (finish(t, opt, err)) goto fail;
     return t;
 fail:

@@ -105,5 +105,21 @@ t "9 events --fill over 10 million rows refused with its size" 2 "would have 361
 t "9 events --fill within the bound still fills" 0 "" \
     "$T" events aggregate --by year --group dyad --fill --from 1000 --to 9999 "$SAMPLE"
 
+# ---- 12: a filter that matches nothing says so, with the nearest values ---------------
+t "12 --country pakistan warns and names Pakistan" 0 \
+    "--country 'pakistan' matched no row; nearest of the 1 value in the input: 'Pakistan'" \
+    "$T" events aggregate --country pakistan "$SAMPLE"
+t "12 --dyad with a trailing space names the dyad" 0 \
+    "'Government of Pakistan - TTP' (differs only in case or spaces)" \
+    "$T" events aggregate --dyad "Government of Pakistan - TTP " "$SAMPLE"
+t "12 --type 4 lists the types" 0 "--type '4' matched no row" "$T" events aggregate --type 4 "$SAMPLE"
+has "12 --type 4 names type 1" "'1'" "$work/err"
+t "12 --actor ttp names TTP" 0 "'TTP' (differs only in case or spaces)" \
+    "$T" events aggregate --actor ttp "$SAMPLE"
+t "12 a filter that matches: no warning" 0 "" "$T" events aggregate --country Pakistan "$SAMPLE"
+hasnt "12 a filter that matches: stderr empty" "matched no row" "$work/err"
+t "12 episodes --events: the warning too" 2 "--country 'pakistan' matched no row" \
+    "$T" episodes --events "$SAMPLE" --country pakistan
+
 echo "1..$n"
 exit $fail
