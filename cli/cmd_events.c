@@ -28,7 +28,10 @@ static void help_aggregate(void)
         "  --by P           day, week (ISO), month (default), quarter, year\n"
         "  --group G        none (default), country, adm_1, adm_2 (both formats);\n"
         "                   dyad, conflict, type, side_a, side_b (UCDP);\n"
-        "                   actor1, actor2, event_type (ACLED)\n"
+        "                   actor1, actor2, event_type (ACLED). Several keys, as\n"
+        "                   --group dyad,type or --group dyad --group type (at most 4),\n"
+        "                   group by their combinations: one column per key, named after\n"
+        "                   it, in place of the column `group`\n"
         "  --country X      keep events whose country is exactly X\n"
         "  --dyad X         UCDP: dyad_name is exactly X\n"
         "  --type N         UCDP: type_of_violence is exactly N (1, 2 or 3)\n"
@@ -58,6 +61,36 @@ static void warn_stderr(void *ctx, const char *message)
 
 #define CMD "events aggregate"
 
+/* --group KEY[,KEY...], repeatable: the keys add up (at most TRUCE_EVENTS_MAX_KEYS, none
+ * twice); `none` stands alone. */
+static int add_group_keys(const char *val, truce_events_options *opt, int *none)
+{
+    char buf[256];
+    if (strlen(val) >= sizeof buf) return cli_usage(CMD, "--group: '%.40s...' is too long", val);
+    strcpy(buf, val);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        truce_event_group g;
+        if (truce_event_group_parse(tok, &g))
+            return cli_usage(CMD,
+                             "--group: '%s' is not one of country, adm_1, adm_2, dyad, "
+                             "conflict, type, side_a, side_b, actor1, actor2, event_type, "
+                             "none",
+                             tok);
+        if (g == TRUCE_EVENTS_BY_NONE) {
+            *none = 1;
+            continue;
+        }
+        for (size_t k = 0; k < opt->nkeys; k++)
+            if (opt->keys[k] == g) return cli_usage(CMD, "--group: '%s' given twice", tok);
+        if (opt->nkeys == TRUCE_EVENTS_MAX_KEYS)
+            return cli_usage(CMD, "--group: at most %d keys", TRUCE_EVENTS_MAX_KEYS);
+        opt->keys[opt->nkeys++] = g;
+    }
+    if (*none && opt->nkeys > 0) return cli_usage(CMD, "--group: 'none' cannot be combined with other keys");
+    return EXIT_OK;
+}
+
 static int cmd_aggregate(int argc, char **argv)
 {
     truce_events_options opt;
@@ -70,7 +103,7 @@ static int cmd_aggregate(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     size_t nfiles = 0;
-    int rc = EXIT_OK, options_done = 0;
+    int rc = EXIT_OK, options_done = 0, group_none = 0;
     for (int i = 1; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
         if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
@@ -125,12 +158,7 @@ static int cmd_aggregate(int argc, char **argv)
                 rc = cli_usage(CMD, "--by: '%s' is not one of day, week, month, quarter, year",
                                val);
         } else if (strcmp(name, "--group") == 0) {
-            if (truce_event_group_parse(val, &opt.group))
-                rc = cli_usage(CMD,
-                               "--group: '%s' is not one of country, adm_1, adm_2, dyad, "
-                               "conflict, type, side_a, side_b, actor1, actor2, event_type, "
-                               "none",
-                               val);
+            rc = add_group_keys(val, &opt, &group_none);
         } else if (strcmp(name, "--from") == 0 || strcmp(name, "--to") == 0) {
             int32_t first, last;
             truce_precision prec;

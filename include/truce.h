@@ -555,10 +555,17 @@ typedef enum truce_event_group {
 /* The most rows --fill may make (groups x periods): 10 million rows of 64 bytes. */
 #define TRUCE_EVENTS_FILL_MAX 10000000u
 
+/* The most keys a table may be grouped by at once. */
+#define TRUCE_EVENTS_MAX_KEYS 4
+
 typedef struct truce_events_options {
     truce_event_format format;
     truce_period by;
-    truce_event_group group;
+    truce_event_group group;     /* one key (used when nkeys is 0) */
+    /* Several keys, e.g. {DYAD, TYPE}: a group is a combination of their values. When
+     * nkeys > 0 these replace `group`; none may be TRUCE_EVENTS_BY_NONE or repeated. */
+    truce_event_group keys[TRUCE_EVENTS_MAX_KEYS];
+    size_t nkeys;
     /* Filters, matching the file's value exactly; NULL for none. country: both formats;
      * dyad (dyad_name) and type (type_of_violence): UCDP; event_type: ACLED; actor: side_a
      * or side_b (UCDP), actor1 or actor2 (ACLED). A filter that does not apply to a file's
@@ -586,7 +593,9 @@ TRUCE_API int truce_event_group_parse(const char *name, truce_event_group *group
 
 typedef struct truce_event_row {
     int32_t period;              /* first day of the period (label: truce_period_label) */
-    const char *group;           /* the file's value, unchanged; "" for none or empty */
+    const char *group;           /* the file's value, unchanged; "" for none or empty
+                                    (with several keys: the first key's value) */
+    const char *keys[TRUCE_EVENTS_MAX_KEYS];  /* each key's value (keys[0] == group) */
     uint64_t events;
     uint64_t deaths;             /* UCDP best, ACLED fatalities */
     uint64_t deaths_a, deaths_b, deaths_civilians, deaths_unknown;  /* UCDP; 0 for ACLED */
@@ -595,7 +604,7 @@ typedef struct truce_event_row {
 typedef struct truce_event_table truce_event_table;
 
 /* Aggregate one or more event files (all of one format) into a table sorted by group
- * (byte order) then period. Invalid rows are skipped and counted (reported through
+ * (byte order, key by key) then period. Invalid rows are skipped and counted (reported through
  * opt->warn), or with opt->strict fail the call (TRUCE_EINPUT). */
 TRUCE_API truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
                                           const truce_events_options *opt, truce_error *err);
@@ -608,10 +617,14 @@ TRUCE_API size_t truce_event_table_count(const truce_event_table *t);
 TRUCE_API const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t i);
 TRUCE_API truce_event_format truce_event_table_format(const truce_event_table *t);
 TRUCE_API truce_period truce_event_table_period(const truce_event_table *t);
+/* The keys the table is grouped by (0 for none) and the name of each ("dyad", "type"...). */
+TRUCE_API size_t truce_event_table_key_count(const truce_event_table *t);
+TRUCE_API const char *truce_event_table_key_name(const truce_event_table *t, size_t i);
 TRUCE_API uint64_t truce_event_table_rows_read(const truce_event_table *t);    /* data rows seen */
 TRUCE_API uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
 /* Write the table as CSV: period,group,events,deaths (+ deaths_a,deaths_b,
- * deaths_civilians,deaths_unknown for UCDP). path NULL or "-": stdout; otherwise written
+ * deaths_civilians,deaths_unknown for UCDP); with several keys, one column per key named
+ * after it instead of `group` (period,dyad,type,events,...). path NULL or "-": stdout; otherwise written
  * to a temporary file beside path and renamed, so there is never a half-written file. */
 TRUCE_API int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 

@@ -110,8 +110,12 @@ typedef struct cell {
 struct truce_event_table {
     truce_event_format format;
     truce_period by;
-    /* groups: interned strings, open addressing on their hash */
+    truce_event_group key[TRUCE_EVENTS_MAX_KEYS];
+    size_t nkeys;                 /* 0: no grouping */
+    /* groups: interned key texts (each key's value followed by a NUL), open addressing
+     * on their hash */
     char **gname;
+    size_t *glen;
     uint64_t *ghash;
     size_t ngroups, gcap;
     uint32_t *gslot;      /* index+1 into gname, 0 = empty */
@@ -126,6 +130,8 @@ struct truce_event_table {
     size_t nrows;
     uint64_t rows_read, rows_invalid;
     filter_stat fstat[NFILTERS];
+    char *kbuf;                   /* scratch: the key text of a row with several keys */
+    size_t kcap;
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -173,13 +179,17 @@ static long group_id(truce_event_table *t, const char *p, size_t n)
         uint32_t s = t->gslot[i];
         if (!s) break;
         const char *g = t->gname[s - 1];
-        if (t->ghash[s - 1] == h && strlen(g) == n && memcmp(g, p, n) == 0) return (long)(s - 1);
+        if (t->ghash[s - 1] == h && t->glen[s - 1] == n && memcmp(g, p, n) == 0)
+            return (long)(s - 1);
     }
     if (t->ngroups == t->gcap) {
         size_t nc = t->gcap ? t->gcap * 2 : 64;
         char **ng = realloc(t->gname, nc * sizeof *ng);
         if (!ng) return -1;
         t->gname = ng;
+        size_t *nl = realloc(t->glen, nc * sizeof *nl);
+        if (!nl) return -1;
+        t->glen = nl;
         uint64_t *nh = realloc(t->ghash, nc * sizeof *nh);
         if (!nh) return -1;
         t->ghash = nh;
@@ -192,6 +202,7 @@ static long group_id(truce_event_table *t, const char *p, size_t n)
     copy[n] = '\0';
     size_t id = t->ngroups++;
     t->gname[id] = copy;
+    t->glen[id] = n;
     t->ghash[id] = h;
     int g = grow_slots(&t->gslot, &t->gslots, t->ngroups);
     if (g < 0) return -1;
@@ -241,6 +252,13 @@ static truce_event_table *table_new(const truce_events_options *opt)
     if (!t) return NULL;
     t->format = opt->format;
     t->by = opt->by;
+    if (opt->nkeys > 0) {
+        t->nkeys = opt->nkeys;
+        memcpy(t->key, opt->keys, opt->nkeys * sizeof *opt->keys);
+    } else if (opt->group != TRUCE_EVENTS_BY_NONE) {
+        t->nkeys = 1;
+        t->key[0] = opt->group;
+    }
     if (grow_slots(&t->gslot, &t->gslots, 0) < 0 || grow_slots(&t->cslot, &t->cslots, 0) < 0) {
         truce_event_table_free(t);
         return NULL;
@@ -253,7 +271,9 @@ void truce_event_table_free(truce_event_table *t)
     if (!t) return;
     for (size_t i = 0; i < t->ngroups; i++) free(t->gname[i]);
     free(t->gname);
+    free(t->glen);
     free(t->ghash);
+    free(t->kbuf);
     free(t->gslot);
     free(t->cells);
     free(t->cslot);
@@ -270,6 +290,11 @@ const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t 
 }
 truce_event_format truce_event_table_format(const truce_event_table *t) { return t->format; }
 truce_period truce_event_table_period(const truce_event_table *t) { return t->by; }
+size_t truce_event_table_key_count(const truce_event_table *t) { return t->nkeys; }
+const char *truce_event_table_key_name(const truce_event_table *t, size_t i)
+{
+    return i < t->nkeys ? group_names[t->key[i]] : NULL;
+}
 uint64_t truce_event_table_rows_read(const truce_event_table *t) { return t->rows_read; }
 uint64_t truce_event_table_rows_invalid(const truce_event_table *t) { return t->rows_invalid; }
 
@@ -285,6 +310,7 @@ typedef struct file_ctx {
     size_t ncols;               /* fields in the header */
     long col[NCOLS];            /* field index, or -1 when not used */
     const char *colname[NCOLS];
+    long gcol[TRUCE_EVENTS_MAX_KEYS];   /* the field of each group key */
     uint64_t invalid;
 } file_ctx;
 
@@ -320,15 +346,21 @@ static int map_columns(file_ctx *f, const csv_record *h, truce_event_format fmt,
         f->colname[COL_DC] = "deaths_civilians";
         f->colname[COL_DU] = "deaths_unknown";
     }
-    if (o->group != TRUCE_EVENTS_BY_NONE) {
-        const char *c = group_column[o->group][ucdp ? 0 : 1];
+    for (size_t k = 0; k < f->t->nkeys; k++) {
+        truce_event_group g = f->t->key[k];
+        const char *c = group_column[g][ucdp ? 0 : 1];
         if (!c) {
             truce_error_set(err, TRUCE_EINPUT, name, 0, NULL,
-                            "--group %s does not apply to %s files", group_names[o->group],
+                            "--group %s does not apply to %s files", group_names[g],
                             format_name(fmt));
             return -1;
         }
-        f->colname[COL_GROUP] = c;
+        f->gcol[k] = header_find(h, c);
+        if (f->gcol[k] < 0) {
+            truce_error_set(err, TRUCE_EINPUT, name, h->line, c,
+                            "required column missing from the %s header", format_name(fmt));
+            return -1;
+        }
     }
     struct { const char *value, *option, *ucdp_col, *acled_col; int slot; } filters[] = {
         {o->country, "--country", "country", "country", COL_COUNTRY},
@@ -554,9 +586,31 @@ static int do_row(file_ctx *f, const csv_record *rec, truce_error *err)
     if (o->has_to && day > o->to) return 0;
     if (!keep) return 0;
     long gid;
-    if (f->col[COL_GROUP] >= 0) {
-        const csv_field *g = &fl[f->col[COL_GROUP]];
+    if (t->nkeys == 1) {
+        const csv_field *g = &fl[f->gcol[0]];
         gid = group_id(t, g->ptr, g->len);
+    } else if (t->nkeys > 1) {
+        /* the key text: each value followed by a NUL (no valid row holds a NUL byte) */
+        size_t need = 0;
+        for (size_t k = 0; k < t->nkeys; k++) need += fl[f->gcol[k]].len + 1;
+        if (need > t->kcap) {
+            char *nb = realloc(t->kbuf, need);
+            if (!nb) {
+                truce_error_set(err, TRUCE_ERUNTIME, csv_name(f->r), rec->line, NULL,
+                                "out of memory");
+                return -1;
+            }
+            t->kbuf = nb;
+            t->kcap = need;
+        }
+        size_t at = 0;
+        for (size_t k = 0; k < t->nkeys; k++) {
+            const csv_field *g = &fl[f->gcol[k]];
+            memcpy(t->kbuf + at, g->ptr, g->len);
+            at += g->len;
+            t->kbuf[at++] = '\0';
+        }
+        gid = group_id(t, t->kbuf, need - 1);   /* group_id adds the last NUL */
     } else {
         gid = group_id(t, "", 0);
     }
@@ -628,9 +682,11 @@ static int read_file(truce_event_table *t, csv_reader *r, const truce_events_opt
 static int cmp_row(const void *a, const void *b)
 {
     const truce_event_row *x = a, *y = b;
-    if (x->group != y->group) {   /* interned: equal strings are the same pointer */
-        int c = strcmp(x->group, y->group);
-        if (c) return c;
+    if (x->group != y->group) {   /* interned: equal groups are the same pointer */
+        for (size_t k = 0; k < TRUCE_EVENTS_MAX_KEYS && x->keys[k]; k++) {
+            int c = strcmp(x->keys[k], y->keys[k]);
+            if (c) return c;
+        }
     }
     return (x->period > y->period) - (x->period < y->period);
 }
@@ -668,8 +724,17 @@ static int finish(truce_event_table *t, const truce_events_options *o, truce_err
     if (!t->rows) goto oom;
     for (size_t i = 0; i < t->ncells; i++) {
         const cell *c = &t->cells[i];
-        t->rows[i] = (truce_event_row){c->period, t->gname[c->gid], c->v[0], c->v[1],
-                                       c->v[2], c->v[3], c->v[4], c->v[5]};
+        truce_event_row *r = &t->rows[i];
+        *r = (truce_event_row){.period = c->period, .group = t->gname[c->gid],
+                               .events = c->v[0], .deaths = c->v[1], .deaths_a = c->v[2],
+                               .deaths_b = c->v[3], .deaths_civilians = c->v[4],
+                               .deaths_unknown = c->v[5]};
+        const char *k = r->group;
+        r->keys[0] = k;
+        for (size_t j = 1; j < t->nkeys; j++) {
+            k += strlen(k) + 1;
+            r->keys[j] = k;
+        }
     }
     if (t->ncells > 1) qsort(t->rows, t->ncells, sizeof *t->rows, cmp_row);
     free(t->cells);
@@ -763,9 +828,22 @@ static void report_unmatched(const truce_event_table *t, const truce_events_opti
 static int check_options(const truce_events_options *o, truce_error *err)
 {
     if ((unsigned)o->group >= NGROUPS || (unsigned)o->by > TRUCE_BY_YEAR ||
-        (unsigned)o->format > TRUCE_EVENTS_ACLED) {
+        (unsigned)o->format > TRUCE_EVENTS_ACLED || o->nkeys > TRUCE_EVENTS_MAX_KEYS) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "invalid events options");
         return -1;
+    }
+    for (size_t k = 0; k < o->nkeys; k++) {
+        if ((unsigned)o->keys[k] >= NGROUPS || o->keys[k] == TRUCE_EVENTS_BY_NONE) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--group",
+                            "none cannot be one of several keys");
+            return -1;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (o->keys[j] == o->keys[k]) {
+                truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--group", "key '%s' given twice",
+                                group_names[o->keys[k]]);
+                return -1;
+            }
     }
     if (o->has_from && o->has_to && o->from > o->to) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "--from is after --to");
@@ -838,17 +916,21 @@ static void put_csv_text(FILE *out, const char *s)
 static void write_rows(const truce_event_table *t, FILE *out)
 {
     int ucdp = t->format == TRUCE_EVENTS_UCDP;
-    fputs(ucdp ? "period,group,events,deaths,deaths_a,deaths_b,deaths_civilians,"
-                 "deaths_unknown\n"
-               : "period,group,events,deaths\n",
+    fputs("period", out);
+    if (t->nkeys <= 1) fputs(",group", out);   /* one key: the column keeps its name */
+    for (size_t k = 0; t->nkeys > 1 && k < t->nkeys; k++) fprintf(out, ",%s", group_names[t->key[k]]);
+    fputs(ucdp ? ",events,deaths,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n"
+               : ",events,deaths\n",
           out);
     for (size_t i = 0; i < t->nrows; i++) {
         const truce_event_row *r = &t->rows[i];
         char label[16];
         cal_period_label(r->period, t->by, label);
         fputs(label, out);
-        putc(',', out);
-        put_csv_text(out, r->group);
+        for (size_t k = 0; k < (t->nkeys > 1 ? t->nkeys : 1); k++) {
+            putc(',', out);
+            put_csv_text(out, r->keys[k]);
+        }
         fprintf(out, ",%llu,%llu", (unsigned long long)r->events, (unsigned long long)r->deaths);
         if (ucdp)
             fprintf(out, ",%llu,%llu,%llu,%llu", (unsigned long long)r->deaths_a,

@@ -121,5 +121,25 @@ hasnt "12 a filter that matches: stderr empty" "matched no row" "$work/err"
 t "12 episodes --events: the warning too" 2 "--country 'pakistan' matched no row" \
     "$T" episodes --events "$SAMPLE" --country pakistan
 
+# ---- 13: several group keys ----------------------------------------------------------
+t "13 --group dyad,type accepted" 0 "" "$T" events aggregate --by year --group dyad,type "$SAMPLE"
+cp "$work/out" "$work/comma.out"
+has "13 --group dyad,type: one column per key" "period,dyad,type,events,deaths," "$work/comma.out"
+has "13 --group dyad,type: a row with both keys" "2007,Ansaar ul-Islam - Lashkar-e-Islam,2,1,9," "$work/comma.out"
+t "13 --group dyad --group type keeps both" 0 "" \
+    "$T" events aggregate --by year --group dyad --group type "$SAMPLE"
+if cmp -s "$work/out" "$work/comma.out"; then ok "13 repeated --group equals the comma list"
+else notok "13 repeated --group equals the comma list"; fi
+"$T" events aggregate --by year --group dyad "$SAMPLE" >"$work/single.out" 2>/dev/null
+if [ "$(awk -F, 'NR>1{e+=$(NF-5)}END{print e}' "$work/comma.out")" = \
+     "$(awk -F, 'NR>1{e+=$(NF-5)}END{print e}' "$work/single.out")" ]; then
+    ok "13 two keys count the same events as one"
+else notok "13 two keys count the same events as one"; fi
+has "13 one key keeps the column 'group'" "period,group,events,deaths," "$work/single.out"
+t "13 a key given twice refused" 2 "'dyad' given twice" \
+    "$T" events aggregate --group dyad --group dyad "$SAMPLE"
+t "13 none with another key refused" 2 "cannot be combined" \
+    "$T" events aggregate --group none,dyad "$SAMPLE"
+
 echo "1..$n"
 exit $fail

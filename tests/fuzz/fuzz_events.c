@@ -4,7 +4,8 @@
  * acled), byte 1 the grouping, byte 2 the period, byte 3 flags: bit 0 --strict, bit 1
  * --fill (only by month or coarser, and bounded by --from/--to so a fuzzed date range
  * cannot ask for millions of cells), bit 2 split the file in two at its middle (two
- * files in one run), bits 3-5 filters. The table must come back sorted by group then
+ * files in one run), bits 3-5 filters, bit 6 two group keys (byte 1 mod 12 and byte 1 / 12
+ * mod 12, when both are keys and differ). The table must come back sorted by group then
  * period, with events never zero unless --fill made the row.
  */
 #include <stdint.h>
@@ -31,6 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.warn_ctx = &chars;
     opt.format = (truce_event_format)(data[0] % 3);
     opt.group = (truce_event_group)(data[1] % 12);
+    if ((data[3] & 64) && data[1] % 12 != 0 && (data[1] / 12) % 12 != 0 &&
+        data[1] % 12 != (data[1] / 12) % 12) {
+        /* two keys instead of one */
+        opt.keys[0] = (truce_event_group)(data[1] % 12);
+        opt.keys[1] = (truce_event_group)((data[1] / 12) % 12);
+        opt.nkeys = 2;
+    }
     opt.by = (truce_period)(data[2] % 5);
     uint8_t flags = data[3];
     opt.strict = flags & 1;
@@ -74,7 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r->events == 0 && !opt.fill) abort();
         if (r->events == 0 && r->deaths != 0) abort();
         if (prev) {
-            int c = strcmp(prev->group, r->group);
+            int c = 0;
+            for (size_t k = 0; k < (opt.nkeys ? opt.nkeys : 1) && !c; k++)
+                c = strcmp(prev->keys[k], r->keys[k]);
             if (c > 0 || (c == 0 && prev->period >= r->period)) abort();
         }
         prev = r;
