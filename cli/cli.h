@@ -29,6 +29,14 @@ char *cli_command_line(const char *cmd, int argc, char **argv);
 /* The last component of a path (no folders: summary.json records no paths). */
 const char *cli_base_name(const char *path);
 
+/* One output rule for every command that prints a table (README.md): CSV when standard
+ * output is not a terminal, a table for people when it is; --csv and --table force one.
+ * force: CLI_FORCE_NONE, CLI_FORCE_CSV or CLI_FORCE_TABLE. Returns 1 for a table. */
+enum { CLI_FORCE_NONE, CLI_FORCE_CSV, CLI_FORCE_TABLE };
+int cli_table_wanted(int force);
+/* The shortest of %.15g, %.16g, %.17g that reads back to x (8.3, not 8.3000000000000007). */
+const char *cli_shortest(double x, char out[32]);
+
 int cmd_run(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);

@@ -48,6 +48,7 @@ static void help(void)
            "  --seed N           seed of the placebo draws (default 20211109)\n"
            "  --out FILE         write the CSV to FILE (default: standard output)\n"
            "  --table            print the table for people (the default on a terminal)\n"
+           "  --csv              print CSV (the default when standard output is not a terminal)\n"
            "  -h, --help         this help\n\n"
            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
 }
@@ -127,6 +128,7 @@ int cmd_episodes(int argc, char **argv)
         {"kind", required_argument, NULL, 'k'},     {"window", required_argument, NULL, 'w'},
         {"placebos", required_argument, NULL, 'p'}, {"seed", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},      {"table", no_argument, NULL, 'T'},
+        {"csv", no_argument, NULL, 'K'},
         {"min-coverage", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'},   {"format", required_argument, NULL, 'F'},
         {"country", required_argument, NULL, 'C'},  {"dyad", required_argument, NULL, 'D'},
@@ -139,7 +141,7 @@ int cmd_episodes(int argc, char **argv)
     const char *timeline_path = NULL, *out_path = NULL;
     char *metrics[MAXMETRIC];
     size_t nmetrics = 0;
-    int table = 0, source_set = 0, geography_set = 0, event_opt = 0;
+    int force = CLI_FORCE_NONE, source_set = 0, geography_set = 0, event_opt = 0;
     const char **events = calloc((size_t)argc + 1, sizeof *events);
     size_t nevents = 0;
     if (!events) {
@@ -218,7 +220,8 @@ int cmd_episodes(int argc, char **argv)
             break;
         }
         case 'o': out_path = optarg; break;
-        case 'T': table = 1; break;
+        case 'T': force = CLI_FORCE_TABLE; break;
+        case 'K': force = CLI_FORCE_CSV; break;
         case 'h': help(); free(events); return EXIT_OK;
         default:
             USAGE("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -275,7 +278,7 @@ int cmd_episodes(int argc, char **argv)
     }
     res = truce_episodes_run(tl, series, nmetrics, &opt, &err);
     if (!res) goto fail;
-    int tty = isatty(STDOUT_FILENO);
+    int table = cli_table_wanted(force);
     if (out_path) {
         /* Write beside the target and rename, so a failed run never leaves a partial or
          * truncated file under the name asked for. */
@@ -306,8 +309,8 @@ int cmd_episodes(int argc, char **argv)
             goto done;
         }
         free(tmp);
-        if (table || tty) truce_episodes_write_table(res, stdout);
-    } else if (table || tty) {
+        if (table) truce_episodes_write_table(res, stdout);
+    } else if (table) {
         truce_episodes_write_table(res, stdout);
     } else {
         truce_episodes_write_csv(res, stdout);

@@ -20,7 +20,7 @@ static void help_aggregate(void)
 {
     printf(
         "usage: truce events aggregate [options] FILE...\n\n"
-        "Read UCDP GED or ACLED CSV files as a stream and print one CSV row per (group,\n"
+        "Read UCDP GED or ACLED CSV files as a stream and print one row per (group,\n"
         "period), sorted by group then period: period,group,events,deaths, and for UCDP\n"
         "also deaths_a,deaths_b,deaths_civilians,deaths_unknown. deaths is UCDP's `best`\n"
         "or ACLED's `fatalities`. A UCDP event counts on its date_start.\n\n"
@@ -44,6 +44,8 @@ static void help_aggregate(void)
         "  --strict         an invalid row is an error (exit 2) instead of a warning\n"
         "  --max-warnings N invalid rows reported per file (default 20; all are counted)\n"
         "  --out FILE       write the CSV to FILE (atomically) instead of stdout\n"
+        "  --csv, --table   print CSV or an aligned table (default: CSV when standard\n"
+        "                   output is not a terminal, the table when it is)\n"
         "  -h, --help       this help\n\n"
         "Invalid rows (a required field missing or malformed, invalid UTF-8, a NUL byte)\n"
         "are skipped with a warning on stderr naming the file and line. Exit codes: 0 ok,\n"
@@ -60,6 +62,40 @@ static void warn_stderr(void *ctx, const char *message)
 }
 
 #define CMD "events aggregate"
+
+/* The table for people: the CSV's columns, aligned (numbers to the right). */
+static void print_table(const truce_event_table *t)
+{
+    static const char *const counts[] = {"events", "deaths", "deaths_a", "deaths_b",
+                                         "deaths_civilians", "deaths_unknown"};
+    size_t ncounts = truce_event_table_format(t) == TRUCE_EVENTS_UCDP ? 6 : 2;
+    size_t nkeys = truce_event_table_key_count(t), ncols = nkeys > 1 ? nkeys : 1;
+    size_t wkey[TRUCE_EVENTS_MAX_KEYS], n = truce_event_table_count(t);
+    for (size_t k = 0; k < ncols; k++) {
+        wkey[k] = strlen(nkeys > 1 ? truce_event_table_key_name(t, k) : "group");
+        for (size_t i = 0; i < n; i++) {
+            size_t l = strlen(truce_event_table_row(t, i)->keys[k]);
+            if (l > wkey[k]) wkey[k] = l;
+        }
+    }
+    printf("%-10s", "period");
+    for (size_t k = 0; k < ncols; k++)
+        printf("  %-*s", (int)wkey[k], nkeys > 1 ? truce_event_table_key_name(t, k) : "group");
+    for (size_t c = 0; c < ncounts; c++) printf("  %*s", c < 2 ? 8 : (int)strlen(counts[c]), counts[c]);
+    putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        const truce_event_row *r = truce_event_table_row(t, i);
+        char label[16];
+        truce_period_label(r->period, truce_event_table_period(t), label);
+        printf("%-10s", label);
+        for (size_t k = 0; k < ncols; k++) printf("  %-*s", (int)wkey[k], r->keys[k]);
+        uint64_t v[6] = {r->events, r->deaths, r->deaths_a, r->deaths_b, r->deaths_civilians,
+                         r->deaths_unknown};
+        for (size_t c = 0; c < ncounts; c++)
+            printf("  %*llu", c < 2 ? 8 : (int)strlen(counts[c]), (unsigned long long)v[c]);
+        putchar('\n');
+    }
+}
 
 /* --group KEY[,KEY...], repeatable: the keys add up (at most TRUCE_EVENTS_MAX_KEYS, none
  * twice); `none` stands alone. */
@@ -103,7 +139,7 @@ static int cmd_aggregate(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     size_t nfiles = 0;
-    int rc = EXIT_OK, options_done = 0, group_none = 0;
+    int rc = EXIT_OK, options_done = 0, group_none = 0, force = CLI_FORCE_NONE;
     for (int i = 1; i < argc && rc == EXIT_OK; i++) {
         const char *a = argv[i];
         if (options_done || a[0] != '-' || strcmp(a, "-") == 0) {
@@ -125,6 +161,10 @@ static int cmd_aggregate(int argc, char **argv)
         }
         if (strcmp(a, "--strict") == 0) {
             opt.strict = 1;
+            continue;
+        }
+        if (strcmp(a, "--csv") == 0 || strcmp(a, "--table") == 0) {
+            force = a[2] == 'c' ? CLI_FORCE_CSV : CLI_FORCE_TABLE;
             continue;
         }
         /* Options with a value: "--name value" or "--name=value". */
@@ -205,7 +245,8 @@ static int cmd_aggregate(int argc, char **argv)
     truce_event_table *t = truce_events_aggregate(files, nfiles, &opt, &err);
     free(files);
     if (!t) return cli_report(&err);
-    if (truce_event_table_write(t, out, &err)) rc = cli_report(&err);
+    if (!out && cli_table_wanted(force)) print_table(t);
+    else if (truce_event_table_write(t, out, &err)) rc = cli_report(&err);
     truce_event_table_free(t);
     return rc;
 }

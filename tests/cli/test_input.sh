@@ -141,5 +141,38 @@ t "13 a key given twice refused" 2 "'dyad' given twice" \
 t "13 none with another key refused" 2 "cannot be combined" \
     "$T" events aggregate --group none,dyad "$SAMPLE"
 
+# ---- 18: one output rule; shortest round-trip numbers; a header row -------------------
+t "18 params --csv" 0 "" "$T" params --csv
+hasnt "18 params --csv: no 8.3000000000000007" "8.3000000000000007" "$work/out"
+has "18 params --csv: 8.3 as 8.3" "init_militants,init,4000,lognormal,8.3,0.5,0,200000," "$work/out"
+python3 - "$work/out" <<'PY' >"$work/rt" 2>&1
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+bad = [r["name"] for r in rows for k in ("default", "a", "b", "lo", "hi")
+       if repr(float(r[k])) != repr(float(repr(float(r[k])))) or len(r[k]) > len(repr(float(r[k]))) + 4]
+print("bad:", bad[:5]) if bad else print("fine")
+PY
+has "18 params --csv: every number reads back and is short" "fine" "$work/rt"
+t "18 params piped: CSV (as episodes)" 0 "" "$T" params
+head -1 "$work/out" >"$work/h"
+has "18 params piped: the CSV header" "name,mechanism,default,prior,a,b,lo,hi" "$work/h"
+t "18 params --table: a header row" 0 "" "$T" params --table
+head -1 "$work/out" >"$work/h"
+has "18 params --table: header names the columns" "name" "$work/h"
+has "18 params --table: header has default and prior" "default  prior" "$work/h"
+t "18 episodes piped: CSV" 0 "" "$T" episodes --placebos 10
+head -1 "$work/out" >"$work/h"
+has "18 episodes piped: CSV header" "episode,kind," "$work/h"
+t "18 episodes --csv accepted" 0 "" "$T" episodes --csv --placebos 10
+t "18 events aggregate --table: a table" 0 "" "$T" events aggregate --table --by year "$SAMPLE"
+head -1 "$work/out" >"$work/h"
+has "18 events --table: aligned header" "period      group    events    deaths" "$work/h"
+if command -v script >/dev/null 2>&1; then
+    script -qc "$T params" /dev/null >"$work/tty" 2>&1
+    has "18 params on a terminal: the table" "init_militants               init" "$work/tty"
+    script -qc "$T events aggregate --csv --by year $SAMPLE" /dev/null >"$work/tty" 2>&1
+    has "18 events --csv on a terminal: CSV" "period,group,events" "$work/tty"
+fi
+
 echo "1..$n"
 exit $fail
