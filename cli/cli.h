@@ -37,9 +37,14 @@ int cli_table_wanted(int force);
 /* The shortest of %.15g, %.16g, %.17g that reads back to x (8.3, not 8.3000000000000007). */
 const char *cli_shortest(double x, char out[32]);
 
+/* Print the timeline's rows (of one kind, or all when kind is NULL) as CSV or a table
+ * (force as cli_table_wanted): `truce timeline` and `truce episodes --list`. */
+int cli_timeline_list(const truce_timeline *tl, const char *kind, int force);
+
 int cmd_run(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 
 #endif

@@ -42,6 +42,8 @@ static void help(void)
            "  --strict           event files: an invalid row is an error, not a warning\n"
            "  --timeline FILE    episode timeline (id,start,end,kind,...)\n"
            "  --kind K           only episodes of this kind\n"
+           "  --episode ID       only this episode (repeatable); ids: 'truce timeline'\n"
+           "  --list             list the timeline's episodes (ids, dates, kinds) and exit\n"
            "  --window W         window length: Nd (days) or Nm (calendar months); default 90d\n"
            "  --min-coverage X   share of a window known periods must cover (default 0.5)\n"
            "  --placebos N       placebo windows per episode and metric (default 1000)\n"
@@ -129,6 +131,7 @@ int cmd_episodes(int argc, char **argv)
         {"placebos", required_argument, NULL, 'p'}, {"seed", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},      {"table", no_argument, NULL, 'T'},
         {"csv", no_argument, NULL, 'K'},
+        {"episode", required_argument, NULL, 'e'},  {"list", no_argument, NULL, 'L'},
         {"min-coverage", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'},   {"format", required_argument, NULL, 'F'},
         {"country", required_argument, NULL, 'C'},  {"dyad", required_argument, NULL, 'D'},
@@ -143,8 +146,11 @@ int cmd_episodes(int argc, char **argv)
     size_t nmetrics = 0;
     int force = CLI_FORCE_NONE, source_set = 0, geography_set = 0, event_opt = 0;
     const char **events = calloc((size_t)argc + 1, sizeof *events);
-    size_t nevents = 0;
-    if (!events) {
+    const char **picked = calloc((size_t)argc + 1, sizeof *picked);
+    size_t nevents = 0, npicked = 0;
+    int list = 0;
+    if (!events || !picked) {
+        free(picked);
         fprintf(stderr, "truce: out of memory\n");
         return EXIT_RUNTIME;
     }
@@ -159,7 +165,7 @@ int cmd_episodes(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-#define USAGE(...) do { free(events); return cli_usage("episodes", __VA_ARGS__); } while (0)
+#define USAGE(...) do { free(events); free(picked); return cli_usage("episodes", __VA_ARGS__); } while (0)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
@@ -222,7 +228,9 @@ int cmd_episodes(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case 'T': force = CLI_FORCE_TABLE; break;
         case 'K': force = CLI_FORCE_CSV; break;
-        case 'h': help(); free(events); return EXIT_OK;
+        case 'e': picked[npicked++] = optarg; break;
+        case 'L': list = 1; break;
+        case 'h': help(); free(events); free(picked); return EXIT_OK;
         default:
             USAGE("unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -248,8 +256,18 @@ int cmd_episodes(int argc, char **argv)
                                        : truce_timeline_load_default(&err);
     if (!tl) {
         free(events);
+        free(picked);
         return cli_report(&err);
     }
+    if (list) {
+        rc = cli_timeline_list(tl, opt.kind, force);
+        truce_timeline_free(tl);
+        free(events);
+        free(picked);
+        return rc;
+    }
+    opt.episodes = picked;
+    opt.nepisodes = npicked;
     int agg = series_path && is_aggregate(series_path);
     char def_reported[] = "attacks,killed", def_agg[] = "events,deaths";
     if (nmetrics == 0) add_metrics(agg || nevents ? def_agg : def_reported, metrics, &nmetrics);
@@ -326,5 +344,6 @@ done:
     truce_timeline_free(tl);
     truce_event_table_free(etab);
     free(events);
+    free(picked);
     return rc;
 }

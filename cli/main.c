@@ -13,6 +13,7 @@ static const cli_command commands[] = {
     {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
     {"episodes", cmd_episodes, "event study: violence before, during and after each episode"},
     {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
+    {"timeline", cmd_timeline, "list the recorded episodes with their dates and kinds"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

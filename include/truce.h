@@ -492,7 +492,14 @@ typedef struct truce_episodes_options {
     uint64_t seed;          /* placebo draws (default 20211109) */
     const char *kind;       /* only episodes of this kind; NULL for all */
     double min_coverage;    /* share of a window's days that known periods must cover (0.5) */
+    const char *const *episodes;  /* only the episodes with these ids (NULL: all); an id */
+    size_t nepisodes;             /* the timeline lacks is TRUCE_EINPUT naming the ids */
 } truce_episodes_options;
+
+/* Timeline rows of this kind are notes about the data (e.g. a coding change in a data
+ * set), not episodes: the study leaves them out (and never pools them); `truce timeline`
+ * lists them. */
+#define TRUCE_EPISODE_KIND_DATA_NOTE "data_note"
 
 TRUCE_API void truce_episodes_options_default(truce_episodes_options *o);
 

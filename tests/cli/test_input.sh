@@ -174,5 +174,43 @@ if command -v script >/dev/null 2>&1; then
     has "18 events --csv on a terminal: CSV" "period,group,events" "$work/tty"
 fi
 
+# ---- 14: episodes: pick, list, no data notes, full labels, the PIPS example ------------
+t "14 episodes --episode 25 --episode 28" 0 "" "$T" episodes --episode 25 --episode 28 --placebos 20
+ids=$(awk -F, 'NR>1{print $1}' "$work/out" | sort -u | tr '\n' ' ')
+if [ "$ids" = "25 28 pooled:ceasefire " ]; then ok "14 --episode keeps only those (and their pool)"
+else notok "14 --episode keeps only those: got '$ids'"; fi
+t "14 --episode of an unknown id refused, naming the ids" 2 "no episode '99' in the timeline (it has 1,2," \
+    "$T" episodes --episode 99
+t "14 --episode of a data_note refused" 2 "data_note" "$T" episodes --episode 31
+t "14 --kind data_note refused" 2 "not episodes" "$T" episodes --kind data_note
+t "14 the study has no data_note row" 0 "" "$T" episodes --placebos 20
+hasnt "14 no data_note kind in the study" ",data_note," "$work/out"
+t "14 truce timeline lists the episodes" 0 "" "$T" timeline
+has "14 truce timeline: CSV header" "id,start,end,kind,actors,region,description" "$work/out"
+has "14 truce timeline: the 2021 ceasefire" "25,2021-11-09,2021-12-09,ceasefire," "$work/out"
+cp "$work/out" "$work/tl.csv"
+t "14 episodes --list is truce timeline" 0 "" "$T" episodes --list
+if cmp -s "$work/out" "$work/tl.csv"; then ok "14 episodes --list prints the same"
+else notok "14 episodes --list prints the same"; fi
+t "14 truce timeline --table --kind data_note marks the note" 0 "" "$T" timeline --table --kind data_note
+has "14 timeline table marks a data note" "[a note, not an episode]" "$work/out"
+t "14 truce --help names timeline" 0 "" "$T" --help
+has "14 truce --help names timeline" "timeline" "$work/out"
+t "14 episodes --table: labels not cut" 0 "" "$T" episodes --table --kind cross_border_strike --placebos 20
+has "14 the label cross_border_strike is whole" "cross_border_strike" "$work/out"
+has "14 the label pooled:cross_border_strike is whole" "pooled:cross_border_strike" "$work/out"
+# The documented PIPS example resolves episodes.
+cmd=$(grep -o 'truce episodes --source PIPS[^#]*' "$ROOT/docs/episodes.md" | head -1 | sed 's/ --out [^ ]*//; s/^truce //')
+# shellcheck disable=SC2086
+t "14 docs: '$cmd' runs" 0 "" "$T" $cmd --placebos 20
+n14=$(awk -F, 'NR>1 && $1 !~ /^pooled/ && $10 != "NA"' "$work/out" | wc -l)
+if [ "$n14" -ge 1 ]; then ok "14 docs: the PIPS example resolves $n14 episode(s)"
+else notok "14 docs: the PIPS example resolves no episode"; fi
+# The guide's example table is what the CLI prints (the adjusted column included).
+"$T" episodes --table --kind ceasefire | sed 's/ *$//; s/^/    /' >"$work/tab"
+awk '/^    episode /{on=1} on && /^$/{exit} on' "$ROOT/docs/episodes.md" >"$work/doc_tab"
+if cmp -s "$work/tab" "$work/doc_tab"; then ok "20 docs/episodes.md shows the table the CLI prints (adjusted column)"
+else notok "20 docs/episodes.md shows the table the CLI prints"; diff "$work/tab" "$work/doc_tab" | head -5 | sed 's/^/# /'; fi
+
 echo "1..$n"
 exit $fail
