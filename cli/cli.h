@@ -41,6 +41,10 @@ const char *cli_shortest(double x, char out[32]);
  * (force as cli_table_wanted): `truce timeline` and `truce episodes --list`. */
 int cli_timeline_list(const truce_timeline *tl, const char *kind, int force);
 
+/* After --to moved the horizon past the scenario's own end (scenario_end): warn on stderr
+ * which background policies and episodes still running then stop at their dates. */
+void cli_warn_horizon(const truce_scenario *s, int32_t scenario_end);
+
 int cmd_run(int argc, char **argv);
 int cmd_params(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);

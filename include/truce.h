@@ -141,6 +141,15 @@ TRUCE_API int32_t truce_scenario_end(const truce_scenario *s);
 TRUCE_API size_t truce_scenario_region_count(const truce_scenario *s);
 TRUCE_API const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
 TRUCE_API size_t truce_scenario_episode_count(const truce_scenario *s);
+/* Recorded episodes and background policies (those with an effect in the model) whose
+ * recorded end falls on or after `since` and before the horizon's last day: they stop at
+ * their dates while the run goes on, e.g. when --to moves the end past the scenario's
+ * (since = the scenario's own end: what was still running then). Open-ended entries go
+ * on and are not listed. Returns how many; the first `cap` ids (valid while s lives) and
+ * last days go to ids and ends (either may be NULL). */
+TRUCE_API size_t truce_scenario_ending_before_horizon(const truce_scenario *s, int32_t since,
+                                                      const char **ids, int32_t *ends,
+                                                      size_t cap);
 
 /* ---- parameter vectors ------------------------------------------------------------- */
 

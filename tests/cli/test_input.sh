@@ -212,5 +212,12 @@ awk '/^    episode /{on=1} on && /^$/{exit} on' "$ROOT/docs/episodes.md" >"$work
 if cmp -s "$work/tab" "$work/doc_tab"; then ok "20 docs/episodes.md shows the table the CLI prints (adjusted column)"
 else notok "20 docs/episodes.md shows the table the CLI prints"; diff "$work/tab" "$work/doc_tab" | head -5 | sed 's/^/# /'; fi
 
+# ---- 16: run --to past the scenario's end says what stops -----------------------------
+t "16 run --to 2030 warns which policies stop" 0 \
+    "past the scenario's end (2025-12-31); 3 policies and episodes running then stop at their recorded end: P1 (ends 2025-12-31)" \
+    "$T" run --to 2030 --by year --quiet --out "$work/o16"
+t "16 run --to inside the horizon: no warning" 0 "" "$T" run --to 2003 --by year --quiet --out "$work/o16"
+hasnt "16 run --to 2003: stderr has no warning" "warning" "$work/err"
+
 echo "1..$n"
 exit $fail
