@@ -44,7 +44,8 @@ FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
            ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
-           ../data/pakistan_series.csv=data/pakistan_series.csv
+           ../data/pakistan_series.csv=data/pakistan_series.csv \
+           ../data/country_codes.csv=data/country_codes.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 .PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs

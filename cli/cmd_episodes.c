@@ -40,6 +40,9 @@ static void help(void)
            "  --from DATE        event files: first day of the covered span\n"
            "  --to DATE          event files: last day of the covered span\n"
            "  --strict           event files: an invalid row is an error, not a warning\n"
+           "  --estimate E       UCDP: deaths are the low, best (default) or high estimate\n"
+           "  --max-where-prec N event files: keep events located at precision N or finer\n"
+           "  --max-date-prec N  event files: keep events dated at precision N or finer\n"
            "  --timeline FILE    episode timeline (id,start,end,kind,...)\n"
            "  --kind K           only episodes of this kind\n"
            "  --episode ID       only this episode (repeatable); ids: 'truce timeline'\n"
@@ -132,6 +135,8 @@ int cmd_episodes(int argc, char **argv)
         {"out", required_argument, NULL, 'o'},      {"table", no_argument, NULL, 'T'},
         {"csv", no_argument, NULL, 'K'},
         {"episode", required_argument, NULL, 'e'},  {"list", no_argument, NULL, 'L'},
+        {"estimate", required_argument, NULL, 'M'}, {"max-where-prec", required_argument, NULL, 'W'},
+        {"max-date-prec", required_argument, NULL, 'P'},
         {"min-coverage", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'},   {"format", required_argument, NULL, 'F'},
         {"country", required_argument, NULL, 'C'},  {"dyad", required_argument, NULL, 'D'},
@@ -183,6 +188,19 @@ int cmd_episodes(int argc, char **argv)
         case 'V': eopt.event_type = optarg; event_opt = 1; break;
         case 'A': eopt.actor = optarg; event_opt = 1; break;
         case 'X': eopt.strict = 1; event_opt = 1; break;
+        case 'M':
+            if (truce_event_estimate_parse(optarg, &eopt.estimate) != 0)
+                USAGE("--estimate: '%s' is not one of low, best, high", optarg);
+            event_opt = 1;
+            break;
+        case 'W':
+        case 'P':
+            if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 9)
+                USAGE("--max-%s-prec: '%s' is not a precision code 1 to 9", c == 'W' ? "where" : "date", optarg);
+            if (c == 'W') eopt.max_where_prec = (int)v;
+            else eopt.max_date_prec = (int)v;
+            event_opt = 1;
+            break;
         case 'f':
         case 'u': {
             int32_t first, last;
@@ -243,8 +261,8 @@ int cmd_episodes(int argc, char **argv)
         USAGE("--group, --source and --geography do not apply to --events (filter with "
               "--country, --dyad, --actor, --type or --event-type)");
     if (nevents == 0 && event_opt)
-        USAGE("--format, --country, --dyad, --type, --event-type, --actor, --from, --to and "
-              "--strict apply only to --events");
+        USAGE("--format, --country, --dyad, --type, --event-type, --actor, --from, --to, "
+              "--estimate, --max-where-prec, --max-date-prec and --strict apply only to --events");
     if (eopt.has_from && eopt.has_to && eopt.from > eopt.to) USAGE("--from is after --to");
     for (size_t k = 0; k < nevents; k++)
         if (strcmp(events[k], "-") == 0) USAGE("reading events from stdin is not supported: name a file");

@@ -8,12 +8,14 @@
 static void help_events(FILE *out)
 {
     fprintf(out,
-            "usage: truce events aggregate [options] FILE...\n\n"
+            "usage: truce events <subcommand> [options] FILE...\n\n"
             "Work with conflict event files: UCDP GED CSV exactly as downloaded, and ACLED\n"
             "exports. See docs/events.md.\n\n"
             "subcommands:\n"
-            "  aggregate   count events and deaths by period and group, as CSV\n\n"
-            "Run 'truce events aggregate --help' for its options.\n");
+            "  aggregate   count events and deaths by period and group (CSV, or a table on\n"
+            "              a terminal)\n\n"
+            "Run 'truce events <subcommand> --help' for its options, e.g.\n"
+            "'truce events aggregate --help'.\n");
 }
 
 static void help_aggregate(void)
@@ -32,11 +34,18 @@ static void help_aggregate(void)
         "                   --group dyad,type or --group dyad --group type (at most 4),\n"
         "                   group by their combinations: one column per key, named after\n"
         "                   it, in place of the column `group`\n"
-        "  --country X      keep events whose country is exactly X\n"
+        "  --country X      keep events whose country is exactly X: a name as the file\n"
+        "                   writes it, or a code, Gleditsch-Ward (770) or ISO 3166-1\n"
+        "                   alpha-3 (PAK), from data/country_codes.csv (UCDP: country_id)\n"
         "  --dyad X         UCDP: dyad_name is exactly X\n"
         "  --type N         UCDP: type_of_violence is exactly N (1, 2 or 3)\n"
         "  --event-type X   ACLED: event_type is exactly X\n"
         "  --actor X        side_a or side_b (UCDP), actor1 or actor2 (ACLED) is exactly X\n"
+        "  --estimate E     UCDP: deaths sums low, best (default) or high\n"
+        "  --max-where-prec N  keep events located at precision N or finer: UCDP\n"
+        "                   where_prec (1 exact place .. 7), ACLED geo_precision (1..3)\n"
+        "  --max-date-prec N   keep events dated at precision N or finer: UCDP date_prec\n"
+        "                   (1 exact day .. 5), ACLED time_precision (1..3)\n"
         "  --from DATE      keep events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
         "  --to DATE        keep events on or before DATE (its last day)\n"
         "  --fill           add zero rows for empty periods, for every group, from the first\n"
@@ -170,7 +179,9 @@ static int cmd_aggregate(int argc, char **argv)
         /* Options with a value: "--name value" or "--name=value". */
         static const char *const valued[] = {"--format", "--by", "--group", "--country",
                                              "--dyad", "--type", "--event-type", "--actor",
-                                             "--from", "--to", "--out", "--max-warnings"};
+                                             "--from", "--to", "--out", "--max-warnings",
+                                             "--estimate", "--max-where-prec",
+                                             "--max-date-prec"};
         const char *name = NULL, *val = NULL;
         for (size_t k = 0; k < sizeof valued / sizeof valued[0] && !name; k++) {
             size_t n = strlen(valued[k]);
@@ -215,6 +226,17 @@ static int cmd_aggregate(int argc, char **argv)
                 rc = cli_usage(CMD, "--max-warnings: '%s' is not a count", val);
             else
                 opt.max_warnings = (size_t)n;
+        } else if (strcmp(name, "--estimate") == 0) {
+            if (truce_event_estimate_parse(val, &opt.estimate))
+                rc = cli_usage(CMD, "--estimate: '%s' is not one of low, best, high", val);
+        } else if (strcmp(name, "--max-where-prec") == 0 || strcmp(name, "--max-date-prec") == 0) {
+            uint64_t n;
+            if (cli_parse_u64(val, &n) || n < 1 || n > 9)
+                rc = cli_usage(CMD, "%s: '%s' is not a precision code 1 to 9", name, val);
+            else if (name[6] == 'w')
+                opt.max_where_prec = (int)n;
+            else
+                opt.max_date_prec = (int)n;
         } else if (strcmp(name, "--out") == 0) {
             if (!*val) rc = cli_usage(CMD, "--out: empty file name");
             out = val;

@@ -571,6 +571,13 @@ typedef enum truce_event_group {
 /* The most rows --fill may make (groups x periods): 10 million rows of 64 bytes. */
 #define TRUCE_EVENTS_FILL_MAX 10000000u
 
+/* Which UCDP death estimate `deaths` sums (ACLED has one: fatalities). */
+typedef enum truce_event_estimate {
+    TRUCE_ESTIMATE_BEST,         /* UCDP best (default) */
+    TRUCE_ESTIMATE_LOW,          /* UCDP low */
+    TRUCE_ESTIMATE_HIGH          /* UCDP high */
+} truce_event_estimate;
+
 /* The most keys a table may be grouped by at once. */
 #define TRUCE_EVENTS_MAX_KEYS 4
 
@@ -582,7 +589,15 @@ typedef struct truce_events_options {
      * nkeys > 0 these replace `group`; none may be TRUCE_EVENTS_BY_NONE or repeated. */
     truce_event_group keys[TRUCE_EVENTS_MAX_KEYS];
     size_t nkeys;
-    /* Filters, matching the file's value exactly; NULL for none. country: both formats;
+    truce_event_estimate estimate;   /* UCDP: low, best or high (ACLED: best only) */
+    /* Precision filters (0: none): keep events whose where_prec (UCDP, 1-7) or
+     * geo_precision (ACLED, 1-3) is at most max_where_prec, and whose date_prec (UCDP,
+     * 1-5) or time_precision (ACLED, 1-3) is at most max_date_prec. */
+    int max_where_prec, max_date_prec;
+    /* Filters, matching the file's value exactly; NULL for none. country: both formats,
+     * a name as the file writes it, or a code: a Gleditsch-Ward number (770) or an ISO
+     * 3166-1 alpha-3 code (PAK) from the shipped data/country_codes.csv; a code matches
+     * UCDP's country_id (Gleditsch-Ward) or ACLED's country name;
      * dyad (dyad_name) and type (type_of_violence): UCDP; event_type: ACLED; actor: side_a
      * or side_b (UCDP), actor1 or actor2 (ACLED). A filter that does not apply to a file's
      * format is an input error. */
@@ -606,6 +621,8 @@ TRUCE_API void truce_events_options_init(truce_events_options *opt);
  * conflict, type, side_a, side_b, actor1, actor2, event_type, none). 0, or -1 if unknown. */
 TRUCE_API int truce_event_format_parse(const char *name, truce_event_format *format);
 TRUCE_API int truce_event_group_parse(const char *name, truce_event_group *group);
+/* "low", "best", "high" -> estimate. 0, or -1 if unknown. */
+TRUCE_API int truce_event_estimate_parse(const char *name, truce_event_estimate *estimate);
 
 typedef struct truce_event_row {
     int32_t period;              /* first day of the period (label: truce_period_label) */
@@ -613,7 +630,7 @@ typedef struct truce_event_row {
                                     (with several keys: the first key's value) */
     const char *keys[TRUCE_EVENTS_MAX_KEYS];  /* each key's value (keys[0] == group) */
     uint64_t events;
-    uint64_t deaths;             /* UCDP best, ACLED fatalities */
+    uint64_t deaths;             /* UCDP best (or low/high: opt.estimate), ACLED fatalities */
     uint64_t deaths_a, deaths_b, deaths_civilians, deaths_unknown;  /* UCDP; 0 for ACLED */
 } truce_event_row;
 

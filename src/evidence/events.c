@@ -20,6 +20,9 @@
 
 #include "calendar.h"
 #include "csv.h"
+#include "timeline.h"   /* embedded_lookup */
+
+#define COUNTRY_CODES_EMBEDDED_NAME "../data/country_codes.csv"
 
 #define DEFAULT_MAX_WARNINGS 20
 #define MAX_DEATHS_DIGITS 9   /* one event with a billion deaths or more is a typo */
@@ -78,6 +81,15 @@ int truce_event_group_parse(const char *name, truce_event_group *group)
             return 0;
         }
     return -1;
+}
+
+int truce_event_estimate_parse(const char *name, truce_event_estimate *estimate)
+{
+    if (strcmp(name, "best") == 0) *estimate = TRUCE_ESTIMATE_BEST;
+    else if (strcmp(name, "low") == 0) *estimate = TRUCE_ESTIMATE_LOW;
+    else if (strcmp(name, "high") == 0) *estimate = TRUCE_ESTIMATE_HIGH;
+    else return -1;
+    return 0;
 }
 
 static const char *format_name(truce_event_format f)
@@ -300,8 +312,9 @@ uint64_t truce_event_table_rows_invalid(const truce_event_table *t) { return t->
 
 /* ---- reading one file ----------------------------------------------------------------- */
 
-enum { COL_DATE, COL_DEATHS, COL_DA, COL_DB, COL_DC, COL_DU, COL_GROUP, COL_COUNTRY, COL_DYAD,
-       COL_TYPE, COL_EVENT_TYPE, COL_ACTOR_1, COL_ACTOR_2, NCOLS };
+enum { COL_DATE, COL_DEATHS, COL_DA, COL_DB, COL_DC, COL_DU, COL_COUNTRY, COL_DYAD,
+       COL_TYPE, COL_EVENT_TYPE, COL_ACTOR_1, COL_ACTOR_2, COL_WHERE_PREC, COL_DATE_PREC,
+       NCOLS };
 
 typedef struct file_ctx {
     const truce_events_options *opt;
@@ -311,6 +324,8 @@ typedef struct file_ctx {
     long col[NCOLS];            /* field index, or -1 when not used */
     const char *colname[NCOLS];
     long gcol[TRUCE_EVENTS_MAX_KEYS];   /* the field of each group key */
+    const char *country;        /* the text --country is compared with in this file */
+    char country_buf[64];
     uint64_t invalid;
 } file_ctx;
 
@@ -330,6 +345,58 @@ static truce_event_format detect(const csv_record *h)
     return TRUCE_EVENTS_AUTO;
 }
 
+/* --country given as a code: a Gleditsch-Ward number (all digits) or an ISO 3166-1
+ * alpha-3 code (three capital letters). 1 when it looks like one. */
+static int is_country_code(const char *x)
+{
+    size_t n = strlen(x), digits = strspn(x, "0123456789"), caps = 0;
+    while (caps < n && x[caps] >= 'A' && x[caps] <= 'Z') caps++;
+    return (n > 0 && n <= 3 && digits == n) || (n == 3 && caps == 3);
+}
+
+/* Look a code up in the shipped country table: the Gleditsch-Ward code (as text) and the
+ * name in UCDP's or ACLED's spelling. 0, or -1 (err set) when the table lacks it. */
+static int resolve_country(const char *code, int ucdp, char *out, size_t cap,
+                           truce_error *err)
+{
+    const truce_memfile *m = embedded_lookup(COUNTRY_CODES_EMBEDDED_NAME);
+    csv_reader *r = m ? csv_open_memory("data/country_codes.csv", m->data, m->len) : NULL;
+    if (!r) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, "--country", "country table missing");
+        return -1;
+    }
+    csv_record rec;
+    truce_error e2;
+    int found = 0, header = 1, digits = code[0] >= '0' && code[0] <= '9';
+    char known[400] = "";
+    size_t used = 0;
+    while (!found && csv_next(r, &rec, &e2) == 1) {
+        if (header || rec.n < 4) {
+            header = 0;
+            continue;
+        }
+        char gw[16], iso[8];
+        csv_field_copy(&rec.fields[0], gw, sizeof gw);
+        csv_field_copy(&rec.fields[1], iso, sizeof iso);
+        if (strcmp(digits ? gw : iso, code) == 0) {
+            found = 1;
+            if (ucdp) snprintf(out, cap, "%s", gw);
+            else csv_field_copy(&rec.fields[3], out, cap);
+        } else if (used + 12 < sizeof known) {
+            int k = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "",
+                             digits ? gw : iso);
+            if (k > 0) used += (size_t)k;
+        }
+    }
+    csv_close(r);
+    if (!found)
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--country",
+                        "'%s' is not a %s code in data/country_codes.csv (it has %s); give "
+                        "the country's name as the file writes it, or add the code there",
+                        code, digits ? "Gleditsch-Ward" : "ISO 3166-1 alpha-3", known);
+    return found ? 0 : -1;
+}
+
 /* Map the columns this run needs; a missing one is an input error. */
 static int map_columns(file_ctx *f, const csv_record *h, truce_event_format fmt,
                        truce_error *err)
@@ -339,7 +406,26 @@ static int map_columns(file_ctx *f, const csv_record *h, truce_event_format fmt,
     int ucdp = fmt == TRUCE_EVENTS_UCDP;
     for (int i = 0; i < NCOLS; i++) f->colname[i] = NULL, f->col[i] = -1;
     f->colname[COL_DATE] = ucdp ? "date_start" : "event_date";
-    f->colname[COL_DEATHS] = ucdp ? "best" : "fatalities";
+    static const char *const estimate_col[] = {"best", "low", "high"};
+    if ((unsigned)o->estimate > TRUCE_ESTIMATE_HIGH) {
+        truce_error_set(err, TRUCE_EINPUT, name, 0, NULL, "invalid events options");
+        return -1;
+    }
+    if (!ucdp && o->estimate != TRUCE_ESTIMATE_BEST) {
+        truce_error_set(err, TRUCE_EINPUT, name, 0, NULL,
+                        "--estimate %s does not apply to %s files (one estimate: fatalities)",
+                        estimate_col[o->estimate], format_name(fmt));
+        return -1;
+    }
+    f->colname[COL_DEATHS] = ucdp ? estimate_col[o->estimate] : "fatalities";
+    if (o->max_where_prec > 0) f->colname[COL_WHERE_PREC] = ucdp ? "where_prec" : "geo_precision";
+    if (o->max_date_prec > 0) f->colname[COL_DATE_PREC] = ucdp ? "date_prec" : "time_precision";
+    f->country = o->country;
+    if (o->country && is_country_code(o->country)) {
+        if (resolve_country(o->country, ucdp, f->country_buf, sizeof f->country_buf, err))
+            return -1;
+        f->country = f->country_buf;
+    }
     if (ucdp) {
         f->colname[COL_DA] = "deaths_a";
         f->colname[COL_DB] = "deaths_b";
@@ -363,7 +449,8 @@ static int map_columns(file_ctx *f, const csv_record *h, truce_event_format fmt,
         }
     }
     struct { const char *value, *option, *ucdp_col, *acled_col; int slot; } filters[] = {
-        {o->country, "--country", "country", "country", COL_COUNTRY},
+        {o->country, "--country", f->country != o->country ? "country_id" : "country", "country",
+         COL_COUNTRY},
         {o->dyad, "--dyad", "dyad_name", NULL, COL_DYAD},
         {o->type, "--type", "type_of_violence", NULL, COL_TYPE},
         {o->event_type, "--event-type", NULL, "event_type", COL_EVENT_TYPE},
@@ -567,7 +654,16 @@ static int do_row(file_ctx *f, const csv_record *rec, truce_error *err)
     /* Filters: each is checked on every valid row (not only on those that passed the
      * others), so that one that matches nothing can be named. */
     int keep = 1;
-    if (o->country) keep &= filter_pass(t, F_COUNTRY, &fl[f->col[COL_COUNTRY]], o->country);
+    for (int k = COL_WHERE_PREC; k <= COL_DATE_PREC; k++) {
+        if (f->col[k] < 0) continue;
+        const csv_field *c = &fl[f->col[k]];
+        uint64_t prec;
+        if (parse_count(c, &prec))
+            return invalid_row(f, rec->line, f->colname[k], err, "not a precision code: '%.*s'",
+                               (int)(c->len > 40 ? 40 : c->len), c->ptr);
+        if (prec > (uint64_t)(k == COL_WHERE_PREC ? o->max_where_prec : o->max_date_prec)) keep = 0;
+    }
+    if (o->country) keep &= filter_pass(t, F_COUNTRY, &fl[f->col[COL_COUNTRY]], f->country);
     if (o->dyad) keep &= filter_pass(t, F_DYAD, &fl[f->col[COL_DYAD]], o->dyad);
     if (o->type) keep &= filter_pass(t, F_TYPE, &fl[f->col[COL_TYPE]], o->type);
     if (o->event_type)
@@ -847,6 +943,10 @@ static int check_options(const truce_events_options *o, truce_error *err)
     }
     if (o->has_from && o->has_to && o->from > o->to) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "--from is after --to");
+        return -1;
+    }
+    if (o->max_where_prec < 0 || o->max_date_prec < 0) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "a precision bound is negative");
         return -1;
     }
     return 0;

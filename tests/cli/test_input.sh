@@ -219,5 +219,58 @@ t "16 run --to 2030 warns which policies stop" 0 \
 t "16 run --to inside the horizon: no warning" 0 "" "$T" run --to 2003 --by year --quiet --out "$work/o16"
 hasnt "16 run --to 2003: stderr has no warning" "warning" "$work/err"
 
+# ---- 20: estimates, precision filters, country codes, the ACLED example, help ---------
+sums=$(python3 - "$SAMPLE" <<'PY'
+import csv, sys
+r = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
+print(sum(int(x["low"]) for x in r), sum(int(x["best"]) for x in r), sum(int(x["high"]) for x in r),
+      sum(1 for x in r if int(x["where_prec"]) <= 2), sum(1 for x in r if int(x["date_prec"]) <= 1))
+PY
+)
+set -- $sums
+for e in low best high; do
+    t "20 --estimate $e accepted" 0 "" "$T" events aggregate --by year --estimate $e "$SAMPLE"
+    got=$(awk -F, 'NR>1{d+=$4}END{print d}' "$work/out")
+    if [ "$got" = "$1" ]; then ok "20 --estimate $e sums UCDP's $e ($got)"
+    else notok "20 --estimate $e sums $got, python $1"; fi
+    shift
+done
+t "20 --max-where-prec 2" 0 "" "$T" events aggregate --by year --max-where-prec 2 "$SAMPLE"
+got=$(awk -F, 'NR>1{e+=$3}END{print e}' "$work/out")
+[ "$got" = "$1" ] && ok "20 --max-where-prec 2 keeps $got events" || notok "20 --max-where-prec 2: $got, python $1"
+t "20 --max-date-prec 1" 0 "" "$T" events aggregate --by year --max-date-prec 1 "$SAMPLE"
+got=$(awk -F, 'NR>1{e+=$3}END{print e}' "$work/out")
+[ "$got" = "$2" ] && ok "20 --max-date-prec 1 keeps $got events" || notok "20 --max-date-prec 1: $got, python $2"
+t "20 --estimate on ACLED refused" 2 "does not apply to ACLED" \
+    "$T" events aggregate --estimate low "$ROOT/data/synthetic/acled_synthetic_pakistan_example.csv"
+t "20 --estimate bogus refused" 2 "--estimate" "$T" events aggregate --estimate mean "$SAMPLE"
+"$T" events aggregate --by year --country Pakistan "$SAMPLE" >"$work/byname" 2>/dev/null
+for code in 770 PAK; do
+    t "20 --country $code accepted" 0 "" "$T" events aggregate --by year --country $code "$SAMPLE"
+    if cmp -s "$work/out" "$work/byname"; then ok "20 --country $code equals --country Pakistan"
+    else notok "20 --country $code equals --country Pakistan"; fi
+done
+t "20 --country 999 refused, naming the table" 2 "not a Gleditsch-Ward code in data/country_codes.csv" \
+    "$T" events aggregate --country 999 "$SAMPLE"
+for row in "770,PAK,Pakistan" "700,AFG,Afghanistan" "750,IND,India" "630,IRN,Iran"; do
+    has "20 data/country_codes.csv has $row" "$row," "$ROOT/data/country_codes.csv"
+done
+has "20 country table cites Gleditsch & Ward 1999" "Gleditsch & Ward 1999; ISO 3166-1" "$ROOT/data/country_codes.csv"
+ACLED="$ROOT/data/synthetic/acled_synthetic_pakistan_example.csv"
+n20=$(tail -n +2 "$ACLED" | grep -vc "^SYNTHETIC-.*SYNTHETIC - not ACLED data")
+[ "$n20" -eq 0 ] && ok "20 the ACLED example file is marked synthetic in every row" || notok "20 ACLED example: $n20 rows not marked synthetic"
+cmd=$(sed -n '/^\$ truce events aggregate --format acled/,/acled_synthetic/p' "$ROOT/docs/events.md" | tr -d '\\\n' | sed 's/^\$ truce //; s/| head.*//')
+(cd "$ROOT" && eval "\"\$T\" $cmd") >"$work/out" 2>"$work/err"
+if [ $? -eq 0 ] && grep -q "^2021-W01,Battles,1,2$" "$work/out"; then ok "20 the guide's ACLED example runs: $cmd"
+else notok "20 the guide's ACLED example runs: $cmd"; fi
+t "20 --country AFG on the ACLED example" 0 "" "$T" events aggregate --by year --country AFG "$ACLED"
+has "20 --country AFG keeps the Afghan row" "2021,,1,1" "$work/out"
+t "20 events --help shows the subcommands" 0 "" "$T" events --help
+has "20 events --help: usage names a subcommand" "usage: truce events <subcommand>" "$work/out"
+has "20 events --help: lists aggregate" "  aggregate   count events" "$work/out"
+t "20 truce help events" 0 "" "$T" help events
+has "20 truce help events lists aggregate" "  aggregate   count events" "$work/out"
+t "20 episodes --events --estimate high" 0 "" "$T" episodes --events "$SAMPLE" --estimate high --placebos 10
+
 echo "1..$n"
 exit $fail

@@ -5,7 +5,8 @@
  * --fill (only by month or coarser, and bounded by --from/--to so a fuzzed date range
  * cannot ask for millions of cells), bit 2 split the file in two at its middle (two
  * files in one run), bits 3-5 filters, bit 6 two group keys (byte 1 mod 12 and byte 1 / 12
- * mod 12, when both are keys and differ). The table must come back sorted by group then
+ * mod 12, when both are keys and differ), bit 7 the country as a code (PAK, or 770
+ * without bit 3). Byte 2 / 5 also picks the estimate, / 15 and / 60 precision bounds. The table must come back sorted by group then
  * period, with events never zero unless --fill made the row.
  */
 #include <stdint.h>
@@ -40,6 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         opt.nkeys = 2;
     }
     opt.by = (truce_period)(data[2] % 5);
+    opt.estimate = (truce_event_estimate)((data[2] / 5) % 3);
+    opt.max_where_prec = (data[2] / 15) % 4;       /* 0: no bound */
+    opt.max_date_prec = (data[2] / 60) % 4;
     uint8_t flags = data[3];
     opt.strict = flags & 1;
     if ((flags & 2) && opt.by >= TRUCE_BY_MONTH) {
@@ -50,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         truce_date_parse("2024", &last, &opt.to, &p);
         opt.has_from = opt.has_to = 1;
     }
-    if (flags & 8) opt.country = "Pakistan";
+    if (flags & 8) opt.country = (flags & 128) ? "PAK" : "Pakistan";
+    else if (flags & 128) opt.country = "770";
     if (flags & 16) opt.actor = "TTP";
     if (flags & 32) {
         if (opt.format == TRUCE_EVENTS_ACLED) opt.event_type = "Battles";
