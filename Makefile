@@ -4,8 +4,8 @@
 #   make run    install missing Debian packages, build, run the default Pakistan–TTP scenario
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
-# Other targets: all (default: optimised build/truce and build/libtruce.a), asan, ubsan,
-# valgrind, fuzz-long, bench, docs, clean.
+# Other targets: all (default: optimised build/truce and build/libtruce.a), install
+# (PREFIX, DESTDIR), asan, ubsan, valgrind, fuzz-long, bench, docs, clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -48,7 +48,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/country_codes.csv=data/country_codes.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: install golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
 all: $(BUILD)/truce $(BUILD)/libtruce.a $(BUILD)/libtruce.so
 
@@ -141,6 +141,31 @@ fuzz-long: fuzz
 
 bench: all
 	@bench/run.sh $(BUILD)
+
+# Install the tool, the libraries, the header, a pkg-config file and man pages generated
+# from the --help texts (scripts/man-from-help.sh). PREFIX=/usr/local; DESTDIR for staging.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+SOVER   := $(subst ",,$(word 3,$(shell grep 'define TRUCE_VERSION' include/truce.h)))
+MANPAGES := truce run params episodes timeline events "events aggregate"
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/truce $(DESTDIR)$(BINDIR)/truce
+	install -m 644 $(BUILD)/libtruce.a $(DESTDIR)$(LIBDIR)/libtruce.a
+	install -m 755 $(BUILD)/libtruce.so $(DESTDIR)$(LIBDIR)/libtruce.so.$(SOVER)
+	ln -sf libtruce.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libtruce.so.0
+	ln -sf libtruce.so.0 $(DESTDIR)$(LIBDIR)/libtruce.so
+	install -m 644 include/truce.h $(DESTDIR)$(INCDIR)/truce.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(SOVER)|' \
+	  scripts/truce.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/truce.pc
+	@for c in $(MANPAGES); do \
+	  if [ "$$c" = truce ]; then page=truce; set --; else page="truce-$$(echo $$c | tr ' ' '-')"; set -- $$c; fi; \
+	  scripts/man-from-help.sh $(BUILD)/truce "$$@" > $(DESTDIR)$(MANDIR)/man1/$$page.1 || exit 1; \
+	  echo "man page $(MANDIR)/man1/$$page.1"; \
+	done
 
 # The parameter documentation is generated from the parameter table (src/model/params.def).
 docs: $(BUILD)/truce

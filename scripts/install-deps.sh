@@ -6,8 +6,8 @@ set -eu
 
 # Extra package names given as arguments are installed too (e.g. valgrind for `make valgrind`).
 # libclang-rt-dev holds the libFuzzer runtime (only "recommended" by clang, and recommends
-# are not installed here).
-PACKAGES="make gcc clang libclang-rt-dev libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 $*"
+# are not installed here). pkgconf: `make install` writes truce.pc and its test reads it.
+PACKAGES="make gcc clang libclang-rt-dev libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 pkgconf $*"
 
 missing=""
 for p in $PACKAGES; do
