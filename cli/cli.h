@@ -45,8 +45,28 @@ int cli_timeline_list(const truce_timeline *tl, const char *kind, int force);
  * which background policies and episodes still running then stop at their dates. */
 void cli_warn_horizon(const truce_scenario *s, int32_t scenario_end);
 
+/* A progress callback for truce_ensemble_options and truce_compare_options: ctx is the
+ * command's name; prints "truce NAME: done/total runs" on stderr, about 100 times. */
+void cli_progress_runs(void *ctx, uint64_t done, uint64_t total);
+
+/* The whole command line: dispatch argv[1] to a subcommand; returns the exit code. */
+int cli_main(int argc, char **argv);
+
+/* How an ensemble's runs are spread over processes. NULL (build/truce): this process
+ * computes every run and writes. The MPI driver (mpi/truce_mpi.c) installs one whose
+ * ensemble_compute gives each rank a range of runs and gathers them on rank 0, the only
+ * writer; the other ranks print nothing. */
+typedef struct cli_driver {
+    int (*ensemble_compute)(truce_ensemble *e, truce_error *err);
+    int writer;                /* this process writes outputs and prints */
+} cli_driver;
+extern const cli_driver *cli_parallel;
+
 int cmd_run(int argc, char **argv);
+int cmd_ensemble(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 int cmd_params(int argc, char **argv);
+int cmd_variables(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);

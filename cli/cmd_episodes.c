@@ -19,7 +19,8 @@ static void help(void)
            "a trend- and season-adjusted ratio (quasi-Poisson regression) and a\n"
            "placebo p-value. With no files it uses the shipped Pakistan data (PICSS national\n"
            "monthly attacks and killed, and the Pakistan-TTP timeline). See docs/episodes.md.\n\n"
-           "  --series FILE      a reported series (period,metric,value,source,geography,...)\n"
+           "  --series FILE      a reported series (period,metric,value,source,geography,...),\n"
+           "                     or a 'truce run' series.csv (source truce, geography all)\n"
            "                     or an aggregated event file (period,group,events,deaths,...)\n"
            "  --source S         source of a reported series (default PICSS)\n"
            "  --metric M         metric(s), repeatable or comma-separated (default attacks,killed;\n"
@@ -145,7 +146,7 @@ int cmd_episodes(int argc, char **argv)
         {"to", required_argument, NULL, 'u'},       {"strict", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0},
     };
-    const char *series_path = NULL, *source = "PICSS", *geography = "Pakistan", *group = NULL;
+    const char *series_path = NULL, *source = NULL, *geography = NULL, *group = NULL;
     const char *timeline_path = NULL, *out_path = NULL;
     char *metrics[MAXMETRIC];
     size_t nmetrics = 0;
@@ -166,7 +167,7 @@ int cmd_episodes(int argc, char **argv)
     eopt.warn = warn_stderr;
     int rc = EXIT_OK;
     truce_episodes_options opt;
-    truce_episodes_options_default(&opt);
+    truce_episodes_options_init(&opt);
     optind = 1;
     opterr = 0;
     int c;
@@ -306,6 +307,10 @@ int cmd_episodes(int argc, char **argv)
     } else if (!agg) {
         rep = series_path ? truce_reported_load(series_path, &err) : truce_reported_load_default(&err);
         if (!rep) goto fail;
+        /* a `truce run` output is read as the source "truce", its total as geography "all" */
+        const int sim = truce_reported_simulated(rep);
+        if (!source) source = sim ? "truce" : "PICSS";
+        if (!geography) geography = sim ? "all" : "Pakistan";
     }
     for (size_t i = 0; i < nmetrics && nevents == 0; i++) {
         series[i] = agg ? truce_aggregate_series(series_path, metrics[i], group, &err)

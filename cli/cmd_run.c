@@ -24,6 +24,10 @@ static void help(void)
            "  --set NAME=VALUE    override a parameter (repeatable; see 'truce params')\n"
            "  --without ID        remove the episode with this id from the timeline (repeatable)\n"
            "  --to DATE           end the simulation on DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
+           "  --observe           also write OUT/observed.csv: what each source would report of\n"
+           "                      this run through the observation models (docs/observations.md),\n"
+           "                      for the periods of the shipped reported series (or --data)\n"
+           "  --data FILE         the reported series whose periods --observe mirrors\n"
            "  --mean-field        replace every random draw by its expectation (accepts --seed;\n"
            "                      the output does not depend on it)\n"
            "  -q, --quiet         no summary on the terminal\n"
@@ -79,11 +83,13 @@ int cmd_run(int argc, char **argv)
         {"set", required_argument, NULL, 'S'},    {"without", required_argument, NULL, 'w'},
         {"to", required_argument, NULL, 't'},     {"mean-field", no_argument, NULL, 'm'},
         {"quiet", no_argument, NULL, 'q'},        {"help", no_argument, NULL, 'h'},
+        {"observe", no_argument, NULL, 'O'},      {"data", required_argument, NULL, 'D'},
         {NULL, 0, NULL, 0},
     };
     truce_run_options ro;
     truce_run_options_init(&ro);
-    const char *out = NULL, *to = NULL;
+    const char *out = NULL, *to = NULL, *data = NULL;
+    int observe = 0;
     truce_period by = TRUCE_BY_DAY;
     int quiet = 0, c;
     /* --set and --without are applied after loading, in the order given */
@@ -118,6 +124,8 @@ int cmd_run(int argc, char **argv)
         case 't': to = optarg; break;
         case 'm': ro.mean_field = 1; break;
         case 'q': quiet = 1; break;
+        case 'O': observe = 1; break;
+        case 'D': data = optarg; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("run", "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage("run", "unknown option '%s'", argv[optind - 1]); goto done;
@@ -148,7 +156,7 @@ int cmd_run(int argc, char **argv)
     ro.record.by = by == TRUCE_BY_WEEK ? TRUCE_BY_DAY : by > TRUCE_BY_MONTH ? TRUCE_BY_MONTH : by;
     char *command = cli_command_line("run", argc, argv);
     char input[600];
-    const char *inputs[1] = {input};
+    const char *inputs[2] = {input, NULL};
     if (optind < argc)
         snprintf(input, sizeof input, "%s:%s", cli_base_name(argv[optind]), truce_scenario_loaded_hash(s));
     else
@@ -156,7 +164,21 @@ int cmd_run(int argc, char **argv)
     truce_provenance prov = {.command = command, .sets = sets, .nsets = nsets, .withouts = withouts,
                              .nwithouts = nwithouts, .to = to, .inputs = inputs, .ninputs = 1};
     truce_result *r = truce_run(s, &ro, &err);
-    if (!r) {
+    truce_reported *like = NULL, *observed = NULL;
+    char data_input[600];
+    if (r && observe) {
+        like = data ? truce_reported_load(data, &err) : truce_reported_load_default(&err);
+        char hash[17];
+        if (like && data && truce_file_hash(data, hash, &err) == 0) {
+            snprintf(data_input, sizeof data_input, "%s:%s", cli_base_name(data), hash);
+            inputs[prov.ninputs++] = data_input;
+        }
+        observed = like ? truce_observe(r, s, like, NULL, &err) : NULL;
+        prov.observed = observed;
+    }
+    if (data && !observe) {
+        rc = cli_usage("run", "--data is read only with --observe");
+    } else if (!r || (observe && !observed)) {
         rc = cli_report(&err);
     } else if (make_parents(out) != 0) {
         fprintf(stderr, "truce: %s: cannot create the folder that holds it: %s\n", out, strerror(errno));
@@ -167,6 +189,8 @@ int cmd_run(int argc, char **argv)
         print_summary(r, s, out);
     }
     truce_result_free(r);
+    truce_reported_free(like);
+    truce_reported_free(observed);
     truce_scenario_free(s);
     free(command);
 done:

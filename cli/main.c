@@ -1,4 +1,6 @@
-/* truce — command-line entry point: git-style subcommands, each with --help. */
+/* truce — the command line's dispatcher: git-style subcommands, each with --help. main()
+ * is in truce_main.c (build/truce) or mpi/truce_mpi.c (build/truce-mpi), both calling
+ * cli_main. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -11,10 +13,15 @@
 static const cli_command commands[] = {
     {"run", cmd_run, "simulate a scenario once and write its series and summary"},
     {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
+    {"variables", cmd_variables, "list what a run records and how reported metrics map onto it"},
     {"episodes", cmd_episodes, "event study: violence before, during and after each episode"},
     {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
+    {"ensemble", cmd_ensemble, "run a scenario N times and write the bands of its series"},
+    {"compare", cmd_compare, "paired runs of two scenarios under common random numbers"},
     {"timeline", cmd_timeline, "list the recorded episodes with their dates and kinds"},
 };
+
+const cli_driver *cli_parallel = NULL;
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out)
@@ -49,6 +56,16 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 
 int cli_show_progress(void) { return isatty(STDERR_FILENO); }
 
+void cli_progress_runs(void *ctx, uint64_t done, uint64_t total)
+{
+    /* about a hundred updates, and the last one */
+    if (done != total && total >= 100 && done % (total / 100) != 0) return;
+    fprintf(stderr, "\rtruce %s: %llu/%llu runs", (const char *)ctx, (unsigned long long)done,
+            (unsigned long long)total);
+    if (done == total) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
+
 int cli_parse_u64(const char *text, uint64_t *out)
 {
     /* Digits only: strtoull would skip leading spaces and read " -1" as 2^64-1. */
@@ -79,6 +96,12 @@ char *cli_command_line(const char *cmd, int argc, char **argv)
             continue;
         }
         if (strncmp(a, "--out=", 6) == 0) continue;
+        /* nor how many threads made it: the bytes are the same for every count */
+        if (strcmp(a, "--threads") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(a, "--threads=", 10) == 0) continue;
         if (strchr(a, '/')) {
             if (a[0] == '-' && eq) snprintf(buf, sizeof buf, "%.*s%s", (int)(eq - a + 1), a, cli_base_name(eq + 1));
             else snprintf(buf, sizeof buf, "%s", cli_base_name(a));
@@ -113,7 +136,7 @@ const char *cli_base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
-int main(int argc, char **argv)
+int cli_main(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);

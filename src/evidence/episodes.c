@@ -26,7 +26,7 @@ struct truce_episodes {
     size_t n, cap;
 };
 
-void truce_episodes_options_default(truce_episodes_options *o)
+void truce_episodes_options_init(truce_episodes_options *o)
 {
     memset(o, 0, sizeof *o);
     o->window_days = 90;

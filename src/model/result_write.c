@@ -250,8 +250,8 @@ static int write_summary(const truce_result *r, const truce_scenario *s, const c
 static void remove_tree(const char *dir)
 {
     char path[4400];
-    static const char *const names[] = {"series.csv", "summary.json"};
-    for (size_t i = 0; i < 2; i++) {
+    static const char *const names[] = {"series.csv", "summary.json", "observed.csv"};
+    for (size_t i = 0; i < 3; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, names[i]);
         unlink(path);
     }
@@ -278,6 +278,13 @@ int truce_result_write(const truce_result *r, const truce_scenario *s, const cha
     if (write_series(r, path, by, err) != 0) goto fail;
     snprintf(path, sizeof path, "%s/summary.json", tmp);
     if (write_summary(r, s, path, by, prov, err) != 0) goto fail;
+    if (prov && prov->observed) {
+        char note[160];
+        snprintf(note, sizeof note, "simulated by truce %s: seed %llu run %u, through the observation models",
+                 TRUCE_VERSION, (unsigned long long)r->seed, r->run);
+        snprintf(path, sizeof path, "%s/observed.csv", tmp);
+        if (truce_reported_write(prov->observed, path, note, err) != 0) goto fail;
+    }
     /* Replace an existing output folder written by an earlier run: only one that holds
      * nothing but our two files, and never leave the user without either version. */
     char target[4096], old[4200];
@@ -295,8 +302,8 @@ int truce_result_write(const truce_result *r, const truce_scenario *s, const cha
             while (d && (de = readdir(d)) != NULL) {
                 const char *nm = de->d_name;
                 if (strcmp(nm, ".") && strcmp(nm, "..") && strcmp(nm, "series.csv") &&
-                    strcmp(nm, "summary.json")) {
-                    why = "exists and holds other files than series.csv and summary.json; choose another --out";
+                    strcmp(nm, "summary.json") && strcmp(nm, "observed.csv")) {
+                    why = "exists and holds other files than truce run's (series.csv, summary.json, observed.csv); choose another --out";
                     break;
                 }
             }
