@@ -170,6 +170,11 @@ t "18 episodes --csv accepted" 0 "" "$T" episodes --csv --placebos 10
 t "18 events aggregate --table: a table" 0 "" "$T" events aggregate --table --by year "$SAMPLE"
 head -1 "$work/out" >"$work/h"
 has "18 events --table: aligned header" "period      group    events    deaths" "$work/h"
+t "18 variables piped: CSV" 0 "" "$T" variables
+head -1 "$work/out" >"$work/h"
+has "18 variables piped: the CSV header" "name,kind,total,unit,description" "$work/h"
+t "18 variables --table" 0 "" "$T" variables --table
+has "18 variables --table: the table" "variable                         kind" "$work/out"
 if command -v script >/dev/null 2>&1; then
     script -qc "$T params" /dev/null >"$work/tty" 2>&1
     has "18 params on a terminal: the table" "init_militants               init" "$work/tty"
