@@ -24,6 +24,12 @@ for f in bin/truce lib/libtruce.a lib/libtruce.so lib/libtruce.so.0 include/truc
          share/man/man1/truce-events-aggregate.1 share/man/man1/truce-episodes.1; do
     if [ -e "$P/$f" ]; then ok "19 installed $f"; else notok "19 installed $f"; fi
 done
+missing=""
+for c in $("$P/bin/truce" --help | awk '/^commands:/{on=1; next} on && /^  [a-z]/{print $1}'); do
+    [ -e "$P/share/man/man1/truce-$c.1" ] || missing="$missing $c"
+done
+if [ -z "$missing" ]; then ok "19 every command of 'truce --help' has a man page"
+else notok "19 commands without a man page (Makefile MANPAGES):$missing"; fi
 if [ -x "$P/bin/truce" ] && "$P/bin/truce" --version | grep -q '^truce '; then ok "19 the installed truce runs"
 else notok "19 the installed truce runs"; fi
 if grep -q '^\.TH TRUCE-RUN 1' "$P/share/man/man1/truce-run.1" &&
