@@ -5,8 +5,8 @@
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
-# build/truce-mpi when mpicc is present), asan, ubsan, valgrind, fuzz-long, bench, docs,
-# check-slow (the kill test), clean.
+# build/truce-mpi when mpicc is present), install (PREFIX, DESTDIR), asan, ubsan, tsan,
+# valgrind, fuzz-long, bench, docs, check-slow (the kill test), clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -49,10 +49,11 @@ FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
            ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
-           ../data/pakistan_series.csv=data/pakistan_series.csv
+           ../data/pakistan_series.csv=data/pakistan_series.csv \
+           ../data/country_codes.csv=data/country_codes.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: golden-update all run test check-slow tsan unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: install golden-update all run test check-slow tsan unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
 # build/truce-mpi (the same command line over MPI processes) is built when mpicc is there;
 # `make test` installs Debian's OpenMPI first (scripts/install-deps.sh), so it always is.
@@ -84,7 +85,8 @@ $(BUILD)/libtruce.a: $(LIBOBJ)
 
 # The shared library for bindings (Python): exports only truce_* (see tests/cli/test_abi.sh).
 $(BUILD)/libtruce.so: $(LIBOBJ)
-	$(CC) -shared -Wl,-soname,libtruce.so -Wl,--no-undefined $(OPT) $^ $(LDLIBS) $(OMP) -o $@
+	$(CC) -shared -Wl,-soname,libtruce.so.0 -Wl,--no-undefined $(OPT) $^ $(LDLIBS) $(OMP) -o $@
+	ln -sf libtruce.so $(BUILD)/libtruce.so.0
 
 # The CLI sees only the public header (no -Isrc).
 $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
@@ -185,6 +187,31 @@ fuzz-long: fuzz
 
 bench: all
 	@bench/run.sh $(BUILD)
+
+# Install the tool, the libraries, the header, a pkg-config file and man pages generated
+# from the --help texts (scripts/man-from-help.sh). PREFIX=/usr/local; DESTDIR for staging.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
+SOVER   := $(subst ",,$(word 3,$(shell grep 'define TRUCE_VERSION' include/truce.h)))
+MANPAGES := truce run ensemble compare params variables episodes timeline events "events aggregate"
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(BUILD)/truce $(DESTDIR)$(BINDIR)/truce
+	install -m 644 $(BUILD)/libtruce.a $(DESTDIR)$(LIBDIR)/libtruce.a
+	install -m 755 $(BUILD)/libtruce.so $(DESTDIR)$(LIBDIR)/libtruce.so.$(SOVER)
+	ln -sf libtruce.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libtruce.so.0
+	ln -sf libtruce.so.0 $(DESTDIR)$(LIBDIR)/libtruce.so
+	install -m 644 include/truce.h $(DESTDIR)$(INCDIR)/truce.h
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(SOVER)|' \
+	  scripts/truce.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/truce.pc
+	@for c in $(MANPAGES); do \
+	  if [ "$$c" = truce ]; then page=truce; set --; else page="truce-$$(echo $$c | tr ' ' '-')"; set -- $$c; fi; \
+	  scripts/man-from-help.sh $(BUILD)/truce "$$@" > $(DESTDIR)$(MANDIR)/man1/$$page.1 || exit 1; \
+	  echo "man page $(MANDIR)/man1/$$page.1"; \
+	done
 
 # Reference pages generated from the tables they describe (src/model/params.def, the
 # variable table and the metric map).

@@ -45,6 +45,22 @@ int cli_check_out_parent(const char *cmd, const char *path);
 /* The last component of a path (no folders: summary.json records no paths). */
 const char *cli_base_name(const char *path);
 
+/* One output rule for every command that prints a table (README.md): CSV when standard
+ * output is not a terminal, a table for people when it is; --csv and --table force one.
+ * force: CLI_FORCE_NONE, CLI_FORCE_CSV or CLI_FORCE_TABLE. Returns 1 for a table. */
+enum { CLI_FORCE_NONE, CLI_FORCE_CSV, CLI_FORCE_TABLE };
+int cli_table_wanted(int force);
+/* The shortest of %.15g, %.16g, %.17g that reads back to x (8.3, not 8.3000000000000007). */
+const char *cli_shortest(double x, char out[32]);
+
+/* Print the timeline's rows (of one kind, or all when kind is NULL) as CSV or a table
+ * (force as cli_table_wanted): `truce timeline` and `truce episodes --list`. */
+int cli_timeline_list(const truce_timeline *tl, const char *kind, int force);
+
+/* After --to moved the horizon past the scenario's own end (scenario_end): warn on stderr
+ * which background policies and episodes still running then stop at their dates. */
+void cli_warn_horizon(const truce_scenario *s, int32_t scenario_end);
+
 /* A progress callback for truce_ensemble_options and truce_compare_options: ctx is the
  * command's name; prints "truce NAME: done/total runs" on stderr, about 100 times. */
 void cli_progress_runs(void *ctx, uint64_t done, uint64_t total);
@@ -78,5 +94,6 @@ int cmd_params(int argc, char **argv);
 int cmd_variables(int argc, char **argv);
 int cmd_episodes(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 
 #endif

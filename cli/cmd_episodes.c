@@ -1,9 +1,11 @@
 /* truce episodes — event study of violence before, during and after each episode. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -39,14 +41,20 @@ static void help(void)
            "  --from DATE        event files: first day of the covered span\n"
            "  --to DATE          event files: last day of the covered span\n"
            "  --strict           event files: an invalid row is an error, not a warning\n"
+           "  --estimate E       UCDP: deaths are the low, best (default) or high estimate\n"
+           "  --max-where-prec N event files: keep events located at precision N or finer\n"
+           "  --max-date-prec N  event files: keep events dated at precision N or finer\n"
            "  --timeline FILE    episode timeline (id,start,end,kind,...)\n"
            "  --kind K           only episodes of this kind\n"
+           "  --episode ID       only this episode (repeatable); ids: 'truce timeline'\n"
+           "  --list             list the timeline's episodes (ids, dates, kinds) and exit\n"
            "  --window W         window length: Nd (days) or Nm (calendar months); default 90d\n"
            "  --min-coverage X   share of a window known periods must cover (default 0.5)\n"
            "  --placebos N       placebo windows per episode and metric (default 1000)\n"
            "  --seed N           seed of the placebo draws (default 20211109)\n"
            "  --out FILE         write the CSV to FILE (default: standard output)\n"
            "  --table            print the table for people (the default on a terminal)\n"
+           "  --csv              print CSV (the default when standard output is not a terminal)\n"
            "  -h, --help         this help\n\n"
            "Exit status: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
 }
@@ -92,8 +100,20 @@ static void warn_stderr(void *ctx, const char *message)
 /* 1 if the file's header names an `events` column (an aggregated event file). */
 static int is_aggregate(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;  /* the reader reports the error */
+    /* Only a regular file is peeked at (a FIFO would block here): the reader reports the
+     * rest. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) return 0;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return 0;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return 0;
+    }
     char line[4096];
     int agg = 0;
     if (fgets(line, sizeof line, f)) {
@@ -114,6 +134,10 @@ int cmd_episodes(int argc, char **argv)
         {"kind", required_argument, NULL, 'k'},     {"window", required_argument, NULL, 'w'},
         {"placebos", required_argument, NULL, 'p'}, {"seed", required_argument, NULL, 'r'},
         {"out", required_argument, NULL, 'o'},      {"table", no_argument, NULL, 'T'},
+        {"csv", no_argument, NULL, 'K'},
+        {"episode", required_argument, NULL, 'e'},  {"list", no_argument, NULL, 'L'},
+        {"estimate", required_argument, NULL, 'M'}, {"max-where-prec", required_argument, NULL, 'W'},
+        {"max-date-prec", required_argument, NULL, 'P'},
         {"min-coverage", required_argument, NULL, 'c'}, {"help", no_argument, NULL, 'h'},
         {"events", required_argument, NULL, 'E'},   {"format", required_argument, NULL, 'F'},
         {"country", required_argument, NULL, 'C'},  {"dyad", required_argument, NULL, 'D'},
@@ -126,10 +150,13 @@ int cmd_episodes(int argc, char **argv)
     const char *timeline_path = NULL, *out_path = NULL;
     char *metrics[MAXMETRIC];
     size_t nmetrics = 0;
-    int table = 0, source_set = 0, geography_set = 0, event_opt = 0;
+    int force = CLI_FORCE_NONE, source_set = 0, geography_set = 0, event_opt = 0;
     const char **events = calloc((size_t)argc + 1, sizeof *events);
-    size_t nevents = 0;
-    if (!events) {
+    const char **picked = calloc((size_t)argc + 1, sizeof *picked);
+    size_t nevents = 0, npicked = 0;
+    int list = 0;
+    if (!events || !picked) {
+        free(picked);
         cli_error("out of memory");
         return EXIT_RUNTIME;
     }
@@ -144,7 +171,7 @@ int cmd_episodes(int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c;
-#define USAGE(...) do { free(events); return cli_usage("episodes", __VA_ARGS__); } while (0)
+#define USAGE(...) do { free(events); free(picked); return cli_usage("episodes", __VA_ARGS__); } while (0)
     while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         uint64_t v;
         switch (c) {
@@ -162,6 +189,19 @@ int cmd_episodes(int argc, char **argv)
         case 'V': eopt.event_type = optarg; event_opt = 1; break;
         case 'A': eopt.actor = optarg; event_opt = 1; break;
         case 'X': eopt.strict = 1; event_opt = 1; break;
+        case 'M':
+            if (truce_event_estimate_parse(optarg, &eopt.estimate) != 0)
+                USAGE("--estimate: '%s' is not one of low, best, high", optarg);
+            event_opt = 1;
+            break;
+        case 'W':
+        case 'P':
+            if (cli_parse_u64(optarg, &v) != 0 || v < 1 || v > 9)
+                USAGE("--max-%s-prec: '%s' is not a precision code 1 to 9", c == 'W' ? "where" : "date", optarg);
+            if (c == 'W') eopt.max_where_prec = (int)v;
+            else eopt.max_date_prec = (int)v;
+            event_opt = 1;
+            break;
         case 'f':
         case 'u': {
             int32_t first, last;
@@ -205,12 +245,16 @@ int cmd_episodes(int argc, char **argv)
             break;
         }
         case 'o': out_path = optarg; break;
-        case 'T': table = 1; break;
-        case 'h': help(); free(events); return EXIT_OK;
+        case 'T': force = CLI_FORCE_TABLE; break;
+        case 'K': force = CLI_FORCE_CSV; break;
+        case 'e': picked[npicked++] = optarg; break;
+        case 'L': list = 1; break;
+        case 'h': help(); free(events); free(picked); return EXIT_OK;
         default:
             if (optopt != 0 || !cli_nearest_option(argv[optind - 1], longopts))
                 USAGE("unknown or incomplete option '%s'", argv[optind - 1]);
             free(events);
+            free(picked);
             return cli_unknown_option("episodes", argv[optind - 1], longopts);
         }
     }
@@ -222,8 +266,8 @@ int cmd_episodes(int argc, char **argv)
         USAGE("--group, --source and --geography do not apply to --events (filter with "
               "--country, --dyad, --actor, --type or --event-type)");
     if (nevents == 0 && event_opt)
-        USAGE("--format, --country, --dyad, --type, --event-type, --actor, --from, --to and "
-              "--strict apply only to --events");
+        USAGE("--format, --country, --dyad, --type, --event-type, --actor, --from, --to, "
+              "--estimate, --max-where-prec, --max-date-prec and --strict apply only to --events");
     if (eopt.has_from && eopt.has_to && eopt.from > eopt.to) USAGE("--from is after --to");
     for (size_t k = 0; k < nevents; k++)
         if (strcmp(events[k], "-") == 0) USAGE("reading events from stdin is not supported: name a file");
@@ -235,8 +279,18 @@ int cmd_episodes(int argc, char **argv)
                                        : truce_timeline_load_default(&err);
     if (!tl) {
         free(events);
+        free(picked);
         return cli_report(&err);
     }
+    if (list) {
+        rc = cli_timeline_list(tl, opt.kind, force);
+        truce_timeline_free(tl);
+        free(events);
+        free(picked);
+        return rc;
+    }
+    opt.episodes = picked;
+    opt.nepisodes = npicked;
     int agg = series_path && is_aggregate(series_path);
     char def_reported[] = "attacks,killed", def_agg[] = "events,deaths";
     if (nmetrics == 0) add_metrics(agg || nevents ? def_agg : def_reported, metrics, &nmetrics);
@@ -269,13 +323,12 @@ int cmd_episodes(int argc, char **argv)
     }
     res = truce_episodes_run(tl, series, nmetrics, &opt, &err);
     if (!res) goto fail;
-    int tty = isatty(STDOUT_FILENO), werr = 0;
+    int table = cli_table_wanted(force), werr = 0;
     if (out_path) {
         /* atomically, through a temporary beside the file (never a half-written file) */
         if (truce_episodes_save_csv(res, out_path, &err) != 0) goto fail;
-        if ((table || tty) && truce_episodes_write_table(res, cli_write_stdout, &werr) != 0)
-            goto write_error;
-    } else if (table || tty) {
+        if (table && truce_episodes_write_table(res, cli_write_stdout, &werr) != 0) goto write_error;
+    } else if (table) {
         if (truce_episodes_write_table(res, cli_write_stdout, &werr) != 0) goto write_error;
     } else if (truce_episodes_write_csv(res, cli_write_stdout, &werr) != 0) {
         goto write_error;
@@ -294,5 +347,6 @@ done:
     truce_timeline_free(tl);
     truce_event_table_free(etab);
     free(events);
+    free(picked);
     return rc;
 }

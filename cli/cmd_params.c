@@ -8,11 +8,14 @@
 
 static void help(void)
 {
-    printf("usage: truce params [--csv | --markdown]\n\n"
+    printf("usage: truce params [--csv | --table | --markdown]\n\n"
            "List every model parameter with its default, prior, bounds, unit and source.\n"
            "The table lives in src/model/params.def; docs/parameters.md is this command's\n"
-           "--markdown output, so the documentation cannot drift from the code.\n\n"
-           "  --csv        one row per parameter (name,mechanism,default,prior,a,b,lo,hi,unit,description,source)\n"
+           "--markdown output, so the documentation cannot drift from the code. As every\n"
+           "command: CSV when standard output is not a terminal, a table when it is.\n\n"
+           "  --csv        one row per parameter (name,mechanism,default,prior,a,b,lo,hi,unit,\n"
+           "               description,source); numbers in the shortest form that reads back\n"
+           "  --table      the table for people (name, mechanism, default, prior, unit)\n"
            "  --markdown   the parameter reference, grouped by mechanism\n"
            "  -h, --help   this help\n");
 }
@@ -92,16 +95,18 @@ int cmd_params(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"csv", no_argument, NULL, 'c'},
+        {"table", no_argument, NULL, 't'},
         {"markdown", no_argument, NULL, 'm'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    int mode = 0, c;
+    int mode = -1, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': mode = 1; break;
+        case 't': mode = 0; break;
         case 'm': mode = 2; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage("params", "unknown option '%s'", argv[optind - 1]);
@@ -112,12 +117,16 @@ int cmd_params(int argc, char **argv)
         markdown();
         return EXIT_OK;
     }
+    if (mode < 0) mode = cli_table_wanted(CLI_FORCE_NONE) ? 0 : 1;
     if (mode == 1) printf("name,mechanism,default,prior,a,b,lo,hi,unit,description,source\n");
+    else printf("%-28s %-5s %12s  %-34s %s\n", "name", "mech", "default", "prior", "unit");
     for (size_t i = 0; i < truce_param_count(); i++) {
         const truce_param_info *p = truce_param_at(i);
+        char v[5][32];
         if (mode == 1) {
-            printf("%s,%s,%.17g,%s,%.17g,%.17g,%.17g,%.17g,", p->name, p->mechanism, p->value,
-                   truce_prior_name(p->prior), p->a, p->b, p->lo, p->hi);
+            printf("%s,%s,%s,%s,%s,%s,%s,%s,", p->name, p->mechanism, cli_shortest(p->value, v[0]),
+                   truce_prior_name(p->prior), cli_shortest(p->a, v[1]), cli_shortest(p->b, v[2]),
+                   cli_shortest(p->lo, v[3]), cli_shortest(p->hi, v[4]));
             csv_quoted(p->unit);
             putchar(',');
             csv_quoted(p->description);
@@ -127,7 +136,8 @@ int cmd_params(int argc, char **argv)
         } else {
             char prior[96];
             prior_text(p, prior, sizeof prior);
-            printf("%-28s %-5s %12g  %-34s %s\n", p->name, p->mechanism, p->value, prior, p->unit);
+            printf("%-28s %-5s %12s  %-34s %s\n", p->name, p->mechanism,
+                   cli_shortest(p->value, v[0]), prior, p->unit);
         }
     }
     return EXIT_OK;

@@ -145,7 +145,9 @@ int cmd_run(int argc, char **argv)
         if (truce_scenario_set(s, sets[i], &err)) rc = cli_report(&err);
     for (size_t i = 0; i < nwithouts && rc == EXIT_OK; i++)
         if (truce_scenario_remove_episode(s, withouts[i], &err)) rc = cli_report(&err);
+    int32_t scenario_end = truce_scenario_end(s);
     if (rc == EXIT_OK && to && truce_scenario_set_end(s, to, &err)) rc = cli_report(&err);
+    if (rc == EXIT_OK) cli_warn_horizon(s, scenario_end);
     if (rc != EXIT_OK) { truce_scenario_free(s); goto done; }
 
     /* The default folder: out/<name>, and for a counterfactual (--set, --without, --to:

@@ -8,12 +8,14 @@
 
 static void help(void)
 {
-    printf("usage: truce variables [--csv | --markdown]\n\n"
+    printf("usage: truce variables [--csv | --table | --markdown]\n\n"
            "List the variables a run records (series.csv 'variable'), whether each is a flow\n"
            "(summed over a period) or a stock (the period's last day), how the regions add up\n"
            "to 'all', and how the metrics of reported series map onto them. docs/variables.md\n"
-           "is this command's --markdown output, so the documentation cannot drift.\n\n"
+           "is this command's --markdown output, so the documentation cannot drift. As every\n"
+           "command: CSV when standard output is not a terminal, a table when it is.\n\n"
            "  --csv        one row per variable (name,kind,total,unit,description)\n"
+           "  --table      the table for people (variable, kind, all, unit)\n"
            "  --markdown   the reference page\n"
            "  -h, --help   this help\n");
 }
@@ -63,20 +65,23 @@ int cmd_variables(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"csv", no_argument, NULL, 'c'}, {"markdown", no_argument, NULL, 'm'},
+        {"table", no_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0},
     };
-    int mode = 0, c;
+    int mode = -1, c;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'c': mode = 1; break;
         case 'm': mode = 2; break;
+        case 't': mode = 0; break;
         case 'h': help(); return EXIT_OK;
         default: return cli_usage("variables", "unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) return cli_usage("variables", "unexpected argument '%s'", argv[optind]);
+    if (mode < 0) mode = cli_table_wanted(CLI_FORCE_NONE) ? 0 : 1;   /* README: one rule */
     if (mode == 2) {
         markdown();
     } else if (mode == 1) {

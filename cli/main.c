@@ -19,6 +19,7 @@ static const cli_command commands[] = {
     {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
     {"ensemble", cmd_ensemble, "run a scenario N times and write the bands of its series"},
     {"compare", cmd_compare, "paired runs of two scenarios under common random numbers"},
+    {"timeline", cmd_timeline, "list the recorded episodes with their dates and kinds"},
 };
 
 const cli_driver *cli_parallel = NULL;
@@ -95,7 +96,8 @@ void cli_progress_runs(void *ctx, uint64_t done, uint64_t total)
 
 int cli_parse_u64(const char *text, uint64_t *out)
 {
-    if (!text || !*text || *text == '-' || *text == '+') return -1;
+    /* Digits only: strtoull would skip leading spaces and read " -1" as 2^64-1. */
+    if (!text || *text < '0' || *text > '9') return -1;
     char *end;
     errno = 0;
     unsigned long long v = strtoull(text, &end, 10);

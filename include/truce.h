@@ -161,6 +161,15 @@ TRUCE_API int32_t truce_scenario_end(const truce_scenario *s);
 TRUCE_API size_t truce_scenario_region_count(const truce_scenario *s);
 TRUCE_API const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
 TRUCE_API size_t truce_scenario_episode_count(const truce_scenario *s);
+/* Recorded episodes and background policies (those with an effect in the model) whose
+ * recorded end falls on or after `since` and before the horizon's last day: they stop at
+ * their dates while the run goes on, e.g. when --to moves the end past the scenario's
+ * (since = the scenario's own end: what was still running then). Open-ended entries go
+ * on and are not listed. Returns how many; the first `cap` ids (valid while s lives) and
+ * last days go to ids and ends (either may be NULL). */
+TRUCE_API size_t truce_scenario_ending_before_horizon(const truce_scenario *s, int32_t since,
+                                                      const char **ids, int32_t *ends,
+                                                      size_t cap);
 
 /* ---- parameter vectors ------------------------------------------------------------- */
 
@@ -695,7 +704,14 @@ typedef struct truce_episodes_options {
     uint64_t seed;          /* placebo draws (default 20211109) */
     const char *kind;       /* only episodes of this kind; NULL for all */
     double min_coverage;    /* share of a window's days that known periods must cover (0.5) */
+    const char *const *episodes;  /* only the episodes with these ids (NULL: all); an id */
+    size_t nepisodes;             /* the timeline lacks is TRUCE_EINPUT naming the ids */
 } truce_episodes_options;
+
+/* Timeline rows of this kind are notes about the data (e.g. a coding change in a data
+ * set), not episodes: the study leaves them out (and never pools them); `truce timeline`
+ * lists them. */
+#define TRUCE_EPISODE_KIND_DATA_NOTE "data_note"
 
 TRUCE_API void truce_episodes_options_init(truce_episodes_options *o);
 
@@ -758,18 +774,45 @@ typedef enum truce_event_group {
     TRUCE_EVENTS_BY_EVENT_TYPE   /* ACLED event_type */
 } truce_event_group;
 
+/* The most rows --fill may make (groups x periods): 10 million rows of 64 bytes. */
+#define TRUCE_EVENTS_FILL_MAX 10000000u
+
+/* Which UCDP death estimate `deaths` sums (ACLED has one: fatalities). */
+typedef enum truce_event_estimate {
+    TRUCE_ESTIMATE_BEST,         /* UCDP best (default) */
+    TRUCE_ESTIMATE_LOW,          /* UCDP low */
+    TRUCE_ESTIMATE_HIGH          /* UCDP high */
+} truce_event_estimate;
+
+/* The most keys a table may be grouped by at once. */
+#define TRUCE_EVENTS_MAX_KEYS 4
+
 typedef struct truce_events_options {
     truce_event_format format;
     truce_period by;
-    truce_event_group group;
-    /* Filters, matching the file's value exactly; NULL for none. country: both formats;
+    truce_event_group group;     /* one key (used when nkeys is 0) */
+    /* Several keys, e.g. {DYAD, TYPE}: a group is a combination of their values. When
+     * nkeys > 0 these replace `group`; none may be TRUCE_EVENTS_BY_NONE or repeated. */
+    truce_event_group keys[TRUCE_EVENTS_MAX_KEYS];
+    size_t nkeys;
+    truce_event_estimate estimate;   /* UCDP: low, best or high (ACLED: best only) */
+    /* Precision filters (0: none): keep events whose where_prec (UCDP, 1-7) or
+     * geo_precision (ACLED, 1-3) is at most max_where_prec, and whose date_prec (UCDP,
+     * 1-5) or time_precision (ACLED, 1-3) is at most max_date_prec. */
+    int max_where_prec, max_date_prec;
+    /* Filters, matching the file's value exactly; NULL for none. country: both formats,
+     * a name as the file writes it, or a code: a Gleditsch-Ward number (770) or an ISO
+     * 3166-1 alpha-3 code (PAK) from the shipped data/country_codes.csv; a code matches
+     * UCDP's country_id (Gleditsch-Ward) or ACLED's country name;
      * dyad (dyad_name) and type (type_of_violence): UCDP; event_type: ACLED; actor: side_a
      * or side_b (UCDP), actor1 or actor2 (ACLED). A filter that does not apply to a file's
      * format is an input error. */
     const char *country, *dyad, *actor, *type, *event_type;
     int has_from, has_to;
     int32_t from, to;            /* inclusive bounds on the event's day */
-    int fill;                    /* zero rows for empty periods (see docs/events.md) */
+    int fill;                    /* zero rows for empty periods (see docs/events.md); a
+                                    filled table over TRUCE_EVENTS_FILL_MAX rows is
+                                    refused (TRUCE_EINPUT, naming its size) */
     int strict;                  /* the first invalid row is an error */
     size_t max_warnings;         /* invalid rows reported per file (then only counted) */
     /* Called with each warning ("file:line: field: reason", and a count per file);
@@ -784,19 +827,23 @@ TRUCE_API void truce_events_options_init(truce_events_options *opt);
  * conflict, type, side_a, side_b, actor1, actor2, event_type, none). 0, or -1 if unknown. */
 TRUCE_API int truce_event_format_parse(const char *name, truce_event_format *format);
 TRUCE_API int truce_event_group_parse(const char *name, truce_event_group *group);
+/* "low", "best", "high" -> estimate. 0, or -1 if unknown. */
+TRUCE_API int truce_event_estimate_parse(const char *name, truce_event_estimate *estimate);
 
 typedef struct truce_event_row {
     int32_t period;              /* first day of the period (label: truce_period_label) */
-    const char *group;           /* the file's value, unchanged; "" for none or empty */
+    const char *group;           /* the file's value, unchanged; "" for none or empty
+                                    (with several keys: the first key's value) */
+    const char *keys[TRUCE_EVENTS_MAX_KEYS];  /* each key's value (keys[0] == group) */
     uint64_t events;
-    uint64_t deaths;             /* UCDP best, ACLED fatalities */
+    uint64_t deaths;             /* UCDP best (or low/high: opt.estimate), ACLED fatalities */
     uint64_t deaths_a, deaths_b, deaths_civilians, deaths_unknown;  /* UCDP; 0 for ACLED */
 } truce_event_row;
 
 typedef struct truce_event_table truce_event_table;
 
 /* Aggregate one or more event files (all of one format) into a table sorted by group
- * (byte order) then period. Invalid rows are skipped and counted (reported through
+ * (byte order, key by key) then period. Invalid rows are skipped and counted (reported through
  * opt->warn), or with opt->strict fail the call (TRUCE_EINPUT). */
 TRUCE_API truce_event_table *truce_events_aggregate(const char *const *paths, size_t npaths,
                                           const truce_events_options *opt, truce_error *err);
@@ -809,12 +856,16 @@ TRUCE_API size_t truce_event_table_count(const truce_event_table *t);
 TRUCE_API const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t i);
 TRUCE_API truce_event_format truce_event_table_format(const truce_event_table *t);
 TRUCE_API truce_period truce_event_table_period(const truce_event_table *t);
+/* The keys the table is grouped by (0 for none) and the name of each ("dyad", "type"...). */
+TRUCE_API size_t truce_event_table_key_count(const truce_event_table *t);
+TRUCE_API const char *truce_event_table_key_name(const truce_event_table *t, size_t i);
 TRUCE_API uint64_t truce_event_table_rows_read(const truce_event_table *t);    /* data rows seen */
 TRUCE_API uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
 /* Write the table as CSV: period,group,events,deaths (+ deaths_a,deaths_b,
- * deaths_civilians,deaths_unknown for UCDP). path NULL or "-": stdout; otherwise written
- * to a temporary file beside path and renamed, so there is never a half-written file
- * (see "output" above: links refused, a device or FIFO written directly). */
+ * deaths_civilians,deaths_unknown for UCDP); with several keys, one column per key named
+ * after it instead of `group` (period,dyad,type,events,...). path NULL or "-": stdout;
+ * otherwise written to a temporary file beside path and renamed, so there is never a
+ * half-written file (see "output" above: links refused, a device or FIFO written directly). */
 TRUCE_API int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 
 #ifdef __cplusplus

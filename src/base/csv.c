@@ -8,9 +8,13 @@
 #include "csv.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define CHUNK (1u << 20)
 
@@ -44,11 +48,48 @@ static csv_reader *reader_new(const char *name)
     return r;
 }
 
+FILE *csv_fopen_regular(const char *path, const char **why)
+{
+    /* O_NONBLOCK: open() on a FIFO with no writer returns at once instead of waiting. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        *why = strerror(errno);
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        *why = strerror(errno);
+        close(fd);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *why = S_ISFIFO(st.st_mode)   ? "not a regular file (a FIFO or pipe): name a file"
+               : S_ISDIR(st.st_mode)  ? "not a regular file (a folder)"
+               : S_ISSOCK(st.st_mode) ? "not a regular file (a socket): name a file"
+                                      : "not a regular file (a device): name a file";
+        close(fd);
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+        *why = strerror(errno);
+        close(fd);
+        return NULL;
+    }
+    FILE *fp = fdopen(fd, "rb");
+    if (!fp) {
+        *why = strerror(errno);
+        close(fd);
+    }
+    return fp;
+}
+
 csv_reader *csv_open_file(const char *path, truce_error *err)
 {
-    FILE *fp = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *fp = csv_fopen_regular(path, &why);
     if (!fp) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", why);
         return NULL;
     }
     csv_reader *r = reader_new(path);
@@ -131,6 +172,7 @@ static int refill(csv_reader *r, truce_error *err)
 
 static int push_field(csv_reader *r, csv_record *rec, const char *p, size_t n, int quoted)
 {
+    if (rec->n == CSV_MAX_FIELDS) return -2;
     if (rec->n == r->fcap) {
         size_t nc = r->fcap ? r->fcap * 2 : 64;
         csv_field *nf = realloc(r->fields, nc * sizeof *nf);
@@ -260,6 +302,7 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
     scan_bytes(s, n, &rec->has_nul, &rec->bad_utf8);
     rec->malformed = 0;
     char *p = s;
+    int pf;
     for (;;) {
         if (p < e && *p == '"') {
             /* Copy runs between quotes with memmove (nothing moves until the first "" ). */
@@ -281,24 +324,35 @@ int csv_next(csv_reader *r, csv_record *rec, truce_error *err)
             }
             /* Anything between the closing quote and the next comma is kept, flagged. */
             while (q < e && *q != ',') {
+                if (*q == '\r') goto bare_cr;
                 rec->malformed = 1;
                 *w++ = *q++;
             }
-            if (push_field(r, rec, p, (size_t)(w - p), 1)) goto oom;
+            if ((pf = push_field(r, rec, p, (size_t)(w - p), 1))) goto push_failed;
             if (q >= e) break;
             p = q + 1;
         } else {
             char *c = memchr(p, ',', (size_t)(e - p));
             char *fe = c ? c : e;
-            if (push_field(r, rec, p, (size_t)(fe - p), 0)) goto oom;
+            if (memchr(p, '\r', (size_t)(fe - p))) goto bare_cr;
+            if ((pf = push_field(r, rec, p, (size_t)(fe - p), 0))) goto push_failed;
             if (!c) break;
             p = c + 1;
         }
     }
     rec->fields = r->fields;
     return 1;
-oom:
-    truce_error_set(err, TRUCE_ERUNTIME, r->name, rec->line, NULL, "out of memory");
+bare_cr:
+    truce_error_set(err, TRUCE_EINPUT, r->name, rec->line, NULL,
+                    "a carriage return (CR) ends a line without LF: CR-only line ends (old "
+                    "Mac text) are not read; convert them to LF or CRLF");
+    return -1;
+push_failed:
+    if (pf == -2)
+        truce_error_set(err, TRUCE_EINPUT, r->name, rec->line, NULL,
+                        "more than %u fields in one record", CSV_MAX_FIELDS);
+    else
+        truce_error_set(err, TRUCE_ERUNTIME, r->name, rec->line, NULL, "out of memory");
     return -1;
 }
 
@@ -342,4 +396,45 @@ size_t csv_field_copy(const csv_field *f, char *out, size_t cap)
     memcpy(out, f->ptr, n);
     out[n] = '\0';
     return f->len;
+}
+
+long csv_header_duplicate(const csv_record *h)
+{
+    for (size_t i = 1; i < h->n; i++) {
+        const csv_field *a = &h->fields[i];
+        if (a->len == 0) continue;
+        for (size_t j = 0; j < i; j++) {
+            const csv_field *b = &h->fields[j];
+            if (b->len == a->len && memcmp(a->ptr, b->ptr, a->len) == 0) return (long)i;
+        }
+    }
+    return -1;
+}
+
+int csv_parse_decimal(const char *p, size_t n, double *out)
+{
+    char buf[512];
+    if (n == 0 || n >= sizeof buf) return -1;
+    size_t i = 0, digits = 0;
+    if (p[i] == '+' || p[i] == '-') i++;
+    while (i < n && p[i] >= '0' && p[i] <= '9') i++, digits++;
+    if (i < n && p[i] == '.') {
+        i++;
+        while (i < n && p[i] >= '0' && p[i] <= '9') i++, digits++;
+    }
+    if (digits == 0) return -1;
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-')) i++;
+        size_t ed = 0;
+        while (i < n && p[i] >= '0' && p[i] <= '9') i++, ed++;
+        if (ed == 0) return -1;
+    }
+    if (i != n) return -1;
+    memcpy(buf, p, n);
+    buf[n] = '\0';
+    double v = strtod(buf, NULL);
+    if (!isfinite(v)) return -2;
+    *out = v;
+    return 0;
 }

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "csv.h"
+
 void truce_error_clear(truce_error *err)
 {
     if (!err) return;
@@ -39,9 +41,10 @@ void truce_error_set(truce_error *err, int code, const char *file, long line,
 
 int truce_file_hash(const char *path, char out[17], truce_error *err)
 {
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = csv_fopen_regular(path, &why);
     if (!f) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", strerror(errno));
+        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open: %s", why);
         return -1;
     }
     uint64_t h = 1469598103934665603ull;

@@ -451,6 +451,7 @@ static void episode_series(const truce_timeline *tl, size_t ei, const truce_seri
         for (size_t k = 0; k < truce_timeline_count(tl); k++) {
             if (k == ei) continue;
             const truce_episode *o = truce_timeline_episode(tl, k);
+            if (strcmp(o->kind, TRUCE_EPISODE_KIND_DATA_NOTE) == 0) continue;
             int32_t oe = o->has_end ? o->end_last : INT32_MAX;
             if (o->start_first <= hi && lo <= oe && used + 12 < sizeof ids) {
                 int m = snprintf(ids + used, sizeof ids - used, "%s%s", used ? "," : "", o->id);
@@ -582,14 +583,51 @@ truce_episodes *truce_episodes_run(const truce_timeline *tl, truce_series *const
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, "window", "a window must be positive");
         return NULL;
     }
+    size_t nep = truce_timeline_count(tl);
+    if (opt->kind && strcmp(opt->kind, TRUCE_EPISODE_KIND_DATA_NOTE) == 0) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "kind",
+                        "'%s' rows are notes about the data, not episodes to study",
+                        opt->kind);
+        return NULL;
+    }
+    for (size_t k = 0; k < opt->nepisodes; k++) {
+        size_t i = 0;
+        while (i < nep && strcmp(truce_timeline_episode(tl, i)->id, opt->episodes[k]) != 0) i++;
+        if (i == nep) {
+            char ids[600];
+            size_t used = 0;
+            ids[0] = '\0';
+            for (size_t j = 0; j < nep && used + 70 < sizeof ids; j++) {
+                const truce_episode *x = truce_timeline_episode(tl, j);
+                if (strcmp(x->kind, TRUCE_EPISODE_KIND_DATA_NOTE) == 0) continue;
+                int m = snprintf(ids + used, sizeof ids - used, "%s%.60s", used ? "," : "", x->id);
+                if (m > 0) used += (size_t)m;
+            }
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "episode",
+                            "no episode '%s' in the timeline (it has %s; see 'truce timeline')",
+                            opt->episodes[k], ids);
+            return NULL;
+        }
+        if (strcmp(truce_timeline_episode(tl, i)->kind, TRUCE_EPISODE_KIND_DATA_NOTE) == 0) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "episode",
+                            "'%s' is a data_note row (a note about the data), not an episode",
+                            opt->episodes[k]);
+            return NULL;
+        }
+    }
     truce_episodes *e = calloc(1, sizeof *e);
     extra *xs = NULL;
     size_t xcap = 0;
     if (!e) goto oom;
-    size_t nep = truce_timeline_count(tl);
     for (size_t i = 0; i < nep; i++) {
         const truce_episode *ep = truce_timeline_episode(tl, i);
+        if (strcmp(ep->kind, TRUCE_EPISODE_KIND_DATA_NOTE) == 0) continue;
         if (opt->kind && strcmp(opt->kind, ep->kind) != 0) continue;
+        if (opt->nepisodes) {
+            size_t k = 0;
+            while (k < opt->nepisodes && strcmp(opt->episodes[k], ep->id) != 0) k++;
+            if (k == opt->nepisodes) continue;
+        }
         for (size_t j = 0; j < nseries; j++) {
             truce_episode_row *r = new_row(e, &xs, &xcap);
             if (!r) goto oom;
@@ -605,8 +643,12 @@ truce_episodes *truce_episodes_run(const truce_timeline *tl, truce_series *const
         }
     }
     if (e->n == 0) {
-        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "kind", "no episode of kind '%s' in the timeline",
-                        opt->kind ? opt->kind : "");
+        if (opt->kind && opt->nepisodes)
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "kind",
+                            "none of the episodes asked for is of kind '%s'", opt->kind);
+        else
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "kind",
+                            "no episode of kind '%s' in the timeline", opt->kind ? opt->kind : "");
         goto fail;
     }
     /* pooled rows: one per kind (in order of first appearance) and series */
@@ -751,8 +793,19 @@ int truce_episodes_write_table(const truce_episodes *e, truce_write_fn fn, void 
     out_sink *out = malloc(sizeof *out);
     if (!out) return -1;
     sink_init(out, fn, ctx);
-    sink_printf(out, "%-12s %-18s %-10s %-10s %-8s %7s %7s %7s  %-19s %-19s %-12s\n", "episode",
-            "kind", "start", "end", "metric", "before", "during", "after",
+    /* Columns as wide as their longest label: nothing is cut short. */
+    int we = 7, wk = 4, ws = 10, wd = 10, wm = 6;
+    for (size_t i = 0; i < e->n; i++) {
+        const truce_episode_row *r = &e->rows[i];
+        int l;
+        if ((l = (int)strlen(r->episode)) > we) we = l;
+        if ((l = (int)strlen(r->kind)) > wk) wk = l;
+        if ((l = (int)strlen(r->start)) > ws) ws = l;
+        if ((l = (int)strlen(r->end)) > wd) wd = l;
+        if ((l = (int)strlen(r->metric)) > wm) wm = l;
+    }
+    sink_printf(out, "%-*s %-*s %-*s %-*s %-*s %7s %7s %7s  %-19s %-19s %-12s\n", we, "episode", wk,
+            "kind", ws, "start", wd, "end", wm, "metric", "before", "during", "after",
             "after/before [95%]", "adjusted [95%]", "placebo p (n)");
     for (size_t i = 0; i < e->n; i++) {
         const truce_episode_row *r = &e->rows[i];
@@ -773,9 +826,10 @@ int truce_episodes_write_table(const truce_episodes *e, truce_write_fn fn, void 
         if (isnan(r->adj_ratio)) snprintf(adj, sizeof adj, "NA");
         else snprintf(adj, sizeof adj, "%s [%s,%s]", j, jl, jh);
         snprintf(pl, sizeof pl, "%s (%ld)", p, r->n_placebo);
-        sink_printf(out, "%-12.12s %-18.18s %-10.10s %-10.10s %-8.8s %7s %7s %7s  %-19s %-19s %-12s\n",
-                r->episode, r->kind, r->start, r->end, r->metric, b, d, a, rat, adj, pl);
-        if (r->note[0]) sink_printf(out, "%12s   %s\n", "", r->note);
+        sink_printf(out, "%-*s %-*s %-*s %-*s %-*s %7s %7s %7s  %-19s %-19s %-12s\n", we,
+                r->episode, wk, r->kind, ws, r->start, wd, r->end, wm, r->metric, b, d, a, rat,
+                adj, pl);
+        if (r->note[0]) sink_printf(out, "%*s   %s\n", we, "", r->note);
     }
     int rc = sink_flush(out);
     free(out);

@@ -21,6 +21,9 @@
 #include "calendar.h"
 #include "csv.h"
 #include "outpath.h"
+#include "timeline.h"   /* embedded_lookup */
+
+#define COUNTRY_CODES_EMBEDDED_NAME "../data/country_codes.csv"
 
 #define DEFAULT_MAX_WARNINGS 20
 #define MAX_DEATHS_DIGITS 9   /* one event with a billion deaths or more is a typo */
@@ -81,12 +84,35 @@ int truce_event_group_parse(const char *name, truce_event_group *group)
     return -1;
 }
 
+int truce_event_estimate_parse(const char *name, truce_event_estimate *estimate)
+{
+    if (strcmp(name, "best") == 0) *estimate = TRUCE_ESTIMATE_BEST;
+    else if (strcmp(name, "low") == 0) *estimate = TRUCE_ESTIMATE_LOW;
+    else if (strcmp(name, "high") == 0) *estimate = TRUCE_ESTIMATE_HIGH;
+    else return -1;
+    return 0;
+}
+
 static const char *format_name(truce_event_format f)
 {
     return f == TRUCE_EVENTS_UCDP ? "UCDP GED" : f == TRUCE_EVENTS_ACLED ? "ACLED" : "auto";
 }
 
 /* ---- the table ------------------------------------------------------------------------ */
+
+/* What each filter saw, to say so when it matched no row: rows that matched, and until
+ * one does, the distinct values of its column(s) (at most FILTER_SEEN_MAX, each cut to
+ * FILTER_SEEN_LEN bytes) for the nearest-value suggestion. */
+enum { F_COUNTRY, F_DYAD, F_TYPE, F_EVENT_TYPE, F_ACTOR, NFILTERS };
+#define FILTER_SEEN_MAX 256
+#define FILTER_SEEN_LEN 120
+typedef struct filter_stat {
+    uint64_t matched;
+    size_t nseen;
+    int more;                        /* distinct values beyond FILTER_SEEN_MAX were seen */
+    uint64_t hash[FILTER_SEEN_MAX];
+    char *seen[FILTER_SEEN_MAX];
+} filter_stat;
 
 typedef struct cell {
     uint32_t gid;
@@ -97,8 +123,12 @@ typedef struct cell {
 struct truce_event_table {
     truce_event_format format;
     truce_period by;
-    /* groups: interned strings, open addressing on their hash */
+    truce_event_group key[TRUCE_EVENTS_MAX_KEYS];
+    size_t nkeys;                 /* 0: no grouping */
+    /* groups: interned key texts (each key's value followed by a NUL), open addressing
+     * on their hash */
     char **gname;
+    size_t *glen;
     uint64_t *ghash;
     size_t ngroups, gcap;
     uint32_t *gslot;      /* index+1 into gname, 0 = empty */
@@ -112,6 +142,9 @@ struct truce_event_table {
     truce_event_row *rows;
     size_t nrows;
     uint64_t rows_read, rows_invalid;
+    filter_stat fstat[NFILTERS];
+    char *kbuf;                   /* scratch: the key text of a row with several keys */
+    size_t kcap;
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -159,13 +192,17 @@ static long group_id(truce_event_table *t, const char *p, size_t n)
         uint32_t s = t->gslot[i];
         if (!s) break;
         const char *g = t->gname[s - 1];
-        if (t->ghash[s - 1] == h && strlen(g) == n && memcmp(g, p, n) == 0) return (long)(s - 1);
+        if (t->ghash[s - 1] == h && t->glen[s - 1] == n && memcmp(g, p, n) == 0)
+            return (long)(s - 1);
     }
     if (t->ngroups == t->gcap) {
         size_t nc = t->gcap ? t->gcap * 2 : 64;
         char **ng = realloc(t->gname, nc * sizeof *ng);
         if (!ng) return -1;
         t->gname = ng;
+        size_t *nl = realloc(t->glen, nc * sizeof *nl);
+        if (!nl) return -1;
+        t->glen = nl;
         uint64_t *nh = realloc(t->ghash, nc * sizeof *nh);
         if (!nh) return -1;
         t->ghash = nh;
@@ -178,6 +215,7 @@ static long group_id(truce_event_table *t, const char *p, size_t n)
     copy[n] = '\0';
     size_t id = t->ngroups++;
     t->gname[id] = copy;
+    t->glen[id] = n;
     t->ghash[id] = h;
     int g = grow_slots(&t->gslot, &t->gslots, t->ngroups);
     if (g < 0) return -1;
@@ -227,6 +265,13 @@ static truce_event_table *table_new(const truce_events_options *opt)
     if (!t) return NULL;
     t->format = opt->format;
     t->by = opt->by;
+    if (opt->nkeys > 0) {
+        t->nkeys = opt->nkeys;
+        memcpy(t->key, opt->keys, opt->nkeys * sizeof *opt->keys);
+    } else if (opt->group != TRUCE_EVENTS_BY_NONE) {
+        t->nkeys = 1;
+        t->key[0] = opt->group;
+    }
     if (grow_slots(&t->gslot, &t->gslots, 0) < 0 || grow_slots(&t->cslot, &t->cslots, 0) < 0) {
         truce_event_table_free(t);
         return NULL;
@@ -239,11 +284,15 @@ void truce_event_table_free(truce_event_table *t)
     if (!t) return;
     for (size_t i = 0; i < t->ngroups; i++) free(t->gname[i]);
     free(t->gname);
+    free(t->glen);
     free(t->ghash);
+    free(t->kbuf);
     free(t->gslot);
     free(t->cells);
     free(t->cslot);
     free(t->rows);
+    for (int k = 0; k < NFILTERS; k++)
+        for (size_t i = 0; i < t->fstat[k].nseen; i++) free(t->fstat[k].seen[i]);
     free(t);
 }
 
@@ -254,13 +303,19 @@ const truce_event_row *truce_event_table_row(const truce_event_table *t, size_t 
 }
 truce_event_format truce_event_table_format(const truce_event_table *t) { return t->format; }
 truce_period truce_event_table_period(const truce_event_table *t) { return t->by; }
+size_t truce_event_table_key_count(const truce_event_table *t) { return t->nkeys; }
+const char *truce_event_table_key_name(const truce_event_table *t, size_t i)
+{
+    return i < t->nkeys ? group_names[t->key[i]] : NULL;
+}
 uint64_t truce_event_table_rows_read(const truce_event_table *t) { return t->rows_read; }
 uint64_t truce_event_table_rows_invalid(const truce_event_table *t) { return t->rows_invalid; }
 
 /* ---- reading one file ----------------------------------------------------------------- */
 
-enum { COL_DATE, COL_DEATHS, COL_DA, COL_DB, COL_DC, COL_DU, COL_GROUP, COL_COUNTRY, COL_DYAD,
-       COL_TYPE, COL_EVENT_TYPE, COL_ACTOR_1, COL_ACTOR_2, NCOLS };
+enum { COL_DATE, COL_DEATHS, COL_DA, COL_DB, COL_DC, COL_DU, COL_COUNTRY, COL_DYAD,
+       COL_TYPE, COL_EVENT_TYPE, COL_ACTOR_1, COL_ACTOR_2, COL_WHERE_PREC, COL_DATE_PREC,
+       NCOLS };
 
 typedef struct file_ctx {
     const truce_events_options *opt;
@@ -269,6 +324,9 @@ typedef struct file_ctx {
     size_t ncols;               /* fields in the header */
     long col[NCOLS];            /* field index, or -1 when not used */
     const char *colname[NCOLS];
+    long gcol[TRUCE_EVENTS_MAX_KEYS];   /* the field of each group key */
+    const char *country;        /* the text --country is compared with in this file */
+    char country_buf[64];
     uint64_t invalid;
 } file_ctx;
 
@@ -288,6 +346,58 @@ static truce_event_format detect(const csv_record *h)
     return TRUCE_EVENTS_AUTO;
 }
 
+/* --country given as a code: a Gleditsch-Ward number (all digits) or an ISO 3166-1
+ * alpha-3 code (three capital letters). 1 when it looks like one. */
+static int is_country_code(const char *x)
+{
+    size_t n = strlen(x), digits = strspn(x, "0123456789"), caps = 0;
+    while (caps < n && x[caps] >= 'A' && x[caps] <= 'Z') caps++;
+    return (n > 0 && n <= 3 && digits == n) || (n == 3 && caps == 3);
+}
+
+/* Look a code up in the shipped country table: the Gleditsch-Ward code (as text) and the
+ * name in UCDP's or ACLED's spelling. 0, or -1 (err set) when the table lacks it. */
+static int resolve_country(const char *code, int ucdp, char *out, size_t cap,
+                           truce_error *err)
+{
+    const truce_memfile *m = embedded_lookup(COUNTRY_CODES_EMBEDDED_NAME);
+    csv_reader *r = m ? csv_open_memory("data/country_codes.csv", m->data, m->len) : NULL;
+    if (!r) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, "--country", "country table missing");
+        return -1;
+    }
+    csv_record rec;
+    truce_error e2;
+    int found = 0, header = 1, digits = code[0] >= '0' && code[0] <= '9';
+    char known[400] = "";
+    size_t used = 0;
+    while (!found && csv_next(r, &rec, &e2) == 1) {
+        if (header || rec.n < 4) {
+            header = 0;
+            continue;
+        }
+        char gw[16], iso[8];
+        csv_field_copy(&rec.fields[0], gw, sizeof gw);
+        csv_field_copy(&rec.fields[1], iso, sizeof iso);
+        if (strcmp(digits ? gw : iso, code) == 0) {
+            found = 1;
+            if (ucdp) snprintf(out, cap, "%s", gw);
+            else csv_field_copy(&rec.fields[3], out, cap);
+        } else if (used + 12 < sizeof known) {
+            int k = snprintf(known + used, sizeof known - used, "%s%s", used ? ", " : "",
+                             digits ? gw : iso);
+            if (k > 0) used += (size_t)k;
+        }
+    }
+    csv_close(r);
+    if (!found)
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--country",
+                        "'%s' is not a %s code in data/country_codes.csv (it has %s); give "
+                        "the country's name as the file writes it, or add the code there",
+                        code, digits ? "Gleditsch-Ward" : "ISO 3166-1 alpha-3", known);
+    return found ? 0 : -1;
+}
+
 /* Map the columns this run needs; a missing one is an input error. */
 static int map_columns(file_ctx *f, const csv_record *h, truce_event_format fmt,
                        truce_error *err)
@@ -297,25 +407,51 @@ static int map_columns(file_ctx *f, const csv_record *h, truce_event_format fmt,
     int ucdp = fmt == TRUCE_EVENTS_UCDP;
     for (int i = 0; i < NCOLS; i++) f->colname[i] = NULL, f->col[i] = -1;
     f->colname[COL_DATE] = ucdp ? "date_start" : "event_date";
-    f->colname[COL_DEATHS] = ucdp ? "best" : "fatalities";
+    static const char *const estimate_col[] = {"best", "low", "high"};
+    if ((unsigned)o->estimate > TRUCE_ESTIMATE_HIGH) {
+        truce_error_set(err, TRUCE_EINPUT, name, 0, NULL, "invalid events options");
+        return -1;
+    }
+    if (!ucdp && o->estimate != TRUCE_ESTIMATE_BEST) {
+        truce_error_set(err, TRUCE_EINPUT, name, 0, NULL,
+                        "--estimate %s does not apply to %s files (one estimate: fatalities)",
+                        estimate_col[o->estimate], format_name(fmt));
+        return -1;
+    }
+    f->colname[COL_DEATHS] = ucdp ? estimate_col[o->estimate] : "fatalities";
+    if (o->max_where_prec > 0) f->colname[COL_WHERE_PREC] = ucdp ? "where_prec" : "geo_precision";
+    if (o->max_date_prec > 0) f->colname[COL_DATE_PREC] = ucdp ? "date_prec" : "time_precision";
+    f->country = o->country;
+    if (o->country && is_country_code(o->country)) {
+        if (resolve_country(o->country, ucdp, f->country_buf, sizeof f->country_buf, err))
+            return -1;
+        f->country = f->country_buf;
+    }
     if (ucdp) {
         f->colname[COL_DA] = "deaths_a";
         f->colname[COL_DB] = "deaths_b";
         f->colname[COL_DC] = "deaths_civilians";
         f->colname[COL_DU] = "deaths_unknown";
     }
-    if (o->group != TRUCE_EVENTS_BY_NONE) {
-        const char *c = group_column[o->group][ucdp ? 0 : 1];
+    for (size_t k = 0; k < f->t->nkeys; k++) {
+        truce_event_group g = f->t->key[k];
+        const char *c = group_column[g][ucdp ? 0 : 1];
         if (!c) {
             truce_error_set(err, TRUCE_EINPUT, name, 0, NULL,
-                            "--group %s does not apply to %s files", group_names[o->group],
+                            "--group %s does not apply to %s files", group_names[g],
                             format_name(fmt));
             return -1;
         }
-        f->colname[COL_GROUP] = c;
+        f->gcol[k] = header_find(h, c);
+        if (f->gcol[k] < 0) {
+            truce_error_set(err, TRUCE_EINPUT, name, h->line, c,
+                            "required column missing from the %s header", format_name(fmt));
+            return -1;
+        }
     }
     struct { const char *value, *option, *ucdp_col, *acled_col; int slot; } filters[] = {
-        {o->country, "--country", "country", "country", COL_COUNTRY},
+        {o->country, "--country", f->country != o->country ? "country_id" : "country", "country",
+         COL_COUNTRY},
         {o->dyad, "--dyad", "dyad_name", NULL, COL_DYAD},
         {o->type, "--type", "type_of_violence", NULL, COL_TYPE},
         {o->event_type, "--event-type", NULL, "event_type", COL_EVENT_TYPE},
@@ -443,6 +579,50 @@ static int field_eq(const csv_field *f, const char *s)
     return f->len == n && memcmp(f->ptr, s, n) == 0;
 }
 
+/* Remember a value of a filter's column (until the filter has matched a row). */
+static void filter_seen(filter_stat *fs, const csv_field *f)
+{
+    if (fs->matched) return;
+    size_t n = f->len > FILTER_SEEN_LEN ? FILTER_SEEN_LEN : f->len;
+    uint64_t h = hash_bytes(f->ptr, n);
+    for (size_t i = 0; i < fs->nseen; i++)
+        if (fs->hash[i] == h && strlen(fs->seen[i]) == n && memcmp(fs->seen[i], f->ptr, n) == 0)
+            return;
+    if (fs->nseen == FILTER_SEEN_MAX) {
+        fs->more = 1;
+        return;
+    }
+    char *c = malloc(n + 1);
+    if (!c) return;   /* only a suggestion is lost */
+    memcpy(c, f->ptr, n);
+    c[n] = '\0';
+    fs->hash[fs->nseen] = h;
+    fs->seen[fs->nseen++] = c;
+}
+
+/* A row matched: the values kept for a suggestion are no longer needed. */
+static void filter_hit(filter_stat *fs)
+{
+    if (!fs->matched) {
+        for (size_t i = 0; i < fs->nseen; i++) free(fs->seen[i]);
+        fs->nseen = 0;
+    }
+    fs->matched++;
+}
+
+/* 1 if the row passes filter k on column field f (value NULL: no filter). */
+static int filter_pass(truce_event_table *t, int k, const csv_field *f, const char *value)
+{
+    if (!value) return 1;
+    filter_stat *fs = &t->fstat[k];
+    if (field_eq(f, value)) {
+        filter_hit(fs);
+        return 1;
+    }
+    filter_seen(fs, f);
+    return 0;
+}
+
 /* Returns 0 to go on, -1 on error. */
 static int do_row(file_ctx *f, const csv_record *rec, truce_error *err)
 {
@@ -472,20 +652,62 @@ static int do_row(file_ctx *f, const csv_record *rec, truce_error *err)
                                "not a count (0 to 999999999): '%.*s'",
                                (int)(c->len > 40 ? 40 : c->len), c->ptr);
     }
-    /* Filters. */
+    /* Filters: each is checked on every valid row (not only on those that passed the
+     * others), so that one that matches nothing can be named. */
+    int keep = 1;
+    for (int k = COL_WHERE_PREC; k <= COL_DATE_PREC; k++) {
+        if (f->col[k] < 0) continue;
+        const csv_field *c = &fl[f->col[k]];
+        uint64_t prec;
+        if (parse_count(c, &prec))
+            return invalid_row(f, rec->line, f->colname[k], err, "not a precision code: '%.*s'",
+                               (int)(c->len > 40 ? 40 : c->len), c->ptr);
+        if (prec > (uint64_t)(k == COL_WHERE_PREC ? o->max_where_prec : o->max_date_prec)) keep = 0;
+    }
+    if (o->country) keep &= filter_pass(t, F_COUNTRY, &fl[f->col[COL_COUNTRY]], f->country);
+    if (o->dyad) keep &= filter_pass(t, F_DYAD, &fl[f->col[COL_DYAD]], o->dyad);
+    if (o->type) keep &= filter_pass(t, F_TYPE, &fl[f->col[COL_TYPE]], o->type);
+    if (o->event_type)
+        keep &= filter_pass(t, F_EVENT_TYPE, &fl[f->col[COL_EVENT_TYPE]], o->event_type);
+    if (o->actor) {
+        const csv_field *a1 = &fl[f->col[COL_ACTOR_1]], *a2 = &fl[f->col[COL_ACTOR_2]];
+        if (field_eq(a1, o->actor) || field_eq(a2, o->actor)) {
+            filter_hit(&t->fstat[F_ACTOR]);
+        } else {
+            filter_seen(&t->fstat[F_ACTOR], a1);
+            filter_seen(&t->fstat[F_ACTOR], a2);
+            keep = 0;
+        }
+    }
     if (o->has_from && day < o->from) return 0;
     if (o->has_to && day > o->to) return 0;
-    if (o->country && !field_eq(&fl[f->col[COL_COUNTRY]], o->country)) return 0;
-    if (o->dyad && !field_eq(&fl[f->col[COL_DYAD]], o->dyad)) return 0;
-    if (o->type && !field_eq(&fl[f->col[COL_TYPE]], o->type)) return 0;
-    if (o->event_type && !field_eq(&fl[f->col[COL_EVENT_TYPE]], o->event_type)) return 0;
-    if (o->actor && !field_eq(&fl[f->col[COL_ACTOR_1]], o->actor) &&
-        !field_eq(&fl[f->col[COL_ACTOR_2]], o->actor))
-        return 0;
+    if (!keep) return 0;
     long gid;
-    if (f->col[COL_GROUP] >= 0) {
-        const csv_field *g = &fl[f->col[COL_GROUP]];
+    if (t->nkeys == 1) {
+        const csv_field *g = &fl[f->gcol[0]];
         gid = group_id(t, g->ptr, g->len);
+    } else if (t->nkeys > 1) {
+        /* the key text: each value followed by a NUL (no valid row holds a NUL byte) */
+        size_t need = 0;
+        for (size_t k = 0; k < t->nkeys; k++) need += fl[f->gcol[k]].len + 1;
+        if (need > t->kcap) {
+            char *nb = realloc(t->kbuf, need);
+            if (!nb) {
+                truce_error_set(err, TRUCE_ERUNTIME, csv_name(f->r), rec->line, NULL,
+                                "out of memory");
+                return -1;
+            }
+            t->kbuf = nb;
+            t->kcap = need;
+        }
+        size_t at = 0;
+        for (size_t k = 0; k < t->nkeys; k++) {
+            const csv_field *g = &fl[f->gcol[k]];
+            memcpy(t->kbuf + at, g->ptr, g->len);
+            at += g->len;
+            t->kbuf[at++] = '\0';
+        }
+        gid = group_id(t, t->kbuf, need - 1);   /* group_id adds the last NUL */
     } else {
         gid = group_id(t, "", 0);
     }
@@ -524,6 +746,14 @@ static int read_file(truce_event_table *t, csv_reader *r, const truce_events_opt
             return -1;
         }
     }
+    /* after detection, so that a data row mistaken for a header is named as such */
+    long dup = csv_header_duplicate(&rec);
+    if (dup >= 0) {
+        const csv_field *d = &rec.fields[dup];
+        truce_error_set(err, TRUCE_EINPUT, csv_name(r), rec.line, "header",
+                        "column '%.*s' appears twice", (int)(d->len > 60 ? 60 : d->len), d->ptr);
+        return -1;
+    }
     if (*format_fixed && fmt != t->format) {
         truce_error_set(err, TRUCE_EINPUT, csv_name(r), rec.line, NULL,
                         "a %s file among %s files: aggregate one format at a time",
@@ -549,9 +779,11 @@ static int read_file(truce_event_table *t, csv_reader *r, const truce_events_opt
 static int cmp_row(const void *a, const void *b)
 {
     const truce_event_row *x = a, *y = b;
-    if (x->group != y->group) {   /* interned: equal strings are the same pointer */
-        int c = strcmp(x->group, y->group);
-        if (c) return c;
+    if (x->group != y->group) {   /* interned: equal groups are the same pointer */
+        for (size_t k = 0; k < TRUCE_EVENTS_MAX_KEYS && x->keys[k]; k++) {
+            int c = strcmp(x->keys[k], y->keys[k]);
+            if (c) return c;
+        }
     }
     return (x->period > y->period) - (x->period < y->period);
 }
@@ -566,6 +798,18 @@ static int finish(truce_event_table *t, const truce_events_options *o, truce_err
         }
         if (o->has_from) lo = cal_period_start(o->from, t->by);
         if (o->has_to) hi = cal_period_start(o->to, t->by);
+        uint64_t nperiods = 0;
+        for (int32_t p = lo; p <= hi; p = cal_period_next(p, t->by)) nperiods++;
+        if (nperiods * t->ngroups > TRUCE_EVENTS_FILL_MAX) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--fill",
+                            "the filled table would have %llu rows (%zu group%s x %llu "
+                            "periods), over the limit of %llu: narrow --from/--to, use a "
+                            "coarser --by, filter, or drop --fill",
+                            (unsigned long long)(nperiods * t->ngroups), t->ngroups,
+                            t->ngroups == 1 ? "" : "s", (unsigned long long)nperiods,
+                            (unsigned long long)TRUCE_EVENTS_FILL_MAX);
+            return -1;
+        }
         for (size_t g = 0; g < t->ngroups; g++)
             for (int32_t p = lo; p <= hi; p = cal_period_next(p, t->by))
                 if (!cell_get(t, (uint32_t)g, p)) goto oom;
@@ -577,8 +821,17 @@ static int finish(truce_event_table *t, const truce_events_options *o, truce_err
     if (!t->rows) goto oom;
     for (size_t i = 0; i < t->ncells; i++) {
         const cell *c = &t->cells[i];
-        t->rows[i] = (truce_event_row){c->period, t->gname[c->gid], c->v[0], c->v[1],
-                                       c->v[2], c->v[3], c->v[4], c->v[5]};
+        truce_event_row *r = &t->rows[i];
+        *r = (truce_event_row){.period = c->period, .group = t->gname[c->gid],
+                               .events = c->v[0], .deaths = c->v[1], .deaths_a = c->v[2],
+                               .deaths_b = c->v[3], .deaths_civilians = c->v[4],
+                               .deaths_unknown = c->v[5]};
+        const char *k = r->group;
+        r->keys[0] = k;
+        for (size_t j = 1; j < t->nkeys; j++) {
+            k += strlen(k) + 1;
+            r->keys[j] = k;
+        }
     }
     if (t->ncells > 1) qsort(t->rows, t->ncells, sizeof *t->rows, cmp_row);
     free(t->cells);
@@ -590,15 +843,111 @@ oom:
     return -1;
 }
 
+/* ---- filters that matched nothing ------------------------------------------------------ */
+
+/* Lower case, surrounding spaces dropped: the form in which near misses are compared. */
+static size_t fold(const char *s, char *out, size_t cap)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = 0;
+    for (; *s && n + 1 < cap; s++)
+        out[n++] = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+    while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t')) n--;
+    out[n] = '\0';
+    return n;
+}
+
+/* Levenshtein distance between two texts of at most FILTER_SEEN_LEN bytes. */
+static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t row[FILTER_SEEN_LEN + 2];
+    for (size_t j = 0; j <= nb; j++) row[j] = j;
+    for (size_t i = 1; i <= na; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= nb; j++) {
+            size_t up = row[j];
+            size_t best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[nb];
+}
+
+/* Warn about each filter that matched no row, naming the nearest values the files have:
+ * the same text in another case or with spaces around it first, then by edit distance. */
+static void report_unmatched(const truce_event_table *t, const truce_events_options *o)
+{
+    const char *value[NFILTERS] = {o->country, o->dyad, o->type, o->event_type, o->actor};
+    static const char *const option[NFILTERS] = {"--country", "--dyad", "--type",
+                                                 "--event-type", "--actor"};
+    for (int k = 0; k < NFILTERS; k++) {
+        const filter_stat *fs = &t->fstat[k];
+        if (!value[k] || fs->matched) continue;
+        if (fs->nseen == 0) {
+            warnf(o, "%s '%s' matched no row (the files have no valid row)", option[k],
+                  value[k]);
+            continue;
+        }
+        char want[FILTER_SEEN_LEN + 1], have[FILTER_SEEN_LEN + 1];
+        size_t nw = fold(value[k], want, sizeof want);
+        size_t best[5], score[5], nbest = 0;
+        for (size_t i = 0; i < fs->nseen; i++) {
+            size_t nh = fold(fs->seen[i], have, sizeof have);
+            size_t sc = (nh == nw && memcmp(have, want, nw) == 0) ? 0
+                                                                   : 1 + edit_distance(want, nw, have, nh);
+            size_t at = nbest;
+            while (at > 0 && score[at - 1] > sc) at--;
+            if (at >= 5) continue;
+            size_t last = nbest < 5 ? nbest : 4;
+            for (size_t m = last; m > at; m--) best[m] = best[m - 1], score[m] = score[m - 1];
+            best[at] = i, score[at] = sc;
+            if (nbest < 5) nbest++;
+        }
+        char list[900];
+        size_t used = 0;
+        list[0] = '\0';
+        for (size_t m = 0; m < nbest && used < sizeof list; m++) {
+            int w = snprintf(list + used, sizeof list - used, "%s'%s'%s", m ? ", " : "",
+                             fs->seen[best[m]], score[m] == 0 ? " (differs only in case or spaces)" : "");
+            if (w < 0) break;
+            used += (size_t)w;
+        }
+        warnf(o, "%s '%s' matched no row; nearest of the %s%zu value%s in the input: %s",
+              option[k], value[k], fs->more ? "more than " : "", fs->nseen,
+              fs->nseen == 1 ? "" : "s", list);
+    }
+}
+
 static int check_options(const truce_events_options *o, truce_error *err)
 {
     if ((unsigned)o->group >= NGROUPS || (unsigned)o->by > TRUCE_BY_YEAR ||
-        (unsigned)o->format > TRUCE_EVENTS_ACLED) {
+        (unsigned)o->format > TRUCE_EVENTS_ACLED || o->nkeys > TRUCE_EVENTS_MAX_KEYS) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "invalid events options");
         return -1;
     }
+    for (size_t k = 0; k < o->nkeys; k++) {
+        if ((unsigned)o->keys[k] >= NGROUPS || o->keys[k] == TRUCE_EVENTS_BY_NONE) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--group",
+                            "none cannot be one of several keys");
+            return -1;
+        }
+        for (size_t j = 0; j < k; j++)
+            if (o->keys[j] == o->keys[k]) {
+                truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--group", "key '%s' given twice",
+                                group_names[o->keys[k]]);
+                return -1;
+            }
+    }
     if (o->has_from && o->has_to && o->from > o->to) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "--from is after --to");
+        return -1;
+    }
+    if (o->max_where_prec < 0 || o->max_date_prec < 0) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "a precision bound is negative");
         return -1;
     }
     return 0;
@@ -628,6 +977,7 @@ static truce_event_table *aggregate(const char *const *paths, const truce_memfil
         csv_close(r);
         if (rc) goto fail;
     }
+    report_unmatched(t, opt);
     if (finish(t, opt, err)) goto fail;
     return t;
 fail:
@@ -667,17 +1017,21 @@ static void put_csv_text(FILE *out, const char *s)
 static void write_rows(const truce_event_table *t, FILE *out)
 {
     int ucdp = t->format == TRUCE_EVENTS_UCDP;
-    fputs(ucdp ? "period,group,events,deaths,deaths_a,deaths_b,deaths_civilians,"
-                 "deaths_unknown\n"
-               : "period,group,events,deaths\n",
+    fputs("period", out);
+    if (t->nkeys <= 1) fputs(",group", out);   /* one key: the column keeps its name */
+    for (size_t k = 0; t->nkeys > 1 && k < t->nkeys; k++) fprintf(out, ",%s", group_names[t->key[k]]);
+    fputs(ucdp ? ",events,deaths,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n"
+               : ",events,deaths\n",
           out);
     for (size_t i = 0; i < t->nrows; i++) {
         const truce_event_row *r = &t->rows[i];
         char label[16];
         cal_period_label(r->period, t->by, label);
         fputs(label, out);
-        putc(',', out);
-        put_csv_text(out, r->group);
+        for (size_t k = 0; k < (t->nkeys > 1 ? t->nkeys : 1); k++) {
+            putc(',', out);
+            put_csv_text(out, r->keys[k]);
+        }
         fprintf(out, ",%llu,%llu", (unsigned long long)r->events, (unsigned long long)r->deaths);
         if (ucdp)
             fprintf(out, ",%llu,%llu,%llu,%llu", (unsigned long long)r->deaths_a,

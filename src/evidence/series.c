@@ -190,16 +190,21 @@ static int find_name(const truce_reported *t, const char *s)
     return -1;
 }
 
+/* A reported value: a decimal number (docs/scenario.md: no hexadecimal, nan, inf or
+ * spaces), finite and not negative. */
 static int parse_value(const csv_field *f, double *v)
 {
-    char buf[64];
-    if (f->len == 0 || f->len >= sizeof buf) return -1;
-    csv_field_copy(f, buf, sizeof buf);
-    char *end;
-    errno = 0;
-    *v = strtod(buf, &end);
-    if (errno || *end || !isfinite(*v) || *v < 0.0) return -1;
-    return 0;
+    return csv_parse_decimal(f->ptr, f->len, v) == 0 && *v >= 0.0 ? 0 : -1;
+}
+
+/* A header naming one column twice is refused: either copy could be the one read. */
+static int check_header(const char *name, const csv_record *rec, truce_error *err)
+{
+    long d = csv_header_duplicate(rec);
+    if (d < 0) return 0;
+    truce_error_set(err, TRUCE_EINPUT, name, rec->line, "header", "column '%.*s' appears twice",
+                    (int)(rec->fields[d].len > 60 ? 60 : rec->fields[d].len), rec->fields[d].ptr);
+    return -1;
 }
 
 /* A data row after the header: 1 for a blank line (skipped), 0 for a row with as many
@@ -343,6 +348,7 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
     while ((rc = csv_next(r, &rec, err)) == 1) {
         if (check_record(name, &rec, err) != 0) goto fail;
         if (header) {
+            if (check_header(name, &rec, err)) goto fail;
             int has_metric = 0;
             for (size_t i = 0; i < rec.n; i++) has_metric |= csv_field_is(&rec.fields[i], "metric");
             t->simulated = !has_metric;
@@ -696,6 +702,7 @@ truce_series *truce_aggregate_series(const char *path, const char *metric, const
     while ((rc = csv_next(r, &rec, err)) == 1) {
         if (check_record(path, &rec, err) != 0) goto fail;
         if (header) {
+            if (check_header(path, &rec, err)) goto fail;
             for (size_t i = 0; i < rec.n; i++) {
                 if (csv_field_is(&rec.fields[i], "period")) cp = (long)i;
                 if (csv_field_is(&rec.fields[i], "group")) cg = (long)i;

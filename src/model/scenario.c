@@ -1222,10 +1222,10 @@ truce_scenario *truce_scenario_load(const char *path, truce_error *err)
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, "scenario", "no file given");
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
+    const char *why = NULL;
+    FILE *f = csv_fopen_regular(path, &why);
     if (!f) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open the scenario: %s",
-                        strerror(errno));
+        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "cannot open the scenario: %s", why);
         return NULL;
     }
     size_t cap = 1 << 16, len = 0;

@@ -4,7 +4,9 @@
  * acled), byte 1 the grouping, byte 2 the period, byte 3 flags: bit 0 --strict, bit 1
  * --fill (only by month or coarser, and bounded by --from/--to so a fuzzed date range
  * cannot ask for millions of cells), bit 2 split the file in two at its middle (two
- * files in one run), bits 3-5 filters. The table must come back sorted by group then
+ * files in one run), bits 3-5 filters, bit 6 two group keys (byte 1 mod 12 and byte 1 / 12
+ * mod 12, when both are keys and differ), bit 7 the country as a code (PAK, or 770
+ * without bit 3). Byte 2 / 5 also picks the estimate, / 15 and / 60 precision bounds. The table must come back sorted by group then
  * period, with events never zero unless --fill made the row.
  */
 #include <stdint.h>
@@ -31,7 +33,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.warn_ctx = &chars;
     opt.format = (truce_event_format)(data[0] % 3);
     opt.group = (truce_event_group)(data[1] % 12);
+    if ((data[3] & 64) && data[1] % 12 != 0 && (data[1] / 12) % 12 != 0 &&
+        data[1] % 12 != (data[1] / 12) % 12) {
+        /* two keys instead of one */
+        opt.keys[0] = (truce_event_group)(data[1] % 12);
+        opt.keys[1] = (truce_event_group)((data[1] / 12) % 12);
+        opt.nkeys = 2;
+    }
     opt.by = (truce_period)(data[2] % 5);
+    opt.estimate = (truce_event_estimate)((data[2] / 5) % 3);
+    opt.max_where_prec = (data[2] / 15) % 4;       /* 0: no bound */
+    opt.max_date_prec = (data[2] / 60) % 4;
     uint8_t flags = data[3];
     opt.strict = flags & 1;
     if ((flags & 2) && opt.by >= TRUCE_BY_MONTH) {
@@ -42,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         truce_date_parse("2024", &last, &opt.to, &p);
         opt.has_from = opt.has_to = 1;
     }
-    if (flags & 8) opt.country = "Pakistan";
+    if (flags & 8) opt.country = (flags & 128) ? "PAK" : "Pakistan";
+    else if (flags & 128) opt.country = "770";
     if (flags & 16) opt.actor = "TTP";
     if (flags & 32) {
         if (opt.format == TRUCE_EVENTS_ACLED) opt.event_type = "Battles";
@@ -74,7 +87,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r->events == 0 && !opt.fill) abort();
         if (r->events == 0 && r->deaths != 0) abort();
         if (prev) {
-            int c = strcmp(prev->group, r->group);
+            int c = 0;
+            for (size_t k = 0; k < (opt.nkeys ? opt.nkeys : 1) && !c; k++)
+                c = strcmp(prev->keys[k], r->keys[k]);
             if (c > 0 || (c == 0 && prev->period >= r->period)) abort();
         }
         prev = r;

@@ -72,7 +72,7 @@ got = {(r["episode"], r["metric"]): r for r in csv.DictReader(io.StringIO(out))}
 timeline = list(csv.DictReader(open(os.path.join(ROOT, "data", "pak_ttp_timeline.csv"), encoding="utf-8")))
 checked = 0
 for ep in timeline:
-    if ep["id"] not in ("19", "25", "27", "28", "29", "31"):
+    if ep["id"] not in ("19", "25", "27", "28", "29", "32"):
         continue
     s0 = parse_date(ep["start"], False); e1 = parse_date(ep["end"], True)
     for metric in ("attacks", "killed"):

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -149,6 +150,85 @@ static void records_across_refill(void **state)
     unlink(path);
 }
 
+/* Issue 11 item 7: a bare CR (CR-only line ends) is an error, never one long header. A
+ * CR inside quotes is text, and CRLF still ends lines. */
+static void bare_cr_is_error(void **state)
+{
+    (void)state;
+    csv_record rec;
+    truce_error err = {0};
+    csv_reader *r = mem("a,b\r1,2\r3,4\r");
+    assert_int_equal(csv_next(r, &rec, &err), -1);
+    assert_int_equal(err.code, TRUCE_EINPUT);
+    assert_non_null(strstr(err.message, "CR-only line ends"));
+    csv_close(r);
+    r = mem("\"a\rb\",c\r\n1,2\r\n");
+    assert_int_equal(csv_next(r, &rec, &err), 1);
+    assert_field(&rec, 0, "a\rb");
+    assert_field(&rec, 1, "c");
+    assert_int_equal(csv_next(r, &rec, &err), 1);
+    assert_field(&rec, 1, "2");
+    csv_close(r);
+    r = mem("\"a\"\rb,c\n");   /* after a closing quote */
+    assert_int_equal(csv_next(r, &rec, &err), -1);
+    csv_close(r);
+}
+
+/* Issue 11 item 10: a record of more than CSV_MAX_FIELDS fields is refused (a header of
+ * commas cost 24 bytes a field); duplicates in a header are found; numbers are decimal. */
+static void field_bound_duplicates_decimals(void **state)
+{
+    (void)state;
+    size_t n = CSV_MAX_FIELDS + 5;
+    char *commas = malloc(n + 1);
+    assert_non_null(commas);
+    memset(commas, ',', n);
+    commas[n] = '\n';
+    csv_reader *r = csv_open_memory("c.csv", commas, n + 1);
+    csv_record rec;
+    truce_error err = {0};
+    assert_int_equal(csv_next(r, &rec, &err), -1);
+    assert_non_null(strstr(err.message, "fields in one record"));
+    csv_close(r);
+    free(commas);
+
+    r = mem("a,best,,c,,best\n");
+    assert_int_equal(csv_next(r, &rec, &err), 1);
+    assert_int_equal(csv_header_duplicate(&rec), 5);   /* empty names may repeat */
+    csv_close(r);
+    r = mem("a,b,,c,\n");
+    assert_int_equal(csv_next(r, &rec, &err), 1);
+    assert_int_equal(csv_header_duplicate(&rec), -1);
+    csv_close(r);
+
+    double v = 0;
+    assert_int_equal(csv_parse_decimal("12.5", 4, &v), 0);
+    assert_true(v == 12.5);
+    assert_int_equal(csv_parse_decimal(".5", 2, &v), 0);
+    assert_int_equal(csv_parse_decimal("1e3", 3, &v), 0);
+    const char *bad[] = {"0x10", " 1", "1 ", "inf", "nan", "1_000", "", ".", "1e", "+"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(csv_parse_decimal(bad[i], strlen(bad[i]), &v), -1);
+    assert_int_equal(csv_parse_decimal("1e999", 5, &v), -2);
+}
+
+/* Issue 11 item 8: a FIFO is refused at once instead of blocking on open. */
+static void fifo_is_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/truce-test-fifo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/f", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    truce_error err = {0};
+    assert_null(csv_open_file(path, &err));
+    assert_int_equal(err.code, TRUCE_EINPUT);
+    assert_non_null(strstr(err.message, "not a regular file"));
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +236,9 @@ int main(void)
         cmocka_unit_test(quoted_newline_doubled_quotes_crlf_bom),
         cmocka_unit_test(unterminated_quote_is_error),
         cmocka_unit_test(records_across_refill),
+        cmocka_unit_test(bare_cr_is_error),
+        cmocka_unit_test(field_bound_duplicates_decimals),
+        cmocka_unit_test(fifo_is_refused),
     };
     return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

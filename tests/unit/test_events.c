@@ -1,5 +1,6 @@
 /* Event files through the library API (what `truce episodes` calls): the table's rows,
  * ACLED's date forms, --fill, format errors, and the CSV reader's NUL/UTF-8 flags. */
+#include <stdio.h>
 #include <string.h>
 
 #include "csv.h"
@@ -141,6 +142,66 @@ static void csv_flags(void **state)
     csv_close(r);
 }
 
+static void keep_last(void *ctx, const char *message)
+{
+    snprintf(ctx, 1200, "%s", message);
+}
+
+/* Issue 11: two keys (13), the low estimate (20), a filter that matches nothing (12), the
+ * --fill bound (9). */
+static void keys_estimate_unmatched_fill_bound(void **state)
+{
+    (void)state;
+    truce_events_options o;
+    truce_events_options_init(&o);
+    o.keys[0] = TRUCE_EVENTS_BY_COUNTRY;
+    o.keys[1] = TRUCE_EVENTS_BY_DYAD;
+    o.nkeys = 2;
+    o.estimate = TRUCE_ESTIMATE_LOW;
+    truce_error err;
+    truce_event_table *t = run("u.csv", ucdp, &o, &err);
+    assert_non_null(t);
+    assert_int_equal(truce_event_table_key_count(t), 2);
+    assert_string_equal(truce_event_table_key_name(t, 1), "dyad");
+    assert_int_equal(truce_event_table_count(t), 2);
+    const truce_event_row *r = truce_event_table_row(t, 1);
+    assert_string_equal(r->keys[0], "Pakistan");
+    assert_string_equal(r->keys[1], "Government of Pakistan - TTP");
+    assert_int_equal(r->deaths, 10);   /* low: 9 + 1 */
+    truce_event_table_free(t);
+
+    o.keys[1] = TRUCE_EVENTS_BY_COUNTRY;   /* a key twice */
+    assert_null(run("u.csv", ucdp, &o, &err));
+    assert_int_equal(err.code, TRUCE_EINPUT);
+
+    char warned[1200] = "";
+    truce_events_options_init(&o);
+    o.country = "pakistan";
+    o.warn = keep_last;
+    o.warn_ctx = warned;
+    t = run("u.csv", ucdp, &o, &err);
+    assert_non_null(t);
+    assert_int_equal(truce_event_table_count(t), 0);
+    assert_non_null(strstr(warned, "--country 'pakistan' matched no row"));
+    assert_non_null(strstr(warned, "'Pakistan' (differs only in case or spaces)"));
+    truce_event_table_free(t);
+
+    truce_events_options_init(&o);
+    o.by = TRUCE_BY_DAY;
+    o.fill = 1;
+    o.group = TRUCE_EVENTS_BY_DYAD;
+    truce_date_parse("1000", &o.from, &o.to, &(truce_precision){0});
+    int32_t last;
+    truce_date_parse("9999", &last, &o.to, &(truce_precision){0});
+    o.has_from = o.has_to = 1;
+    static const char four[] = "date_start,dyad_name,best,deaths_a,deaths_b,deaths_civilians,"
+                               "deaths_unknown\n2021-01-01,a,0,0,0,0,0\n2021-01-01,b,0,0,0,0,0\n"
+                               "2021-01-01,c,0,0,0,0,0\n2021-01-01,d,0,0,0,0,0\n";
+    assert_null(run("f.csv", four, &o, &err));
+    assert_int_equal(err.code, TRUCE_EINPUT);
+    assert_non_null(strstr(err.message, "over the limit of 10000000"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -148,6 +209,7 @@ int main(void)
         cmocka_unit_test(acled_dates_and_fill),
         cmocka_unit_test(header_errors),
         cmocka_unit_test(csv_flags),
+        cmocka_unit_test(keys_estimate_unmatched_fill_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
