@@ -25,6 +25,10 @@ ALLINC  := $(INC_assess)
 # Library objects: position-independent (for libtruce.so) and hidden unless marked
 # TRUCE_API in include/truce.h, so the shared library exports only the public API.
 LIBFLAGS := -fPIC -fvisibility=hidden
+# OpenMP: only the infer layer uses it (parallel model runs, src/infer/sensitivity.c); its
+# objects compile with it and every link takes libgomp. OPENMP= builds serially (the code
+# has a serial fallback, and the results are the same bytes either way).
+OPENMP  ?= -fopenmp
 # Tests and tools that look inside the library see every layer.
 CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lm
@@ -57,7 +61,8 @@ deps:
 # src/LAYER/x.c is compiled with the include path of LAYER (see LAYERS above).
 $(BUILD)/obj/%.o: src/%.c $(LIBHDR) include/truce.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) $(LIBFLAGS) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno -c $< -o $@
+	$(CC) $(STD) $(WARN) $(OPT) $(LIBFLAGS) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno \
+	  $(if $(filter infer,$(firstword $(subst /, ,$*))),$(OPENMP)) -c $< -o $@
 
 $(BUILD)/embed-tool: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -75,7 +80,7 @@ $(BUILD)/libtruce.a: $(LIBOBJ)
 
 # The shared library for bindings (Python): exports only truce_* (see tests/cli/test_abi.sh).
 $(BUILD)/libtruce.so: $(LIBOBJ)
-	$(CC) -shared -Wl,-soname,libtruce.so -Wl,--no-undefined $(OPT) $^ $(LDLIBS) -o $@
+	$(CC) -shared -Wl,-soname,libtruce.so -Wl,--no-undefined $(OPT) $^ $(LDLIBS) $(OPENMP) -o $@
 
 # The CLI sees only the public header (no -Isrc).
 $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
@@ -83,16 +88,16 @@ $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
 	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -fno-math-errno -c $< -o $@
 
 $(BUILD)/truce: $(CLIOBJ) $(BUILD)/libtruce.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $^ $(LDLIBS) $(OPENMP) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OPENMP) -lcmocka -o $@
 
 # Statistical tests see only the public header.
 $(BUILD)/tests/%: tests/stat/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OPENMP) -lcmocka -o $@
 
 run: deps
 	@$(MAKE) --no-print-directory all

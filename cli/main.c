@@ -14,6 +14,7 @@ static const cli_command commands[] = {
     {"variables", cmd_variables, "list what a run records and how reported metrics map onto it"},
     {"episodes", cmd_episodes, "event study: violence before, during and after each episode"},
     {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
+    {"sensitivity", cmd_sensitivity, "global sensitivity: Morris screening and Sobol indices"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -26,7 +27,7 @@ static void usage(FILE *out)
             "ceasefires and counter-terrorism policy (default case: Pakistan and the TTP).\n\n"
             "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'truce <command> --help' for a command's options.\n");
 }
 
