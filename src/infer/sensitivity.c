@@ -134,7 +134,7 @@ static int evaluate(const double *U, size_t m, size_t dim, truce_sens_fn f, void
                             "the output is not a finite number at design point %zu", k);
         }
         if (bad) {
-            OMP(omp critical(sens_error))
+            OMP(omp critical)
             {
                 if (k < failed) {
                     failed = k;
@@ -149,7 +149,7 @@ static int evaluate(const double *U, size_t m, size_t dim, truce_sens_fn f, void
             OMP(omp atomic capture)
             d = ++done;
             if (d % step == 0 || d == m) {
-                OMP(omp critical(sens_progress))
+                OMP(omp critical)
                 o->progress(o->progress_ctx, d, m);
             }
         }
