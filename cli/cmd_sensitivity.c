@@ -33,6 +33,8 @@ static void help(void)
            "                      (repeatable; paired: same seed and run index)\n"
            "  --alt-without ID    ... alt without this episode (repeatable)\n"
            "  --portfolio FILE    (not available yet)\n"
+           "  --log               analyse log(1 + output) (paired: log(1 + alt) - log(1 + base),\n"
+           "                      a relative effect): heavy tails weigh less\n"
            "  --set NAME=VALUE    override a parameter in base and alt (repeatable)\n"
            "  --without ID        remove an episode from base and alt (repeatable)\n"
            "  --function F        an analytic test function instead of the model: ishigami\n"
@@ -155,6 +157,7 @@ int cmd_sensitivity(int argc, char **argv)
         {"levels", required_argument, NULL, 'L'},     {"screen", required_argument, NULL, 'c'},
         {"threads", required_argument, NULL, 'T'},    {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},            {"help", no_argument, NULL, 'h'},
+        {"log", no_argument, NULL, 'l'},
         {NULL, 0, NULL, 0},
     };
     truce_sens_options so;
@@ -163,7 +166,7 @@ int cmd_sensitivity(int argc, char **argv)
     const char **sets = calloc((size_t)argc, sizeof *sets), **withouts = calloc((size_t)argc, sizeof *withouts);
     const char **alt_sets = calloc((size_t)argc, sizeof *alt_sets), **alt_withouts = calloc((size_t)argc, sizeof *alt_withouts);
     size_t nsets = 0, nwithouts = 0, nalt_sets = 0, nalt_withouts = 0;
-    int quiet = 0, have_n = 0, c, rc = EXIT_OK;
+    int quiet = 0, have_n = 0, log_scale = 0, c, rc = EXIT_OK;
     unsigned replicates = 20;
     uint32_t run = 0;
     truce_scenario *base = NULL, *alt = NULL;
@@ -242,6 +245,7 @@ int cmd_sensitivity(int argc, char **argv)
             break;
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
+        case 'l': log_scale = 1; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("sensitivity", "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_usage("sensitivity", "unknown option '%s'", argv[optind - 1]); goto done;
@@ -261,8 +265,8 @@ int cmd_sensitivity(int argc, char **argv)
     size_t dim;
     double t0 = seconds_now();
     if (function) {
-        if (output || params || nalt_sets || nalt_withouts || nsets || nwithouts || optind < argc) {
-            rc = cli_usage("sensitivity", "--function: the test functions take no scenario, --output, --params, --set, --without or --alt-*");
+        if (output || params || log_scale || nalt_sets || nalt_withouts || nsets || nwithouts || optind < argc) {
+            rc = cli_usage("sensitivity", "--function: the test functions take no scenario, --output, --params, --log, --set, --without or --alt-*");
             goto done;
         }
         truce_sens_test t;
@@ -350,7 +354,9 @@ int cmd_sensitivity(int argc, char **argv)
             meta.alt = alt_text;
         }
         truce_sens_model model = {.base = base, .alt = alt, .alt_own = alt_own, .output = spec,
-                                  .params = pidx, .nparams = dim, .seed = so.seed, .run = run};
+                                  .params = pidx, .nparams = dim, .seed = so.seed, .run = run,
+                                  .log_scale = log_scale};
+        meta.scale = log_scale ? "log1p" : NULL;
         meta.output = output;
         meta.scenario = truce_scenario_name(base);
         meta.scenario_hash = truce_scenario_hash(base);
@@ -376,7 +382,8 @@ int cmd_sensitivity(int argc, char **argv)
                function ? function : output, so.n, truce_sens_evaluation_count(res));
         if (meta.model_runs) printf(" (%zu model runs%s)", meta.model_runs, alt ? ", paired alt - base" : "");
         printf("\n");
-        if (meta.alt) printf("  output: alt (%s) - base\n", meta.alt);
+        if (meta.alt) printf("  output: %s, alt: %s\n", log_scale ? "log(1 + alt) - log(1 + base)" : "alt - base", meta.alt);
+        else if (log_scale) printf("  output: log(1 + %s)\n", output);
         print_table(res, &so);
         if (meta.replicates >= 2) {
             double var = truce_sens_output_variance(res);

@@ -709,6 +709,7 @@ typedef struct truce_sens_model {
     size_t nparams;
     uint64_t seed;
     uint32_t run;                      /* the same run index at every design point */
+    int log_scale;                     /* y = log(1 + output); paired: log(1 + alt) - log(1 + base) */
 } truce_sens_model;
 TRUCE_API int truce_sens_model_fn(void *ctx, const double *u, size_t dim, double *y, truce_error *err);
 /* The output at the base scenario's own parameters with run index `run` (the noise check). */
@@ -723,6 +724,7 @@ TRUCE_API int truce_sens_noise(const truce_sens_model *m, unsigned replicates, i
 typedef struct truce_sens_meta {
     const char *command, *output, *over, *function, *scenario, *scenario_hash;
     const char *alt;                   /* e.g. "without 28" */
+    const char *scale;                 /* "log1p" with --log */
     unsigned replicates;               /* noise replicates (0: no noise check) */
     double noise_mean, noise_variance; /* of the output at the default parameters */
     size_t model_runs;                 /* truce_run calls, noise check included */

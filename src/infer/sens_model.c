@@ -123,8 +123,17 @@ static int eval(const truce_sens_model *m, const double *u, uint32_t run, double
         rc = run_one(m->alt, va, &m->output, m->seed, run, &ya, err);
     }
     free(vb);
-    if (rc == 0) *y = m->alt ? ya - yb : yb;
-    return rc;
+    if (rc != 0) return rc;
+    if (m->log_scale) {
+        if (yb < 0.0 || ya < 0.0) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--log", "the output is negative: no log scale");
+            return -1;
+        }
+        yb = log1p(yb);
+        ya = log1p(ya);
+    }
+    *y = m->alt ? ya - yb : yb;
+    return 0;
 }
 
 int truce_sens_model_fn(void *ctx, const double *u, size_t dim, double *y, truce_error *err)

@@ -73,6 +73,7 @@ static void write_summary(FILE *f, const truce_sens *s, const truce_sens_options
     json_field(f, "scenario_hash", meta->scenario_hash);
     json_field(f, "output", meta->output);
     json_field(f, "alt", meta->alt);
+    json_field(f, "scale", meta->scale);
     json_field(f, "over", meta->over);
     fprintf(f, "  \"N\": %zu,\n  \"evaluations\": %zu,\n", s->n, s->ny);
     if (meta->model_runs) fprintf(f, "  \"model_runs\": %zu,\n", meta->model_runs);

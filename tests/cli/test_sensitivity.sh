@@ -45,6 +45,10 @@ $T sensitivity $M --alt-without 28 --out p1 -q 2>/dev/null; rc=$?
 check "paired alt - base runs twice per point" "[ $rc -eq 0 ] && grep -q '\"model_runs\": 20' p1/summary.json && grep -q '\"alt\": \"without 28\"' p1/summary.json"
 $T sensitivity $M --alt-set attack_rate=0.01 --out p2 -q 2>/dev/null; rc=$?
 check "--alt-set accepted" "[ $rc -eq 0 ] && grep -q 'set attack_rate=0.01' p2/summary.json"
+$T sensitivity $M --log --out lg -q 2>/dev/null; rc=$?
+check "--log records its scale" "[ $rc -eq 0 ] && grep -q '\"scale\": \"log1p\"' lg/summary.json && ! cmp -s lg/indices.csv m1/indices.csv"
+bad_log=$($T sensitivity --function g --log --out lgbad 2>&1 >/dev/null); rc=$?
+check "--log refused with --function" "[ $rc -eq 2 ]"
 $T sensitivity --method sobol --n 2 --params attack_rate,recruit_base --output fighters@2003-06 --replicates 0 --bootstrap 20 --out st -q 2>/dev/null; rc=$?
 check "a stock at a date; sobol on the model" "[ $rc -eq 0 ] && grep -q '\"evaluations\": 8' st/summary.json"
 
