@@ -271,7 +271,7 @@ int cmd_sensitivity(int argc, char **argv)
         }
         truce_sens_test t;
         if (truce_sens_test_find(function, &t, &dim) != 0) { rc = cli_usage("sensitivity", "--function: '%s' is not ishigami or g", function); goto done; }
-        char names[8][4];
+        char names[8][24];
         const char *np[8];
         for (size_t i = 0; i < dim; i++) {
             snprintf(names[i], sizeof names[i], "x%zu", i + 1);
