@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"ensemble", cmd_ensemble, "run a scenario N times and write the bands of its series"},
     {"compare", cmd_compare, "paired runs of two scenarios under common random numbers"},
     {"timeline", cmd_timeline, "list the recorded episodes with their dates and kinds"},
+    {"sensitivity", cmd_sensitivity, "global sensitivity: Morris screening and Sobol indices"},
 };
 
 const cli_driver *cli_parallel = NULL;
@@ -34,7 +35,7 @@ static void usage(FILE *out)
             "ceasefires and counter-terrorism policy (default case: Pakistan and the TTP).\n\n"
             "commands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nRun 'truce <command> --help' for a command's options.\n");
 }
 

@@ -868,6 +868,126 @@ TRUCE_API uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /
  * half-written file (see "output" above: links refused, a device or FIFO written directly). */
 TRUCE_API int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 
+/* ---- global sensitivity ----------------------------------------------------------- */
+
+/* `truce sensitivity` (docs/sensitivity.md): Morris elementary effects and Sobol indices of
+ * a scalar output over the unit cube, each input mapped by the caller (for the model: onto
+ * a parameter's prior by truce_prior_quantile). Model runs are spread over OpenMP threads
+ * with each result written into its design point's slot, so every output is the same bytes
+ * for any thread count. */
+typedef enum truce_sens_method { TRUCE_SENS_MORRIS, TRUCE_SENS_SOBOL } truce_sens_method;
+
+/* The function studied: y = f(u) for u in (0, 1)^dim. Called from several threads at once
+ * (it must be safe to); returns 0, or -1 with err set. */
+typedef int (*truce_sens_fn)(void *ctx, const double *u, size_t dim, double *y, truce_error *err);
+
+typedef struct truce_sens_options {
+    truce_sens_method method;  /* default TRUCE_SENS_MORRIS */
+    size_t n;                  /* Morris: trajectories r; Sobol: base sample N (default 64) */
+    uint64_t seed;             /* design, scramble and bootstrap (default 1) */
+    int threads;               /* <= 0: OpenMP's default */
+    int second_order;          /* Sobol: also S2 (N (2 dim + 2) evaluations) */
+    unsigned bootstrap;        /* resamples for the 95 % intervals (default 1000) */
+    unsigned levels;           /* Morris grid levels p, even >= 2 (default 4) */
+    double screen_share;       /* Morris: screened out when mu* < share * max mu* (0.1) */
+    void (*progress)(void *ctx, size_t done, size_t total);  /* NULL: none */
+    void *progress_ctx;
+} truce_sens_options;
+TRUCE_API void truce_sens_options_init(truce_sens_options *o);
+/* Evaluations of f a design needs: Morris r (dim + 1); Sobol N (dim + 2), or N (2 dim + 2)
+ * with second order. 0 when o or dim is unusable. */
+TRUCE_API size_t truce_sens_evaluations(const truce_sens_options *o, size_t dim);
+
+/* One row of indices.csv. index: "S1", "ST", "S2" (parameter "a:b"), "mu_star", "mu",
+ * "sigma"; ci_low, ci_high: bootstrap percentile 95 % interval. */
+typedef struct truce_sens_row {
+    const char *parameter, *method, *index;
+    double estimate, ci_low, ci_high;
+} truce_sens_row;
+
+typedef struct truce_sens truce_sens;
+/* Run the design and the estimators. names: dim input names (copied). */
+TRUCE_API truce_sens *truce_sens_run(size_t dim, const char *const *names, truce_sens_fn f,
+                                     void *ctx, const truce_sens_options *o, truce_error *err);
+TRUCE_API void truce_sens_free(truce_sens *s);
+TRUCE_API size_t truce_sens_row_count(const truce_sens *s);
+TRUCE_API const truce_sens_row *truce_sens_row_at(const truce_sens *s, size_t i);
+/* Estimate (and interval, lo/hi may be NULL) of index ("S1", "mu_star", ...) of input i;
+ * NAN if the method has no such index. */
+TRUCE_API double truce_sens_index(const truce_sens *s, size_t i, const char *index, double *lo,
+                                  double *hi);
+/* The k-th input by importance (Morris: mu*, Sobol: ST; ties by input order). */
+TRUCE_API size_t truce_sens_ranked(const truce_sens *s, size_t k);
+/* Morris: 1 if input i is screened out (mu* below screen_share of the largest mu*). */
+TRUCE_API int truce_sens_screened(const truce_sens *s, size_t i);
+TRUCE_API size_t truce_sens_dim(const truce_sens *s);
+TRUCE_API const char *truce_sens_name(const truce_sens *s, size_t i);
+TRUCE_API size_t truce_sens_evaluation_count(const truce_sens *s);
+/* Mean and variance (denominator n - 1) of f over every design point evaluated. */
+TRUCE_API double truce_sens_output_mean(const truce_sens *s);
+TRUCE_API double truce_sens_output_variance(const truce_sens *s);
+
+/* Analytic test functions ("ishigami": a = 7, b = 0.1 on U(-pi, pi)^3; "g": Sobol's G with
+ * a = (0, 1, 4.5, 9, 99, 99, 99, 99) on U(0, 1)^8). ctx of truce_sens_test_fn is the value
+ * truce_sens_test_find gives. */
+typedef enum truce_sens_test { TRUCE_SENS_ISHIGAMI, TRUCE_SENS_G } truce_sens_test;
+/* 0 and *t, *dim set, or -1 if unknown. */
+TRUCE_API int truce_sens_test_find(const char *name, truce_sens_test *t, size_t *dim);
+TRUCE_API int truce_sens_test_fn(void *ctx, const double *u, size_t dim, double *y, truce_error *err);
+/* Analytic first and total order indices (dim values each). */
+TRUCE_API void truce_sens_test_indices(truce_sens_test t, double *s1, double *st);
+
+/* The model's scalar output: a variable's total over a window ("attacks:2023-01:2025-12";
+ * flows only: summed over the days) or its value at a date ("fighters@2025-12"; stocks
+ * only: the last day of that date). */
+typedef struct truce_sens_output {
+    truce_variable variable;
+    int at;                    /* 1: a stock's value on day `to`; 0: a flow's sum over [from, to] */
+    int32_t from, to;
+} truce_sens_output;
+/* 0, or -1 (TRUCE_EINPUT, naming --output) when malformed or the variable is unknown. */
+TRUCE_API int truce_sens_output_parse(const char *text, truce_sens_output *out, truce_error *err);
+
+/* The model as a truce_sens_fn (ctx: a truce_sens_model). Input k is parameter params[k],
+ * set to truce_prior_quantile(params[k], u[k]); the others keep the base scenario's values.
+ * With alt, the output is the paired difference alt - base at the same parameters, seed
+ * and run index (common random numbers); the parameters marked in alt_own keep the alt
+ * scenario's own value (a policy's --alt-set). */
+typedef struct truce_sens_model {
+    const truce_scenario *base;
+    const truce_scenario *alt;         /* NULL: no pair */
+    const unsigned char *alt_own;      /* truce_param_count() flags, or NULL */
+    truce_sens_output output;
+    const size_t *params;
+    size_t nparams;
+    uint64_t seed;
+    uint32_t run;                      /* the same run index at every design point */
+    int log_scale;                     /* y = log(1 + output); paired: log(1 + alt) - log(1 + base) */
+} truce_sens_model;
+TRUCE_API int truce_sens_model_fn(void *ctx, const double *u, size_t dim, double *y, truce_error *err);
+/* The output at the base scenario's own parameters with run index `run` (the noise check). */
+TRUCE_API int truce_sens_model_at_default(const truce_sens_model *m, uint32_t run, double *y,
+                                          truce_error *err);
+/* Run-to-run noise: the output's variance (denominator R - 1) over run indices
+ * m->run + 1 .. m->run + replicates at the base scenario's parameters. */
+TRUCE_API int truce_sens_noise(const truce_sens_model *m, unsigned replicates, int threads,
+                               double *mean, double *variance, truce_error *err);
+
+/* What summary.json records besides the estimates (strings may be NULL: omitted). */
+typedef struct truce_sens_meta {
+    const char *command, *output, *over, *function, *scenario, *scenario_hash;
+    const char *alt;                   /* e.g. "without 28" */
+    const char *scale;                 /* "log1p" with --log */
+    unsigned replicates;               /* noise replicates (0: no noise check) */
+    double noise_mean, noise_variance; /* of the output at the default parameters */
+    size_t model_runs;                 /* truce_run calls, noise check included */
+} truce_sens_meta;
+/* Write DIR/indices.csv and DIR/summary.json (no wall time: the same bytes every time)
+ * through a temporary folder beside DIR renamed at the end; an existing DIR holding only
+ * those two files is replaced. */
+TRUCE_API int truce_sens_write(const truce_sens *s, const truce_sens_options *o,
+                               const truce_sens_meta *meta, const char *dir, truce_error *err);
+
 #ifdef __cplusplus
 }
 #endif
