@@ -179,11 +179,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(BUILD)/embedded.c
 	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lm -o $@
 fuzz: $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
+# Two targets at a time (one per core); each prints its executions and coverage at the end.
 fuzz-long: fuzz
-	@for f in $(FUZZSRC:tests/fuzz/%.c=%); do \
-	  mkdir -p $(BUILD)/fuzz-corpus/$$f; \
-	  $(BUILD)/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz-corpus/$$f tests/fuzz/corpus/$$f || exit 1; \
-	done
+	@printf '%s\n' $(FUZZSRC:tests/fuzz/%.c=%) | xargs -P 2 -I{} sh -c '\
+	  mkdir -p $(BUILD)/fuzz-corpus/{}; \
+	  $(BUILD)/fuzz/{} -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
+	    $(BUILD)/fuzz-corpus/{} tests/fuzz/corpus/{} > $(BUILD)/fuzz-{}.log 2>&1; rc=$$?; \
+	  echo "{}: exit $$rc; $$(grep -E "DONE +cov" $(BUILD)/fuzz-{}.log | tail -1)"; exit $$rc'
 
 bench: all
 	@bench/run.sh $(BUILD)
