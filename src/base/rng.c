@@ -1,4 +1,7 @@
 /* rng — see rng.h for the counter layout. */
+/* lgamma_r (re-entrant: lgamma writes the global signgam) is declared by glibc's math.h
+ * only with _DEFAULT_SOURCE; the build asks for POSIX 2008 alone. */
+#define _DEFAULT_SOURCE 1
 #include "rng.h"
 
 #include <math.h>
@@ -17,31 +20,68 @@ void rng_open(rng_stream *s, uint64_t seed, uint32_t run, uint32_t region, uint3
     s->words = 0;
 }
 
+static void next_block(rng_stream *s)
+{
+    philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
+    philox4x32_key_t k = {{s->key[0], s->key[1]}};
+    philox4x32_ctr_t r = philox4x32(c, k);
+    for (int i = 0; i < 4; i++) s->buf[i] = r.v[i];
+    s->ctr[0]++;
+    s->used = 0;
+}
+
 static uint32_t next_word(rng_stream *s)
 {
-    if (s->used == 4) {
-        philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
-        philox4x32_key_t k = {{s->key[0], s->key[1]}};
-        philox4x32_ctr_t r = philox4x32(c, k);
-        for (int i = 0; i < 4; i++) s->buf[i] = r.v[i];
-        s->ctr[0]++;
-        s->used = 0;
-    }
+    if (s->used == 4) next_block(s);
     s->words++;
     return s->buf[s->used++];
 }
 
 double rng_uniform(rng_stream *s)
 {
-    uint64_t hi = next_word(s) >> 5;   /* 27 bits */
-    uint64_t lo = next_word(s) >> 6;   /* 26 bits */
+    uint32_t w0, w1;
+    if (s->used == 4 || s->used == 0 || s->used == 2) {
+        /* the usual case: both words from one block, words 0-1 or 2-3 (a block holds two
+         * uniforms; `used` is even unless a caller mixed in single words) */
+        if (s->used == 4) next_block(s);
+        w0 = s->buf[s->used];
+        w1 = s->buf[s->used + 1];
+        s->used += 2;
+        s->words += 2;
+    } else {
+        w0 = next_word(s);
+        w1 = next_word(s);
+    }
+    uint64_t hi = w0 >> 5;             /* 27 bits */
+    uint64_t lo = w1 >> 6;             /* 26 bits */
     uint64_t m = (hi << 26) | lo;      /* 53 bits, 0 .. 2^53-1 */
     return ((double)m + 0.5) * 0x1.0p-53;
 }
 
-static uint64_t poisson_inversion(rng_stream *s, double mean)
+/* Early exits for inversion: X = 0 when u <= P(X = 0). A cheap lower bound L on P(X = 0)
+ * settles most draws with small means without exp or log1p: u <= L - ZERO_MARGIN implies
+ * u <= P(X = 0) as computed by the exact path (whose rounding error is below 1e-14 for the
+ * means where the bound is used), so the result and the words consumed are unchanged.
+ * Draws with u in the margin or above the bound take the exact path. */
+#define ZERO_MARGIN 1e-12
+#define ZERO_BOUND_MAX_MEAN 0.5
+
+/* exp(-m) >= 1 - m + m^2/2 - m^3/6 for m >= 0 (Taylor with a non-negative remainder). */
+static double poisson_zero_bound(double m)
 {
-    double p = exp(-mean), f = p, u = rng_uniform(s);
+    return 1.0 - m * (1.0 - m * (0.5 - m / 6.0));
+}
+
+/* (1 - p)^n >= 1 - S1 + S2 - S3 with S_k = C(n, k) p^k (Bonferroni inequalities). */
+static double binomial_zero_bound(double n, double p)
+{
+    const double s1 = n * p, s2 = s1 * (n - 1.0) * p / 2.0, s3 = s2 * (n - 2.0) * p / 3.0;
+    return 1.0 - s1 + s2 - s3;
+}
+
+static uint64_t poisson_inversion_from(double u, double mean)
+{
+    double p = exp(-mean), f = p;
     uint64_t k = 0;
     while (u > f && k < 1000) {
         u -= f;
@@ -52,10 +92,18 @@ static uint64_t poisson_inversion(rng_stream *s, double mean)
     return k;
 }
 
+static uint64_t poisson_inversion(rng_stream *s, double mean)
+{
+    const double u = rng_uniform(s);
+    if (mean < ZERO_BOUND_MAX_MEAN && u <= poisson_zero_bound(mean) - ZERO_MARGIN) return 0;
+    return poisson_inversion_from(u, mean);
+}
+
 static uint64_t poisson_ptrs(rng_stream *s, double lam)
 {
     const double slam = sqrt(lam), loglam = log(lam);
     const double b = 0.931 + 2.53 * slam;
+    int sign; /* of Gamma: positive here, unused */
     const double a = -0.059 + 0.02483 * b;
     const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
     const double vr = 0.9277 - 3.6224 / (b - 2.0);
@@ -67,7 +115,7 @@ static uint64_t poisson_ptrs(rng_stream *s, double lam)
         if (us >= 0.07 && v <= vr) return (uint64_t)kf;
         if (kf < 0.0 || (us < 0.013 && v > us)) continue;
         if (log(v) + log(invalpha) - log(a / (us * us) + b) <=
-            -lam + kf * loglam - lgamma(kf + 1.0))
+            -lam + kf * loglam - lgamma_r(kf + 1.0, &sign))
             return (uint64_t)kf;
     }
 }
@@ -81,8 +129,11 @@ uint64_t rng_poisson(rng_stream *s, double mean)
 
 static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
 {
+    double u = rng_uniform(s);
+    if ((double)n * p < ZERO_BOUND_MAX_MEAN && u <= binomial_zero_bound((double)n, p) - ZERO_MARGIN)
+        return 0;
     const double q = 1.0 - p, ratio = p / q, a = ((double)n + 1.0) * ratio;
-    double r = exp((double)n * log1p(-p)), u = rng_uniform(s);
+    double r = exp((double)n * log1p(-p));
     uint64_t x = 0;
     while (u > r) {
         u -= r;
@@ -96,6 +147,7 @@ static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
 static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
 {
     const double nd = (double)n, q = 1.0 - p;
+    int sign; /* of Gamma: positive here, unused */
     const double spq = sqrt(nd * p * q);
     const double b = 1.15 + 2.53 * spq;
     const double a = -0.0873 + 0.0248 * b + 0.01 * p;
@@ -104,7 +156,7 @@ static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
     const double alpha = (2.83 + 5.1 / b) * spq;
     const double lpq = log(p / q);
     const double m = floor((nd + 1.0) * p);
-    const double h = lgamma(m + 1.0) + lgamma(nd - m + 1.0);
+    const double h = lgamma_r(m + 1.0, &sign) + lgamma_r(nd - m + 1.0, &sign);
     for (;;) {
         double u = rng_uniform(s) - 0.5;
         double v = rng_uniform(s);
@@ -113,7 +165,7 @@ static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
         if (kf < 0.0 || kf > nd) continue;
         if (us >= 0.07 && v <= vr) return (uint64_t)kf;
         v = log(v * alpha / (a / (us * us) + b));
-        if (v <= h - lgamma(kf + 1.0) - lgamma(nd - kf + 1.0) + (kf - m) * lpq)
+        if (v <= h - lgamma_r(kf + 1.0, &sign) - lgamma_r(nd - kf + 1.0, &sign) + (kf - m) * lpq)
             return (uint64_t)kf;
     }
 }
