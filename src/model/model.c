@@ -77,11 +77,21 @@ struct truce_model {
     uint64_t draws;
     double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
     int32_t *burst_end;          /* per episode: last day its start date covers */
+    /* The episodes read_levers must look at, by stretch of days (episode_index): stretch k
+     * covers days seg_first[k] .. seg_first[k+1] - 1 and lists, in episode order, the
+     * episodes with a lever whose window [min(start, end + 1), end + 1] (in force, or
+     * the day after its end, when a ceasefire rebounds) covers it. One allocation. */
+    size_t nseg, seg;            /* stretches; the stretch of the last day read */
+    size_t nseg_idx;
+    int64_t *seg_first;          /* [nseg], then seg_off [nseg + 1] into seg_idx [nseg_idx] */
+    uint32_t *seg_off, *seg_idx;
     /* today's conditions, computed once a day after the levers (M5, M10) */
     double season_cos;           /* cos(2 pi (day of year - peak) / 365.25) */
     double mobility[MAXR];       /* seasonal mobility multiplier */
     double ops_intensity[MAXR];  /* effective operations intensity */
     day_levers lv;
+    /* recording: each variable's total rule, each recorded column's kind (recording_tables) */
+    uint8_t var_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
 };
 typedef struct truce_model model_run;
 
@@ -191,16 +201,112 @@ static size_t episode_stream(const episode *e)
 
 static int is_ceasefire(lever_kind k) { return k == LEVER_CEASEFIRE || k == LEVER_PEACE_DEAL; }
 
+/* The window of days on which read_levers must look at an episode: in force, and the day
+ * after its end (a ceasefire's rebound). Empty for episodes with no lever. */
+static int has_window(const episode *e) { return e->lever != LEVER_NONE; }
+static int64_t window_first(const episode *e)
+{
+    return e->start < (int64_t)e->end + 1 ? e->start : (int64_t)e->end + 1;
+}
+static int64_t window_last(const episode *e) { return (int64_t)e->end + 1; }
+static int in_window(const episode *e, int64_t day)
+{
+    return has_window(e) && window_first(e) <= day && day <= window_last(e);
+}
+
+static size_t seg_bytes(size_t nseg, size_t nidx)
+{
+    return nseg * sizeof(int64_t) + (nseg + 1 + nidx) * sizeof(uint32_t);
+}
+
+static void seg_pointers(model_run *m, void *mem)
+{
+    m->seg_first = mem;
+    m->seg_off = (uint32_t *)(m->seg_first + m->nseg);
+    m->seg_idx = m->seg_off + m->nseg + 1;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Build the stretches of days over which the episodes to look at stay the same (see
+ * seg_first in struct truce_model): each day then touches only the episodes that can act
+ * on it, in the same order as a scan of them all, so the sums come out the same. */
+static int episode_index(model_run *m, const truce_scenario *sc)
+{
+    const size_t n = sc->nepisodes;
+    int64_t *bp = malloc((2 * n + 1) * sizeof *bp);
+    if (!bp) return -1;
+    size_t nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        const episode *e = &sc->episodes[i];
+        if (!has_window(e)) continue;
+        bp[nb++] = window_first(e);
+        bp[nb++] = window_last(e) + 1;
+    }
+    qsort(bp, nb, sizeof *bp, cmp_i64);
+    size_t nseg = 0;
+    for (size_t k = 0; k < nb; k++)
+        if (nseg == 0 || bp[k] != bp[nseg - 1]) bp[nseg++] = bp[k];
+    size_t nidx = 0;
+    for (size_t k = 0; k < nseg; k++)
+        for (size_t i = 0; i < n; i++) nidx += (size_t)in_window(&sc->episodes[i], bp[k]);
+    void *mem = malloc(seg_bytes(nseg, nidx));
+    if (!mem) {
+        free(bp);
+        return -1;
+    }
+    free(m->seg_first);
+    m->nseg = nseg;
+    m->nseg_idx = nidx;
+    m->seg = 0;
+    seg_pointers(m, mem);
+    size_t at = 0;
+    for (size_t k = 0; k < nseg; k++) {
+        m->seg_first[k] = bp[k];
+        m->seg_off[k] = (uint32_t)at;
+        for (size_t i = 0; i < n; i++)
+            if (in_window(&sc->episodes[i], bp[k])) m->seg_idx[at++] = (uint32_t)i;
+    }
+    m->seg_off[nseg] = (uint32_t)at;
+    free(bp);
+    return 0;
+}
+
+/* The episodes to look at today: seg_idx[*from .. *to). Day by day this is the current
+ * stretch or the next; after a jump back (a restored snapshot) it searches from the start. */
+static void active_episodes(model_run *m, int32_t today, uint32_t *from, uint32_t *to)
+{
+    *from = *to = 0;
+    if (m->nseg == 0 || today < m->seg_first[0]) return;
+    if (today < m->seg_first[m->seg]) m->seg = 0;
+    while (m->seg + 1 < m->nseg && m->seg_first[m->seg + 1] <= today) m->seg++;
+    *from = m->seg_off[m->seg];
+    *to = m->seg_off[m->seg + 1];
+}
+
 static void read_levers(model_run *m)
 {
     day_levers *lv = &m->lv;
     const double *p = m->p;
-    memset(lv, 0, sizeof *lv);
+    /* only the R regions in use are read (arrays are MAXR wide) */
+    for (size_t r = 0; r < m->R; r++) {
+        lv->ops[r] = lv->focus_weight[r] = lv->ceasefire[r] = lv->compliance[r] = lv->announce[r] = 0.0;
+        lv->strike[r] = lv->clash[r] = lv->development[r] = lv->reintegration[r] = 0.0;
+        lv->release_share[r] = lv->release_count[r] = lv->rebound[r] = 0.0;
+    }
+    lv->talks = lv->ceasefire_any = lv->disruption = lv->host_pressure = lv->chorus = 0.0;
+    lv->patronage_jump = lv->legitimacy_jump = 0.0;
     lv->coherence = -1.0;
     const int32_t today = m->date;
-    for (size_t i = 0; i < m->sc->nepisodes; i++) {
+    uint32_t j, jend;
+    active_episodes(m, today, &j, &jend);
+    for (; j < jend; j++) {
+        const size_t i = m->seg_idx[j];
         const episode *e = &m->sc->episodes[i];
-        if (e->lever == LEVER_NONE) continue;
         /* A ceasefire's rebound happens the day after it ends (recorded end or breakdown). */
         if (is_ceasefire(e->lever) && today == e->end + 1 && m->alive[i] > 0.0) {
             for (size_t r = 0; r < m->R; r++)
@@ -829,14 +935,28 @@ static void region_values(const model_run *m, size_t r, double v[TRUCE_VAR_COUNT
     v[TRUCE_VAR_FUNDS] = v[TRUCE_VAR_LEGITIMACY] = v[TRUCE_VAR_HOST_PATRONAGE] = v[TRUCE_VAR_PRISONERS] = 0.0;
 }
 
-/* Flows add up over the period; stocks keep the latest day's value. */
-static void store_row(struct truce_result *res, double *row, const double v[TRUCE_VAR_COUNT], int is_total)
+/* What recording needs to know of each variable, looked up once per run rather than per
+ * region and day (the variable table is the truth: see variables.c). */
+static void recording_tables(model_run *m)
 {
+    const struct truce_result *res = m->res;
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++)
+        m->var_total[k] = (uint8_t)truce_variable_info_of((truce_variable)k)->total;
+    for (size_t c = 0; c < res->nvars; c++) {
+        const truce_variable_info *vi = truce_variable_info_of(res->vars[c]);
+        m->col_flow[c] = vi->kind == TRUCE_KIND_FLOW;
+        m->col_org[c] = vi->total == TRUCE_TOTAL_ORGANISATION;
+    }
+}
+
+/* Flows add up over the period; stocks keep the latest day's value. */
+static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_COUNT], int is_total)
+{
+    const struct truce_result *res = m->res;
     for (size_t c = 0; c < res->nvars; c++) {
         const truce_variable k = res->vars[c];
-        const truce_variable_info *vi = truce_variable_info_of(k);
-        if (!is_total && vi->total == TRUCE_TOTAL_ORGANISATION) continue; /* stays NAN */
-        if (vi->kind == TRUCE_KIND_FLOW) row[c] += v[k];
+        if (!is_total && m->col_org[c]) continue; /* stays NAN */
+        if (m->col_flow[c]) row[c] += v[k];
         else row[c] = v[k];
     }
 }
@@ -854,11 +974,11 @@ static void record_day(model_run *m)
         const int row = res->row_of[r];
         if (row < 0 && !want_total) continue;
         region_values(m, r, v);
-        if (row >= 0) store_row(res, &block[(size_t)row * res->nvars], v, 0);
+        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0);
         if (!want_total) continue;
         const region *g = &m->sc->regions[r];
         for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-            switch (truce_variable_info_of((truce_variable)k)->total) {
+            switch ((truce_var_total)m->var_total[k]) {
             case TRUCE_TOTAL_SUM: total[k] += v[k]; break;
             case TRUCE_TOTAL_POPULATION_MEAN: total[k] += v[k] * g->population; break;
             case TRUCE_TOTAL_ORGANISATION: break;
@@ -868,13 +988,13 @@ static void record_day(model_run *m)
     }
     if (!want_total) return;
     for (int k = 0; k < TRUCE_VAR_COUNT; k++)
-        if (truce_variable_info_of((truce_variable)k)->total == TRUCE_TOTAL_POPULATION_MEAN)
+        if (m->var_total[k] == TRUCE_TOTAL_POPULATION_MEAN)
             total[k] = pop_state > 0.0 ? total[k] / pop_state : 0.0;
     total[TRUCE_VAR_FUNDS] = m->funds;
     total[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
     total[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
     total[TRUCE_VAR_PRISONERS] = m->prisoners;
-    store_row(res, &block[(size_t)res->row_of[R] * res->nvars], total, 1);
+    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1);
 }
 
 /* ---- the run, step by step -------------------------------------------------------------- */
@@ -915,6 +1035,11 @@ static int episode_state(model_run *m, const truce_scenario *sc, const truce_sce
                 }
         int32_t be = start_interval_end(&sc->episodes[i]);
         burst_end[i] = be < sc->episodes[i].end ? be : sc->episodes[i].end;
+    }
+    if (episode_index(m, sc)) {
+        free(alive);
+        free(burst_end);
+        return -1;
     }
     free(m->alive);
     free(m->burst_end);
@@ -972,6 +1097,7 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
     m->res->run = opt->run;
     m->res->mean_field = opt->mean_field;
     truce_params_hash(m->pv, m->res->params_hash);
+    recording_tables(m);
     initial_state(m);
     return m;
 }
@@ -981,6 +1107,7 @@ void truce_model_free(truce_model *m)
     if (!m) return;
     free(m->alive);
     free(m->burst_end);
+    free(m->seg_first);
     truce_result_free(m->res);
     free(m);
 }
@@ -1028,11 +1155,17 @@ truce_model *truce_model_snapshot(const truce_model *m, truce_error *err)
     c->p = c->pv;
     c->alive = NULL;
     c->burst_end = NULL;
+    c->seg_first = NULL;
     c->res = result_copy(m->res);
     const size_t n = m->sc->nepisodes ? m->sc->nepisodes : 1;
     c->alive = malloc(n * sizeof *c->alive);
     c->burst_end = malloc(n * sizeof *c->burst_end);
-    if (!c->res || !c->alive || !c->burst_end) {
+    void *seg = malloc(seg_bytes(m->nseg, m->nseg_idx));
+    if (seg) {
+        memcpy(seg, m->seg_first, seg_bytes(m->nseg, m->nseg_idx));
+        seg_pointers(c, seg);
+    }
+    if (!c->res || !c->alive || !c->burst_end || !seg) {
         truce_model_free(c);
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a snapshot");
         return NULL;
@@ -1048,6 +1181,7 @@ int truce_model_restore(truce_model *m, const truce_model *snap, truce_error *er
     if (!c) return -1;
     free(m->alive);
     free(m->burst_end);
+    free(m->seg_first);
     truce_result_free(m->res);
     *m = *c;
     m->p = m->pv;
