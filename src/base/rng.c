@@ -5,58 +5,6 @@
 #include "rng.h"
 
 #include <math.h>
-#include <Random123/philox.h>
-
-void rng_open(rng_stream *s, uint64_t seed, uint32_t run, uint32_t region, uint32_t day,
-              uint32_t purpose)
-{
-    s->key[0] = (uint32_t)(seed & 0xffffffffu);
-    s->key[1] = (uint32_t)(seed >> 32);
-    s->ctr[0] = 0;
-    s->ctr[1] = day;
-    s->ctr[2] = (region << 16) | (purpose & 0xffffu);
-    s->ctr[3] = run;
-    s->used = 4;
-    s->words = 0;
-}
-
-static void next_block(rng_stream *s)
-{
-    philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
-    philox4x32_key_t k = {{s->key[0], s->key[1]}};
-    philox4x32_ctr_t r = philox4x32(c, k);
-    for (int i = 0; i < 4; i++) s->buf[i] = r.v[i];
-    s->ctr[0]++;
-    s->used = 0;
-}
-
-static uint32_t next_word(rng_stream *s)
-{
-    if (s->used == 4) next_block(s);
-    s->words++;
-    return s->buf[s->used++];
-}
-
-double rng_uniform(rng_stream *s)
-{
-    uint32_t w0, w1;
-    if (s->used == 4 || s->used == 0 || s->used == 2) {
-        /* the usual case: both words from one block, words 0-1 or 2-3 (a block holds two
-         * uniforms; `used` is even unless a caller mixed in single words) */
-        if (s->used == 4) next_block(s);
-        w0 = s->buf[s->used];
-        w1 = s->buf[s->used + 1];
-        s->used += 2;
-        s->words += 2;
-    } else {
-        w0 = next_word(s);
-        w1 = next_word(s);
-    }
-    uint64_t hi = w0 >> 5;             /* 27 bits */
-    uint64_t lo = w1 >> 6;             /* 26 bits */
-    uint64_t m = (hi << 26) | lo;      /* 53 bits, 0 .. 2^53-1 */
-    return ((double)m + 0.5) * 0x1.0p-53;
-}
 
 /* Early exits for inversion: X = 0 when u <= P(X = 0). A cheap lower bound L on P(X = 0)
  * settles most draws with small means without exp or log1p: u <= L - ZERO_MARGIN implies
@@ -79,7 +27,10 @@ static double binomial_zero_bound(double n, double p)
     return 1.0 - s1 + s2 - s3;
 }
 
-static uint64_t poisson_inversion_from(double u, double mean)
+/* The slow paths are kept out of line so that the fast ones stay small. */
+#define RNG_COLD __attribute__((noinline))
+
+static RNG_COLD uint64_t poisson_inversion_from(double u, double mean)
 {
     double p = exp(-mean), f = p;
     uint64_t k = 0;
@@ -99,7 +50,7 @@ static uint64_t poisson_inversion(rng_stream *s, double mean)
     return poisson_inversion_from(u, mean);
 }
 
-static uint64_t poisson_ptrs(rng_stream *s, double lam)
+static RNG_COLD uint64_t poisson_ptrs(rng_stream *s, double lam)
 {
     const double slam = sqrt(lam), loglam = log(lam);
     const double b = 0.931 + 2.53 * slam;
@@ -127,11 +78,18 @@ uint64_t rng_poisson(rng_stream *s, double mean)
     return poisson_ptrs(s, mean);
 }
 
+static uint64_t binomial_inversion_from(double u, uint64_t n, double p);
+
 static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
 {
     double u = rng_uniform(s);
     if ((double)n * p < ZERO_BOUND_MAX_MEAN && u <= binomial_zero_bound((double)n, p) - ZERO_MARGIN)
         return 0;
+    return binomial_inversion_from(u, n, p);
+}
+
+static RNG_COLD uint64_t binomial_inversion_from(double u, uint64_t n, double p)
+{
     const double q = 1.0 - p, ratio = p / q, a = ((double)n + 1.0) * ratio;
     double r = exp((double)n * log1p(-p));
     uint64_t x = 0;
@@ -144,7 +102,7 @@ static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
     return x;
 }
 
-static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
+static RNG_COLD uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
 {
     const double nd = (double)n, q = 1.0 - p;
     int sign; /* of Gamma: positive here, unused */

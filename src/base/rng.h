@@ -24,6 +24,8 @@
 
 #include <stdint.h>
 
+#include <Random123/philox.h>
+
 typedef struct rng_stream {
     uint32_t key[2];
     uint32_t ctr[4];
@@ -32,12 +34,61 @@ typedef struct rng_stream {
     uint64_t words;   /* 32-bit words drawn so far (for draw counting) */
 } rng_stream;
 
-/* Open the stream for (seed, run, region, day, purpose). */
-void rng_open(rng_stream *s, uint64_t seed, uint32_t run, uint32_t region, uint32_t day,
-              uint32_t purpose);
+/* Open the stream for (seed, run, region, day, purpose), and draw a uniform on the open
+ * interval (0, 1) with 53 bits of resolution from two 32-bit words. Both are inline: most
+ * draws of a run open a stream and take one uniform from it, and at a million draws a run
+ * the calls cost more than the work. */
+static inline void rng_open(rng_stream *s, uint64_t seed, uint32_t run, uint32_t where, uint32_t day,
+                            uint32_t purpose)
+{
+    s->key[0] = (uint32_t)(seed & 0xffffffffu);
+    s->key[1] = (uint32_t)(seed >> 32);
+    s->ctr[0] = 0;
+    s->ctr[1] = day;
+    s->ctr[2] = (where << 16) | (purpose & 0xffffu);  /* where: the region */
+    s->ctr[3] = run;
+    s->used = 4;
+    s->words = 0;
+}
 
-/* Uniform on the open interval (0, 1), 53 bits of resolution, from two 32-bit words. */
-double rng_uniform(rng_stream *s);
+/* The stream's next block (internal to rng_uniform). */
+static inline void rng_next_block(rng_stream *s)
+{
+    philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
+    philox4x32_key_t k = {{s->key[0], s->key[1]}};
+    philox4x32_ctr_t r = philox4x32(c, k);
+    for (int i = 0; i < 4; i++) s->buf[i] = r.v[i];
+    s->ctr[0]++;
+    s->used = 0;
+}
+
+static inline uint32_t rng_next_word(rng_stream *s)
+{
+    if (s->used == 4) rng_next_block(s);
+    s->words++;
+    return s->buf[s->used++];
+}
+
+static inline double rng_uniform(rng_stream *s)
+{
+    uint32_t w0, w1;
+    if (s->used == 4 || s->used == 0 || s->used == 2) {
+        /* the usual case: both words from one block, words 0-1 or 2-3 (a block holds two
+         * uniforms; `used` is odd only if a caller mixed in single words) */
+        if (s->used == 4) rng_next_block(s);
+        w0 = s->buf[s->used];
+        w1 = s->buf[s->used + 1];
+        s->used += 2;
+        s->words += 2;
+    } else {
+        w0 = rng_next_word(s);
+        w1 = rng_next_word(s);
+    }
+    uint64_t hi = w0 >> 5;             /* 27 bits */
+    uint64_t lo = w1 >> 6;             /* 26 bits */
+    uint64_t m = (hi << 26) | lo;      /* 53 bits, 0 .. 2^53-1 */
+    return ((double)m + 0.5) * 0x1.0p-53;
+}
 
 /* Poisson(mean). mean <= 0 gives 0. Inversion below mean 10, Hörmann's PTRS above
  * (W. Hörmann 1993, "The transformed rejection method for generating Poisson random

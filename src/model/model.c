@@ -91,7 +91,8 @@ struct truce_model {
     double ops_intensity[MAXR];  /* effective operations intensity */
     day_levers lv;
     /* recording: each variable's total rule, each recorded column's kind (recording_tables) */
-    uint8_t var_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
+    uint8_t var_total[TRUCE_VAR_COUNT], var_flow[TRUCE_VAR_COUNT];
+    uint8_t col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
 };
 typedef struct truce_model model_run;
 
@@ -940,8 +941,11 @@ static void region_values(const model_run *m, size_t r, double v[TRUCE_VAR_COUNT
 static void recording_tables(model_run *m)
 {
     const struct truce_result *res = m->res;
-    for (int k = 0; k < TRUCE_VAR_COUNT; k++)
-        m->var_total[k] = (uint8_t)truce_variable_info_of((truce_variable)k)->total;
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+        const truce_variable_info *vi = truce_variable_info_of((truce_variable)k);
+        m->var_total[k] = (uint8_t)vi->total;
+        m->var_flow[k] = vi->kind == TRUCE_KIND_FLOW;
+    }
     for (size_t c = 0; c < res->nvars; c++) {
         const truce_variable_info *vi = truce_variable_info_of(res->vars[c]);
         m->col_flow[c] = vi->kind == TRUCE_KIND_FLOW;
@@ -949,15 +953,17 @@ static void recording_tables(model_run *m)
     }
 }
 
-/* Flows add up over the period; stocks keep the latest day's value. */
-static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_COUNT], int is_total)
+/* Flows add up over the period; stocks keep the latest day's value, so they are written
+ * on the period's last day only (the last day of every recorded period is simulated: runs
+ * end at the horizon and the recorded window is clipped to it). */
+static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_COUNT], int is_total,
+                      int last_day)
 {
     const struct truce_result *res = m->res;
     for (size_t c = 0; c < res->nvars; c++) {
         const truce_variable k = res->vars[c];
-        if (!is_total && m->col_org[c]) continue; /* stays NAN */
         if (m->col_flow[c]) row[c] += v[k];
-        else row[c] = v[k];
+        else if (last_day && (is_total || !m->col_org[c])) row[c] = v[k]; /* else stays NAN */
     }
 }
 
@@ -969,15 +975,18 @@ static void record_day(model_run *m)
     double *block = &res->values[m->period * res->nrows * res->nvars];
     const size_t R = m->R;
     const int want_total = res->row_of[R] >= 0;
+    const int last_day = m->date == res->plast[m->period];
     double total[TRUCE_VAR_COUNT] = {0}, v[TRUCE_VAR_COUNT], pop_state = 0.0;
     for (size_t r = 0; r < R; r++) {
         const int row = res->row_of[r];
         if (row < 0 && !want_total) continue;
         region_values(m, r, v);
-        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0);
+        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0, last_day);
         if (!want_total) continue;
         const region *g = &m->sc->regions[r];
+        /* the totals of stocks are needed on the last day only (see store_row) */
         for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+            if (!last_day && !m->var_flow[k]) continue;
             switch ((truce_var_total)m->var_total[k]) {
             case TRUCE_TOTAL_SUM: total[k] += v[k]; break;
             case TRUCE_TOTAL_POPULATION_MEAN: total[k] += v[k] * g->population; break;
@@ -994,7 +1003,7 @@ static void record_day(model_run *m)
     total[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
     total[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
     total[TRUCE_VAR_PRISONERS] = m->prisoners;
-    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1);
+    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1, last_day);
 }
 
 /* ---- the run, step by step -------------------------------------------------------------- */
