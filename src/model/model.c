@@ -466,11 +466,41 @@ static void organisation_events(model_run *m)
 
 /* New recruits ~ Poisson(youth x recruit_base
  *     x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
- *     x (1 + coercion x militants per 1000 people)). */
+ *     x (1 + coercion x militants per 1000 people)).
+ *
+ * Who can be recruited (issue 11): the young men (population x youth share) of the regions
+ * recruitment draws from, not already in the movement. The movement is everyone recruited
+ * and neither dead nor gone home: the militants of every region, sanctuary included, the
+ * prisoners and the reintegrated (the last two can come back as fighters). Every other
+ * flow moves people within the movement or out of it, so the one rule that keeps a run a
+ * possible world is at the source: a day's recruits in a region are at most
+ *   - its own pool, its young men not already militants there, and
+ *   - the room left in the whole youth pool, the young men not already in the movement
+ * (whole people in a stochastic run). The Poisson draw is truncated there; the default
+ * scenario never comes near either bound (its largest day recruits ~1e2 of ~1e6). */
+static double movement_size(const model_run *m)
+{
+    double n = m->prisoners;
+    for (size_t r = 0; r < m->R; r++)
+        n += m->recruits[r] + m->fighters[r] + m->commanders[r] + m->reintegrated[r];
+    return n;
+}
+
+static double youth_pool(const model_run *m)
+{
+    double y = 0.0;
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        if (g->population > 0.0) y += g->population * g->youth_share;
+    }
+    return y;
+}
+
 static void recruitment(model_run *m)
 {
     const double *p = m->p;
     const double funding = funding_level(m);
+    double room = nonneg(youth_pool(m) - movement_size(m));
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
         m->new_recruits[r] = 0.0;
@@ -480,12 +510,13 @@ static void recruitment(model_run *m)
         double logit = p[P_recruit_grievance] * m->grievance[r] +
                        p[P_recruit_deprivation] * effective_deprivation(m, r) +
                        p[P_recruit_legitimacy] * m->legitimacy + p[P_recruit_funds] * funding;
-        /* the pool of young men not already with the militants (never reached in the
-         * default scenario; it keeps absurd parameter values from recruiting more
-         * people than live there) */
         double pool = nonneg(g->population * g->youth_share - militants);
         double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
         double n = draw_poisson(m, r, PUR_RECRUIT, mean);
+        double most = fmin(pool, room);
+        if (!m->mean_field) most = floor(most);
+        if (n > most) n = most;
+        room -= n;
         m->recruits[r] += n;
         m->new_recruits[r] = n;
         m->flows[TRUCE_FLOW_RECRUITED] += n;
@@ -889,7 +920,8 @@ static void development_and_reintegration(model_run *m)
 static void initial_state(model_run *m)
 {
     const double *p = m->p;
-    const double total = p[P_init_militants];
+    /* never more than the youth pool can supply (see recruitment) */
+    const double total = fmin(p[P_init_militants], floor(youth_pool(m)));
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
         /* Whole numbers in both modes, so the stochastic and mean-field runs start equal. */
