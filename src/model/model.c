@@ -90,9 +90,12 @@ struct truce_model {
     double mobility[MAXR];       /* seasonal mobility multiplier */
     double ops_intensity[MAXR];  /* effective operations intensity */
     day_levers lv;
-    /* recording: each variable's total rule, each recorded column's kind (recording_tables) */
-    uint8_t var_total[TRUCE_VAR_COUNT], var_flow[TRUCE_VAR_COUNT];
-    uint8_t col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
+    /* recording (recording_tables): each variable's total rule, each recorded column's
+     * kind, and the lists of all variables and columns and of the flows alone */
+    uint8_t var_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
+    uint8_t var_all[TRUCE_VAR_COUNT], var_flows[TRUCE_VAR_COUNT];
+    uint8_t col_all[TRUCE_VAR_COUNT], col_flows[TRUCE_VAR_COUNT];
+    size_t nvar_all, nvar_flow, ncol_all, ncol_flow;
 };
 typedef struct truce_model model_run;
 
@@ -969,33 +972,40 @@ static void region_values(const model_run *m, size_t r, double v[TRUCE_VAR_COUNT
 }
 
 /* What recording needs to know of each variable, looked up once per run rather than per
- * region and day (the variable table is the truth: see variables.c). */
+ * region and day (the variable table is the truth: see variables.c). Two lists each of
+ * variables and of recorded columns: all of them, and the flows alone. */
 static void recording_tables(model_run *m)
 {
     const struct truce_result *res = m->res;
+    m->nvar_all = m->nvar_flow = m->ncol_all = m->ncol_flow = 0;
     for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
         const truce_variable_info *vi = truce_variable_info_of((truce_variable)k);
         m->var_total[k] = (uint8_t)vi->total;
-        m->var_flow[k] = vi->kind == TRUCE_KIND_FLOW;
+        m->var_all[m->nvar_all++] = (uint8_t)k;
+        if (vi->kind == TRUCE_KIND_FLOW) m->var_flows[m->nvar_flow++] = (uint8_t)k;
     }
     for (size_t c = 0; c < res->nvars; c++) {
         const truce_variable_info *vi = truce_variable_info_of(res->vars[c]);
         m->col_flow[c] = vi->kind == TRUCE_KIND_FLOW;
         m->col_org[c] = vi->total == TRUCE_TOTAL_ORGANISATION;
+        m->col_all[m->ncol_all++] = (uint8_t)c;
+        if (m->col_flow[c]) m->col_flows[m->ncol_flow++] = (uint8_t)c;
     }
 }
 
 /* Flows add up over the period; stocks keep the latest day's value, so they are written
  * on the period's last day only (the last day of every recorded period is simulated: runs
- * end at the horizon and the recorded window is clipped to it). */
+ * end at the horizon and the recorded window is clipped to it). `cols` lists the columns
+ * to write: all of them on the last day, the flows alone on the others. */
 static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_COUNT], int is_total,
-                      int last_day)
+                      const uint8_t *cols, size_t ncols)
 {
     const struct truce_result *res = m->res;
-    for (size_t c = 0; c < res->nvars; c++) {
+    for (size_t j = 0; j < ncols; j++) {
+        const size_t c = cols[j];
         const truce_variable k = res->vars[c];
         if (m->col_flow[c]) row[c] += v[k];
-        else if (last_day && (is_total || !m->col_org[c])) row[c] = v[k]; /* else stays NAN */
+        else if (is_total || !m->col_org[c]) row[c] = v[k]; /* else stays NAN */
     }
 }
 
@@ -1008,17 +1018,20 @@ static void record_day(model_run *m)
     const size_t R = m->R;
     const int want_total = res->row_of[R] >= 0;
     const int last_day = m->date == res->plast[m->period];
+    const uint8_t *cols = last_day ? m->col_all : m->col_flows;
+    const size_t ncols = last_day ? m->ncol_all : m->ncol_flow;
+    const uint8_t *vars = last_day ? m->var_all : m->var_flows;
+    const size_t nv = last_day ? m->nvar_all : m->nvar_flow;
     double total[TRUCE_VAR_COUNT] = {0}, v[TRUCE_VAR_COUNT], pop_state = 0.0;
     for (size_t r = 0; r < R; r++) {
         const int row = res->row_of[r];
         if (row < 0 && !want_total) continue;
         region_values(m, r, v);
-        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0, last_day);
+        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0, cols, ncols);
         if (!want_total) continue;
         const region *g = &m->sc->regions[r];
-        /* the totals of stocks are needed on the last day only (see store_row) */
-        for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-            if (!last_day && !m->var_flow[k]) continue;
+        for (size_t j = 0; j < nv; j++) {
+            const size_t k = vars[j];
             switch ((truce_var_total)m->var_total[k]) {
             case TRUCE_TOTAL_SUM: total[k] += v[k]; break;
             case TRUCE_TOTAL_POPULATION_MEAN: total[k] += v[k] * g->population; break;
@@ -1028,14 +1041,16 @@ static void record_day(model_run *m)
         if (!g->sanctuary) pop_state += g->population;
     }
     if (!want_total) return;
-    for (int k = 0; k < TRUCE_VAR_COUNT; k++)
+    for (size_t j = 0; j < nv; j++) {
+        const size_t k = vars[j];
         if (m->var_total[k] == TRUCE_TOTAL_POPULATION_MEAN)
             total[k] = pop_state > 0.0 ? total[k] / pop_state : 0.0;
+    }
     total[TRUCE_VAR_FUNDS] = m->funds;
     total[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
     total[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
     total[TRUCE_VAR_PRISONERS] = m->prisoners;
-    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1, last_day);
+    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1, cols, ncols);
 }
 
 /* ---- the run, step by step -------------------------------------------------------------- */
