@@ -6,31 +6,10 @@
 
 #include <math.h>
 
-/* Early exits for inversion: X = 0 when u <= P(X = 0). A cheap lower bound L on P(X = 0)
- * settles most draws with small means without exp or log1p: u <= L - ZERO_MARGIN implies
- * u <= P(X = 0) as computed by the exact path (whose rounding error is below 1e-14 for the
- * means where the bound is used), so the result and the words consumed are unchanged.
- * Draws with u in the margin or above the bound take the exact path. */
-#define ZERO_MARGIN 1e-12
-#define ZERO_BOUND_MAX_MEAN 0.5
-
-/* exp(-m) >= 1 - m + m^2/2 - m^3/6 for m >= 0 (Taylor with a non-negative remainder). */
-static double poisson_zero_bound(double m)
-{
-    return 1.0 - m * (1.0 - m * (0.5 - m / 6.0));
-}
-
-/* (1 - p)^n >= 1 - S1 + S2 - S3 with S_k = C(n, k) p^k (Bonferroni inequalities). */
-static double binomial_zero_bound(double n, double p)
-{
-    const double s1 = n * p, s2 = s1 * (n - 1.0) * p / 2.0, s3 = s2 * (n - 2.0) * p / 3.0;
-    return 1.0 - s1 + s2 - s3;
-}
-
 /* The slow paths are kept out of line so that the fast ones stay small. */
 #define RNG_COLD __attribute__((noinline))
 
-static RNG_COLD uint64_t poisson_inversion_from(double u, double mean)
+uint64_t rng_poisson_inversion_from(double u, double mean)
 {
     double p = exp(-mean), f = p;
     uint64_t k = 0;
@@ -43,12 +22,6 @@ static RNG_COLD uint64_t poisson_inversion_from(double u, double mean)
     return k;
 }
 
-static uint64_t poisson_inversion(rng_stream *s, double mean)
-{
-    const double u = rng_uniform(s);
-    if (mean < ZERO_BOUND_MAX_MEAN && u <= poisson_zero_bound(mean) - ZERO_MARGIN) return 0;
-    return poisson_inversion_from(u, mean);
-}
 
 static RNG_COLD uint64_t poisson_ptrs(rng_stream *s, double lam)
 {
@@ -71,24 +44,13 @@ static RNG_COLD uint64_t poisson_ptrs(rng_stream *s, double lam)
     }
 }
 
-uint64_t rng_poisson(rng_stream *s, double mean)
+uint64_t rng_poisson_general(rng_stream *s, double mean)
 {
-    if (!(mean > 0.0)) return 0;
-    if (mean < 10.0) return poisson_inversion(s, mean);
+    if (mean < 10.0) return rng_poisson_inversion_from(rng_uniform(s), mean);
     return poisson_ptrs(s, mean);
 }
 
-static uint64_t binomial_inversion_from(double u, uint64_t n, double p);
-
-static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
-{
-    double u = rng_uniform(s);
-    if ((double)n * p < ZERO_BOUND_MAX_MEAN && u <= binomial_zero_bound((double)n, p) - ZERO_MARGIN)
-        return 0;
-    return binomial_inversion_from(u, n, p);
-}
-
-static RNG_COLD uint64_t binomial_inversion_from(double u, uint64_t n, double p)
+uint64_t rng_binomial_inversion_from(double u, uint64_t n, double p)
 {
     const double q = 1.0 - p, ratio = p / q, a = ((double)n + 1.0) * ratio;
     double r = exp((double)n * log1p(-p));
@@ -128,15 +90,10 @@ static RNG_COLD uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
     }
 }
 
-uint64_t rng_binomial(rng_stream *s, uint64_t n, double p)
+uint64_t rng_binomial_general(rng_stream *s, uint64_t n, double p)
 {
-    if (n == 0 || !(p > 0.0)) return 0;
-    if (p >= 1.0) return n;
-    int flip = p > 0.5;
-    double pp = flip ? 1.0 - p : p;
-    uint64_t k = ((double)n * pp < 10.0) ? binomial_inversion(s, n, pp)
-                                          : binomial_btrs(s, n, pp);
-    return flip ? n - k : k;
+    if ((double)n * p < 10.0) return rng_binomial_inversion_from(rng_uniform(s), n, p);
+    return binomial_btrs(s, n, p);
 }
 
 uint64_t rng_powerlaw(rng_stream *s, double alpha, uint64_t cap)
