@@ -3,8 +3,9 @@
  * process, so the ratios compare like with like on a shared machine:
  *
  *   - run time in process: median and best over RUNS runs (one thread);
- *   - random 32-bit words drawn per run, the raw cost of one word (Philox, measured here),
- *     and the ratio of the run time to the raw cost of its draws;
+ *   - random 32-bit words drawn per run, the raw cost of one word (Philox, measured right
+ *     after each run) and the ratio of the run time to the raw cost of its draws (median
+ *     of the per-run ratios, so that a change of load between the two matters less);
  *   - runs per second on 1 and 2 threads (OpenMP over independent runs with different run
  *     indices) and their ratio;
  *   - memory per run: bytes of the result with yearly recording, and the max RSS;
@@ -101,10 +102,14 @@ int main(int argc, char **argv)
     if (runs < 3) runs = 3;
     print_load("start");
 
-    /* one thread: time per run */
-    double *t = malloc((size_t)runs * sizeof *t);
+    /* one thread: time per run, each followed by the raw cost of as many random words as
+     * it drew (uniforms from one stream, two words each), so that the ratio of the two is
+     * measured under the same load, run by run */
+    double *t = malloc((size_t)runs * sizeof *t), *raw = malloc((size_t)runs * sizeof *raw),
+           *ratio = malloc((size_t)runs * sizeof *ratio);
     uint64_t words = 0;
     size_t days = 0, result_bytes = 0;
+    double acc = 0.0;
     for (int i = 0; i < runs; i++) {
         truce_run_options o;
         yearly(&o, (uint32_t)i);
@@ -112,24 +117,26 @@ int main(int argc, char **argv)
         truce_result *r = truce_run(sc, &o, &err);
         t[i] = now() - t0;
         if (!r) return 1;
-        words += truce_result_draws(r);
+        const uint64_t w = truce_result_draws(r);
+        words += w;
         days = truce_result_days(r);
         const struct truce_result *ri = (const struct truce_result *)r;
         result_bytes = sizeof *ri + 2 * ri->nperiods * sizeof(int32_t) +
                        ri->nperiods * ri->nrows * ri->nvars * sizeof(double);
         truce_result_free(r);
+        rng_stream s;
+        rng_open(&s, 1, (uint32_t)i, 0, 0, 0);
+        t0 = now();
+        for (uint64_t j = 0; j < w / 2; j++) acc += rng_uniform(&s);
+        raw[i] = (now() - t0) / (double)w; /* seconds per word */
+        ratio[i] = t[i] / (raw[i] * (double)w);
     }
     qsort(t, (size_t)runs, sizeof *t, cmp_double);
+    qsort(raw, (size_t)runs, sizeof *raw, cmp_double);
+    qsort(ratio, (size_t)runs, sizeof *ratio, cmp_double);
     double med = t[runs / 2], best = t[0];
     double words_per_run = (double)words / runs;
-
-    /* raw cost of one 32-bit word: uniforms from a stream, two words each */
-    rng_stream s;
-    rng_open(&s, 1, 0, 0, 0, 0);
-    const long n = 20000000;
-    double acc = 0, t0 = now();
-    for (long i = 0; i < n / 2; i++) acc += rng_uniform(&s);
-    double per_word = (now() - t0) / (double)n;
+    double per_word = raw[runs / 2];
 
     size_t regions = truce_scenario_region_count(sc);
     double region_days = (double)days * (double)regions;
@@ -140,8 +147,10 @@ int main(int argc, char **argv)
     printf("region-days per second (1 thread, median): %.3g\n", region_days / med);
     printf("random 32-bit words per run: %.0f (%.1f per region-day)\n", words_per_run,
            words_per_run / region_days);
-    printf("raw cost of one word: %.2f ns (checksum %.3f)\n", per_word * 1e9, acc / (double)(n / 2));
-    printf("ratio run time / raw cost of its draws: %.1f\n", med / (words_per_run * per_word));
+    printf("raw cost of one word (median, measured after each run): %.2f ns (checksum %.3f)\n",
+           per_word * 1e9, acc / ((double)words / 2.0));
+    printf("ratio run time / raw cost of its draws (median over runs, each against its own "
+           "words): %.1f (range %.1f-%.1f)\n", ratio[runs / 2], ratio[0], ratio[runs - 1]);
 
     /* throughput on 1 and 2 threads, over the same number of runs */
     int failed = 0, tn = runs * 2;
@@ -161,6 +170,8 @@ int main(int argc, char **argv)
            result_bytes, (double)ru.ru_maxrss / 1024.0);
     print_load("end");
     free(t);
+    free(raw);
+    free(ratio);
     truce_scenario_free(sc);
     return failed ? 1 : 0;
 }
