@@ -110,6 +110,8 @@ int main(int argc, char **argv)
     uint64_t words = 0;
     size_t days = 0, result_bytes = 0;
     double acc = 0.0;
+    struct rusage ru0, ru1;
+    getrusage(RUSAGE_SELF, &ru0);
     for (int i = 0; i < runs; i++) {
         truce_run_options o;
         yearly(&o, (uint32_t)i);
@@ -131,6 +133,8 @@ int main(int argc, char **argv)
         raw[i] = (now() - t0) / (double)w; /* seconds per word */
         ratio[i] = t[i] / (raw[i] * (double)w);
     }
+    getrusage(RUSAGE_SELF, &ru1);
+    const double faults = (double)(ru1.ru_minflt - ru0.ru_minflt + ru1.ru_majflt - ru0.ru_majflt) / runs;
     qsort(t, (size_t)runs, sizeof *t, cmp_double);
     qsort(raw, (size_t)runs, sizeof *raw, cmp_double);
     qsort(ratio, (size_t)runs, sizeof *ratio, cmp_double);
@@ -166,8 +170,8 @@ int main(int argc, char **argv)
 
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("memory per run: result with yearly recording %zu bytes; max RSS of this process %.1f MB\n",
-           result_bytes, (double)ru.ru_maxrss / 1024.0);
+    printf("memory per run: result with yearly recording %zu bytes; page faults per run %.1f; "
+           "max RSS of this process %.1f MB\n", result_bytes, faults, (double)ru.ru_maxrss / 1024.0);
     print_load("end");
     free(t);
     free(raw);
