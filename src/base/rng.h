@@ -18,6 +18,12 @@
  * uniforms by incrementing ctr[0]. Each kind of random decision has its own purpose code
  * (enum rng_purpose, in model.h): adding a new kind never shifts the numbers of the others.
  * Rejection samplers consume a variable number of uniforms, but only from their own stream.
+ *
+ * Cost: a uniform takes two words, so a block holds two. Almost every draw of a run opens
+ * its own stream and takes one uniform (99.9% of the default run's 1.0M blocks), so words
+ * 2-3 of most blocks go unused and Philox is about a third of a run's instructions.
+ * Sharing blocks between purposes would halve that but change every number drawn; the
+ * layout above is kept (golden outputs and common random numbers across versions).
  */
 #ifndef TRUCE_RNG_H
 #define TRUCE_RNG_H
