@@ -4,8 +4,9 @@
 #   make run    install missing Debian packages, build, run the default Pakistan–TTP scenario
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
-# Other targets: all (default: optimised build/truce and build/libtruce.a), asan, ubsan,
-# valgrind, fuzz-long, bench, docs, clean.
+# Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
+# build/truce-mpi when mpicc is present), asan, ubsan, valgrind, fuzz-long, bench, docs,
+# check-slow (the kill test), clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -25,6 +26,10 @@ ALLINC  := $(INC_assess)
 # Library objects: position-independent (for libtruce.so) and hidden unless marked
 # TRUCE_API in include/truce.h, so the shared library exports only the public API.
 LIBFLAGS := -fPIC -fvisibility=hidden
+# OpenMP spreads an ensemble's runs over threads (src/infer, src/assess); every program
+# that links the library links the OpenMP runtime too. Kept apart from LDLIBS so that the
+# sanitizer targets, which set LDLIBS, still get it.
+OMP     ?= -fopenmp
 # Tests and tools that look inside the library see every layer.
 CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lm
@@ -47,9 +52,13 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-.PHONY: golden-update all run test unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
+.PHONY: golden-update all run test check-slow tsan unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
-all: $(BUILD)/truce $(BUILD)/libtruce.a $(BUILD)/libtruce.so
+# build/truce-mpi (the same command line over MPI processes) is built when mpicc is there;
+# `make test` installs Debian's OpenMPI first (scripts/install-deps.sh), so it always is.
+MPICC   ?= mpicc
+HAVE_MPICC := $(shell command -v $(MPICC) 2>/dev/null)
+all: $(BUILD)/truce $(BUILD)/libtruce.a $(BUILD)/libtruce.so $(if $(HAVE_MPICC),$(BUILD)/truce-mpi)
 
 deps:
 	@scripts/install-deps.sh
@@ -57,7 +66,7 @@ deps:
 # src/LAYER/x.c is compiled with the include path of LAYER (see LAYERS above).
 $(BUILD)/obj/%.o: src/%.c $(LIBHDR) include/truce.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) $(LIBFLAGS) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno -c $< -o $@
+	$(CC) $(STD) $(WARN) $(OPT) $(LIBFLAGS) $(OMP) -Iinclude $(INC_$(firstword $(subst /, ,$*))) -fno-math-errno -c $< -o $@
 
 $(BUILD)/embed-tool: tools/embed.c
 	@mkdir -p $(dir $@)
@@ -75,7 +84,7 @@ $(BUILD)/libtruce.a: $(LIBOBJ)
 
 # The shared library for bindings (Python): exports only truce_* (see tests/cli/test_abi.sh).
 $(BUILD)/libtruce.so: $(LIBOBJ)
-	$(CC) -shared -Wl,-soname,libtruce.so.0 -Wl,--no-undefined $(OPT) $^ $(LDLIBS) -o $@
+	$(CC) -shared -Wl,-soname,libtruce.so -Wl,--no-undefined $(OPT) $^ $(LDLIBS) $(OMP) -o $@
 
 # The CLI sees only the public header (no -Isrc).
 $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
@@ -83,16 +92,25 @@ $(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
 	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -fno-math-errno -c $< -o $@
 
 $(BUILD)/truce: $(CLIOBJ) $(BUILD)/libtruce.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $^ $(LDLIBS) $(OMP) -o $@
+
+# The MPI driver: the same CLI objects with another main(), compiled and linked by mpicc
+# (Debian's OpenMPI); it sees only the public header and cli/cli.h.
+$(BUILD)/mpi/truce_mpi.o: mpi/truce_mpi.c cli/cli.h include/truce.h
+	@mkdir -p $(dir $@)
+	$(MPICC) $(STD) $(WARN) $(OPT) -Iinclude -Icli -c $< -o $@
+
+$(BUILD)/truce-mpi: $(BUILD)/mpi/truce_mpi.o $(filter-out $(BUILD)/cli/truce_main.o,$(CLIOBJ)) $(BUILD)/libtruce.a
+	$(MPICC) $(OPT) $^ $(LDLIBS) $(OMP) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OMP) -lcmocka -o $@
 
 # Statistical tests see only the public header.
 $(BUILD)/tests/%: tests/stat/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OMP) -lcmocka -o $@
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -106,6 +124,11 @@ test: deps
 
 tests-build: $(TESTBIN)
 
+# Tests too long for `make test`: the kill test (kill -9 at random moments during writes,
+# tests/slow/test_kill.sh, about 45 s).
+check-slow: all
+	@for t in tests/slow/test_*.sh; do TRUCE=$(CURDIR)/$(BUILD)/truce TRUCE_ROOT=$(CURDIR) sh $$t || exit 1; done
+
 # Sanitizer builds live in their own build folders and run the same suite.
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
@@ -115,6 +138,24 @@ ubsan:
 	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
 	  LDLIBS="-lyaml -lm -fsanitize=undefined" all tests-build
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run-all.sh build-ubsan --no-fuzz
+# ThreadSanitizer over the threaded code (ensembles, comparisons, sensitivity): clang with
+# LLVM's OpenMP runtime and its Archer tool, which tells TSan about OpenMP's own
+# synchronisation (GCC's libgomp is not instrumented, so TSan reports false races there).
+TSAN_SUITES := tests/cli/test_ensemble.sh tests/cli/test_compare.sh $(wildcard tests/cli/test_sensitivity.sh)
+tsan:
+	@scripts/install-deps.sh libomp-14-dev
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-tsan HAVE_MPICC= OPT="-O1 -g -fsanitize=thread" \
+	  LDLIBS="-lyaml -lm -fsanitize=thread" build-tsan/truce
+	@fail=0; for t in $(TSAN_SUITES); do \
+	  echo "== $$t under ThreadSanitizer"; \
+	  TRUCE=$(CURDIR)/build-tsan/truce TRUCE_BUILD=$(CURDIR)/build-tsan TRUCE_ROOT=$(CURDIR) \
+	  OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so \
+	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1" \
+	  sh $$t > build-tsan/tsan.log 2>&1 || fail=1; \
+	  grep -E '^(ok|not ok)' build-tsan/tsan.log | sed 's/^/  /'; \
+	  if grep -q 'ThreadSanitizer' build-tsan/tsan.log; then grep -A20 'WARNING: ThreadSanitizer' build-tsan/tsan.log | head -40; fail=1; fi; \
+	done; [ $$fail -eq 0 ] && echo "tsan: no race reported"
+
 valgrind: all
 	@scripts/install-deps.sh valgrind
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
@@ -123,7 +164,11 @@ valgrind: all
 	  $(BUILD)/truce episodes --out $(BUILD)/vg-episodes.csv
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(BUILD)/truce events aggregate --by month --group dyad data/ucdp_ged231_sample_pakistan_events.csv --out $(BUILD)/vg-events.csv
-	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce ensemble --runs 3 --to 2002-06 --by month --threads 2 --out $(BUILD)/vg-ensemble -q
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce compare default default --alt-without 28 --runs 2 --from 2022 --to 2022-09 --threads 2 --out $(BUILD)/vg-compare -q
+	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
 FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALLINC)
@@ -141,12 +186,14 @@ fuzz-long: fuzz
 bench: all
 	@bench/run.sh $(BUILD)
 
-# The parameter documentation is generated from the parameter table (src/model/params.def).
+# Reference pages generated from the tables they describe (src/model/params.def, the
+# variable table and the metric map).
 docs: $(BUILD)/truce
 	$(BUILD)/truce params --markdown > docs/parameters.md
+	$(BUILD)/truce variables --markdown > docs/variables.md
 
 golden-update: all
 	tests/golden/update.sh $(BUILD)/truce
 
 clean:
-	rm -rf build build-asan build-ubsan out
+	rm -rf build build-asan build-ubsan build-tsan out

@@ -17,7 +17,8 @@ static void help(void)
            "a trend- and season-adjusted ratio (quasi-Poisson regression) and a\n"
            "placebo p-value. With no files it uses the shipped Pakistan data (PICSS national\n"
            "monthly attacks and killed, and the Pakistan-TTP timeline). See docs/episodes.md.\n\n"
-           "  --series FILE      a reported series (period,metric,value,source,geography,...)\n"
+           "  --series FILE      a reported series (period,metric,value,source,geography,...),\n"
+           "                     or a 'truce run' series.csv (source truce, geography all)\n"
            "                     or an aggregated event file (period,group,events,deaths,...)\n"
            "  --source S         source of a reported series (default PICSS)\n"
            "  --metric M         metric(s), repeatable or comma-separated (default attacks,killed;\n"
@@ -85,7 +86,7 @@ static int add_metrics(char *list, char **metrics, size_t *n)
 static void warn_stderr(void *ctx, const char *message)
 {
     (void)ctx;
-    fprintf(stderr, "truce: warning: %s\n", message);
+    fprintf(stderr, "truce episodes: warning: %s\n", message);
 }
 
 /* 1 if the file's header names an `events` column (an aggregated event file). */
@@ -121,7 +122,7 @@ int cmd_episodes(int argc, char **argv)
         {"to", required_argument, NULL, 'u'},       {"strict", no_argument, NULL, 'X'},
         {NULL, 0, NULL, 0},
     };
-    const char *series_path = NULL, *source = "PICSS", *geography = "Pakistan", *group = NULL;
+    const char *series_path = NULL, *source = NULL, *geography = NULL, *group = NULL;
     const char *timeline_path = NULL, *out_path = NULL;
     char *metrics[MAXMETRIC];
     size_t nmetrics = 0;
@@ -129,7 +130,7 @@ int cmd_episodes(int argc, char **argv)
     const char **events = calloc((size_t)argc + 1, sizeof *events);
     size_t nevents = 0;
     if (!events) {
-        fprintf(stderr, "truce: out of memory\n");
+        cli_error("out of memory");
         return EXIT_RUNTIME;
     }
     truce_events_options eopt;
@@ -139,7 +140,7 @@ int cmd_episodes(int argc, char **argv)
     eopt.warn = warn_stderr;
     int rc = EXIT_OK;
     truce_episodes_options opt;
-    truce_episodes_options_default(&opt);
+    truce_episodes_options_init(&opt);
     optind = 1;
     opterr = 0;
     int c;
@@ -207,7 +208,10 @@ int cmd_episodes(int argc, char **argv)
         case 'T': table = 1; break;
         case 'h': help(); free(events); return EXIT_OK;
         default:
-            USAGE("unknown or incomplete option '%s'", argv[optind - 1]);
+            if (optopt != 0 || !cli_nearest_option(argv[optind - 1], longopts))
+                USAGE("unknown or incomplete option '%s'", argv[optind - 1]);
+            free(events);
+            return cli_unknown_option("episodes", argv[optind - 1], longopts);
         }
     }
     if (nevents > 0)
@@ -253,6 +257,10 @@ int cmd_episodes(int argc, char **argv)
     } else if (!agg) {
         rep = series_path ? truce_reported_load(series_path, &err) : truce_reported_load_default(&err);
         if (!rep) goto fail;
+        /* a `truce run` output is read as the source "truce", its total as geography "all" */
+        const int sim = truce_reported_simulated(rep);
+        if (!source) source = sim ? "truce" : "PICSS";
+        if (!geography) geography = sim ? "all" : "Pakistan";
     }
     for (size_t i = 0; i < nmetrics && nevents == 0; i++) {
         series[i] = agg ? truce_aggregate_series(series_path, metrics[i], group, &err)
@@ -261,44 +269,21 @@ int cmd_episodes(int argc, char **argv)
     }
     res = truce_episodes_run(tl, series, nmetrics, &opt, &err);
     if (!res) goto fail;
-    int tty = isatty(STDOUT_FILENO);
+    int tty = isatty(STDOUT_FILENO), werr = 0;
     if (out_path) {
-        /* Write beside the target and rename, so a failed run never leaves a partial or
-         * truncated file under the name asked for. */
-        size_t plen = strlen(out_path) + 16;
-        char *tmp = malloc(plen);
-        if (!tmp) {
-            fprintf(stderr, "truce: out of memory\n");
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
-        snprintf(tmp, plen, "%s.tmp%ld", out_path, (long)getpid());
-        FILE *f = fopen(tmp, "w");
-        if (!f) {
-            fprintf(stderr, "truce: %s: cannot write: %s\n", out_path, strerror(errno));
-            free(tmp);
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
-        int w = truce_episodes_write_csv(res, f);
-        int werr = w != 0 ? (errno ? errno : EIO) : 0;
-        if (fclose(f) != 0 && !werr) werr = errno ? errno : EIO;
-        if (!werr && rename(tmp, out_path) != 0) werr = errno;
-        if (werr) {
-            fprintf(stderr, "truce: %s: write error: %s\n", out_path, strerror(werr));
-            remove(tmp);
-            free(tmp);
-            rc = EXIT_RUNTIME;
-            goto done;
-        }
-        free(tmp);
-        if (table || tty) truce_episodes_write_table(res, stdout);
+        /* atomically, through a temporary beside the file (never a half-written file) */
+        if (truce_episodes_save_csv(res, out_path, &err) != 0) goto fail;
+        if ((table || tty) && truce_episodes_write_table(res, cli_write_stdout, &werr) != 0)
+            goto write_error;
     } else if (table || tty) {
-        truce_episodes_write_table(res, stdout);
-    } else {
-        truce_episodes_write_csv(res, stdout);
+        if (truce_episodes_write_table(res, cli_write_stdout, &werr) != 0) goto write_error;
+    } else if (truce_episodes_write_csv(res, cli_write_stdout, &werr) != 0) {
+        goto write_error;
     }
-    if (fflush(stdout) != 0) rc = EXIT_RUNTIME;
+    goto done;
+write_error:
+    cli_error("standard output: write error: %s", strerror(werr ? werr : EIO));
+    rc = EXIT_RUNTIME;
     goto done;
 fail:
     rc = cli_report(&err);

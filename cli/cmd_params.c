@@ -44,6 +44,7 @@ static const char *mechanism_title(const char *m)
         {"M11", "M11 Development and reintegration"},
         {"M12", "M12 Politics: coherence and the chorus for dialogue"},
         {"M13", "M13 Regime events"},
+        {"obs", "Observation models: how each source reports"},
     };
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)
         if (strcmp(titles[i].id, m) == 0) return titles[i].title;

@@ -1,9 +1,12 @@
-/* truce — command-line entry point: git-style subcommands, each with --help. */
+/* truce — the command line's dispatcher: git-style subcommands, each with --help. main()
+ * is in truce_main.c (build/truce) or mpi/truce_mpi.c (build/truce-mpi), both calling
+ * cli_main. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -11,9 +14,14 @@
 static const cli_command commands[] = {
     {"run", cmd_run, "simulate a scenario once and write its series and summary"},
     {"params", cmd_params, "list the model's parameters (defaults, priors, sources)"},
+    {"variables", cmd_variables, "list what a run records and how reported metrics map onto it"},
     {"episodes", cmd_episodes, "event study: violence before, during and after each episode"},
     {"events", cmd_events, "aggregate UCDP GED / ACLED event files by period and group"},
+    {"ensemble", cmd_ensemble, "run a scenario N times and write the bands of its series"},
+    {"compare", cmd_compare, "paired runs of two scenarios under common random numbers"},
 };
+
+const cli_driver *cli_parallel = NULL;
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
 static void usage(FILE *out)
@@ -29,10 +37,37 @@ static void usage(FILE *out)
     fprintf(out, "\nRun 'truce <command> --help' for a command's options.\n");
 }
 
+const char *cli_cmd = NULL;
+
+/* "truce run: " for everything a command reports; "truce: " before one is chosen. */
+static void prefix(void)
+{
+    if (cli_cmd) fprintf(stderr, "truce %s: ", cli_cmd);
+    else fputs("truce: ", stderr);
+}
+
 int cli_report(const truce_error *err)
 {
-    fprintf(stderr, "truce: %s\n", err->message[0] ? err->message : "unknown error");
+    prefix();
+    fprintf(stderr, "%s\n", err->message[0] ? err->message : "unknown error");
     return err->code == TRUCE_EINPUT ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    prefix();
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_write_stdout(void *ctx, const char *data, size_t len)
+{
+    if (fwrite(data, 1, len, stdout) == len) return 0;
+    if (ctx) *(int *)ctx = errno ? errno : EIO;
+    return -1;
 }
 
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -47,6 +82,16 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 }
 
 int cli_show_progress(void) { return isatty(STDERR_FILENO); }
+
+void cli_progress_runs(void *ctx, uint64_t done, uint64_t total)
+{
+    /* about a hundred updates, and the last one */
+    if (done != total && total >= 100 && done % (total / 100) != 0) return;
+    fprintf(stderr, "\rtruce %s: %llu/%llu runs", (const char *)ctx, (unsigned long long)done,
+            (unsigned long long)total);
+    if (done == total) fputs("\r\033[K", stderr);
+    fflush(stderr);
+}
 
 int cli_parse_u64(const char *text, uint64_t *out)
 {
@@ -77,6 +122,12 @@ char *cli_command_line(const char *cmd, int argc, char **argv)
             continue;
         }
         if (strncmp(a, "--out=", 6) == 0) continue;
+        /* nor how many threads made it: the bytes are the same for every count */
+        if (strcmp(a, "--threads") == 0) {
+            i++;
+            continue;
+        }
+        if (strncmp(a, "--threads=", 10) == 0) continue;
         if (strchr(a, '/')) {
             if (a[0] == '-' && eq) snprintf(buf, sizeof buf, "%.*s%s", (int)(eq - a + 1), a, cli_base_name(eq + 1));
             else snprintf(buf, sizeof buf, "%s", cli_base_name(a));
@@ -105,13 +156,82 @@ char *cli_command_line(const char *cmd, int argc, char **argv)
     return s;
 }
 
+int cli_make_out_folder(const char *path, int *made)
+{
+    *made = 0;
+    if (strncmp(path, "out/", 4) != 0) return EXIT_OK;
+    const char *rest = path + 4;
+    size_t n = strcspn(rest, "/");
+    if (n == 0 || rest[n + strspn(rest + n, "/")] != '\0') return EXIT_OK;
+    if (mkdir("out", 0777) == 0) {
+        *made = 1;
+    } else if (errno != EEXIST) {
+        cli_error("out: cannot create the folder: %s", strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    return EXIT_OK;
+}
+
+int cli_check_out_parent(const char *cmd, const char *path)
+{
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", path);
+    size_t n = strlen(parent);
+    while (n > 1 && parent[n - 1] == '/') parent[--n] = '\0';
+    char *slash = strrchr(parent, '/');
+    if (!slash) return EXIT_OK;
+    if (slash == parent) slash[1] = '\0';
+    else *slash = '\0';
+    struct stat st;
+    if (stat(parent, &st) == 0 && S_ISDIR(st.st_mode)) return EXIT_OK;
+    fprintf(stderr, "truce %s: %s: the folder that would hold it (%s) does not exist\n", cmd, path, parent);
+    return EXIT_USAGE;
+}
+
 const char *cli_base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
 }
 
-int main(int argc, char **argv)
+static int not_a_command(const char *name)
+{
+    const char *names[NCOMMANDS];
+    for (size_t i = 0; i < NCOMMANDS; i++) names[i] = commands[i].name;
+    const char *near = cli_nearest(name, names, NCOMMANDS);
+    if (near)
+        fprintf(stderr, "truce: '%s' is not a truce command; did you mean '%s'? See 'truce --help'.\n",
+                name, near);
+    else
+        fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", name);
+    return EXIT_USAGE;
+}
+
+/* Everything printed must have reached standard output: a full disk or a closed file
+ * is a failure (exit 1) with a message, not a silent success. */
+static int finish(int rc)
+{
+    errno = 0;
+    int bad = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !bad) bad = 1, e = errno;
+    if (bad && rc == EXIT_OK) {
+        cli_error("standard output: write error: %s", strerror(e ? e : EIO));
+        rc = EXIT_RUNTIME;
+    }
+    return rc;
+}
+
+static int dispatch(int argc, char **argv);
+
+int cli_main(int argc, char **argv)
+{
+    /* Temporaries of an interrupted write are removed on SIGINT, SIGTERM, SIGHUP, SIGPIPE. */
+    truce_cleanup_on_signals();
+    return finish(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -124,10 +244,10 @@ int main(int argc, char **argv)
                 if (strcmp(argv[2], commands[i].name) == 0) {
                     char help[] = "--help";
                     char *av[] = {argv[2], help, NULL};
+                    cli_cmd = commands[i].name;
                     return commands[i].run(2, av);
                 }
-            fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", argv[2]);
-            return EXIT_USAGE;
+            return not_a_command(argv[2]);
         }
         usage(stdout);
         return EXIT_OK;
@@ -137,7 +257,15 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "truce: '%s' is not a truce command. See 'truce --help'.\n", name);
-    return EXIT_USAGE;
+        if (strcmp(name, commands[i].name) == 0) {
+            /* "events aggregate": a command with subcommands is named with its subcommand */
+            static char both[64];
+            cli_cmd = commands[i].name;
+            if (strcmp(name, "events") == 0 && argc > 2 && strcmp(argv[2], "aggregate") == 0) {
+                snprintf(both, sizeof both, "%s %s", name, argv[2]);
+                cli_cmd = both;
+            }
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    return not_a_command(name);
 }

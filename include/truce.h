@@ -14,7 +14,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +43,25 @@ TRUCE_API void truce_error_set(truce_error *err, int code, const char *file, lon
                      const char *field, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 TRUCE_API void truce_error_clear(truce_error *err);
+
+/* ---- output ------------------------------------------------------------------------- */
+
+/* Where text output goes when it is not a file truce names: called with consecutive pieces
+ * of the output; returns 0, or non-zero to report a failed write (the writer then returns
+ * -1). E.g. a wrapper of fwrite to a stream, or a growing buffer. */
+typedef int (*truce_write_fn)(void *ctx, const char *data, size_t len);
+
+/* Every file and folder truce writes (truce_result_write, truce_event_table_write,
+ * truce_episodes_save_csv) is built under a temporary name beside its destination and
+ * renamed into place at the end. A symbolic link is never written through (refused:
+ * TRUCE_EINPUT); only a regular file, or a folder of truce's own files, is replaced; an
+ * existing device or FIFO is written directly, as standard output; the destination's
+ * folder must exist. Temporaries are named `.NAME.truce-tmp-PID-XXXXXX`; those of
+ * processes that no longer run are removed by the next writer into the same folder.
+ * Install handlers for SIGINT, SIGTERM, SIGHUP and SIGPIPE (where their action is the
+ * default) that remove this process's temporaries and then let the signal take its usual
+ * effect. Returns 0, or -1 if a handler could not be installed. */
+TRUCE_API int truce_cleanup_on_signals(void);
 
 /* 16 hex digits: FNV-1a 64 of a file's bytes (for the provenance in summary.json). */
 TRUCE_API int truce_file_hash(const char *path, char out[17], truce_error *err);
@@ -103,6 +121,8 @@ TRUCE_API const char *truce_prior_name(truce_prior_kind kind);
 typedef struct truce_scenario truce_scenario;
 /* A count series (observed or simulated): declared under "evidence" below. */
 typedef struct truce_series truce_series;
+/* A table of reported series (observed, or what the observation models make). */
+typedef struct truce_reported truce_reported;
 
 /* Load a scenario file (YAML, with CSV tables relative to its folder). */
 TRUCE_API truce_scenario *truce_scenario_load(const char *path, truce_error *err);
@@ -367,6 +387,29 @@ TRUCE_API double truce_result_flow(const truce_result *r, truce_flow f);
 /* Random words drawn during the run (32-bit words from Philox). */
 TRUCE_API uint64_t truce_result_draws(const truce_result *r);
 
+/* ---- observation models ------------------------------------------------------------ */
+
+/* What each source would report of a run (docs/observations.md): for (source, metric,
+ * geography, period), a negative binomial around obs_rate_<source> x the metric's model
+ * variables (truce_metric_map, or the variable of the same name) summed over the
+ * geography's regions (the scenario's `observations` table) and the period, with size
+ * obs_dispersion_<source>. Sources are never spliced, averaged or taken as the truth. */
+typedef struct truce_observe_options {
+    unsigned version;          /* TRUCE_OBSERVE_OPTIONS_VERSION, set by _init */
+    const double *params;      /* NULL: the scenario's obs_* parameters */
+    int expected;              /* 1: each report's mean instead of a draw */
+} truce_observe_options;
+#define TRUCE_OBSERVE_OPTIONS_VERSION 1
+TRUCE_API void truce_observe_options_init(truce_observe_options *opt);
+
+/* One row for every row of `like` (the periods to report: e.g. the shipped series) that
+ * has a reporting model: a source with obs_* parameters, a metric the model makes, a
+ * geography of the scenario, and a period the run recorded whole. Draws come from the
+ * run's own seed and run index, keyed by the series and the period. */
+TRUCE_API truce_reported *truce_observe(const truce_result *r, const truce_scenario *s,
+                                        const truce_reported *like,
+                                        const truce_observe_options *opt, truce_error *err);
+
 /* How an output was made, for summary.json: the command line, the overridden parameters,
  * the removed episodes and the hashes of files read. No timestamps or absolute paths. */
 typedef struct truce_provenance {
@@ -378,15 +421,158 @@ typedef struct truce_provenance {
     const char *to;            /* --to as given, or NULL */
     const char *const *inputs; /* "NAME:HASH" for files read (scenario, data, posterior) */
     size_t ninputs;
+    /* Not provenance but written with it: what the sources would have reported of the run
+     * (truce_observe), as DIR/observed.csv when not NULL. */
+    const truce_reported *observed;
 } truce_provenance;
 
-/* Write DIR/series.csv (period,period_start,region,variable,value) and DIR/summary.json,
+/* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json and,
+ * with prov->observed, DIR/observed.csv,
  * summarised by `by` (as truce_result_series). Written to a temporary folder beside DIR
- * and renamed at the end: on failure there is no DIR. An existing DIR written by truce is
- * replaced. prov may be NULL. */
+ * and swapped in at the end in one step (see "output" above): on failure DIR is as it
+ * was. An existing DIR is replaced only if it holds nothing but series.csv and
+ * summary.json; a link, a file or any other folder is refused (TRUCE_EINPUT), as is a
+ * DIR whose parent folder does not exist. prov may be NULL. */
 TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                                  truce_period by, const truce_provenance *prov,
                                  truce_error *err);
+/* Would truce_result_write accept `dir` (the same checks, nothing created)? 0, or -1 with
+ * err as truce_result_write would fill it: refuse a bad --out before the run, not after. */
+TRUCE_API int truce_result_write_check(const char *dir, truce_error *err);
+/* series.csv alone, passed to `out` (e.g. standard output). Returns 0, or -1 (err). */
+TRUCE_API int truce_result_write_csv(const truce_result *r, truce_period by, truce_write_fn out,
+                                     void *ctx, truce_error *err);
+
+/* ---- ensembles (infer) ------------------------------------------------------------- */
+
+/* `truce ensemble`: N runs of one scenario and the bands of their series (docs/ensemble.md).
+ * Run i is exactly `truce run --seed S --run i` (with run i's parameters): its values are
+ * those of that run's series.csv. Runs are computed in any order, on any thread or
+ * process, into a slot of their own; bands are computed from the slots in run order, so
+ * the output bytes do not depend on the thread or process count. */
+typedef enum truce_params_source {
+    TRUCE_PARAMS_SCENARIO,   /* every run uses the scenario's parameters */
+    TRUCE_PARAMS_FILE,       /* rows of a CSV file (params_file), cycled over the runs */
+    TRUCE_PARAMS_PRIOR       /* run i: truce_prior_draw(seed, i, ...) */
+} truce_params_source;
+
+typedef struct truce_ensemble_options {
+    unsigned version;          /* TRUCE_ENSEMBLE_OPTIONS_VERSION, set by _init */
+    uint64_t runs;             /* number of runs (> 0; no default) */
+    uint64_t seed;             /* default 1 */
+    truce_period by;           /* period of the bands (default TRUCE_BY_MONTH) */
+    uint64_t variables;        /* bit v: band variable v (default: every variable) */
+    truce_params_source params_source;   /* default TRUCE_PARAMS_SCENARIO */
+    /* TRUCE_PARAMS_FILE: a CSV whose header names parameters (a subset: the others keep the
+     * scenario's values) and optionally a `weight` column (finite, >= 0, not all zero);
+     * one row per run, cycled when shorter than `runs`. Errors name file:line: field. */
+    const char *params_file;
+    /* TRUCE_PARAMS_PRIOR: parameters named here keep the scenario's value instead of a
+     * draw (the CLI passes the names given to --set). */
+    const char *const *prior_keep;
+    size_t nprior_keep;
+    int threads;               /* OpenMP threads for truce_ensemble_run_range; 0: default */
+    /* Called now and then with the number of runs done in the current range (from one
+     * thread at a time); NULL: none. */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} truce_ensemble_options;
+#define TRUCE_ENSEMBLE_OPTIONS_VERSION 1
+TRUCE_API void truce_ensemble_options_init(truce_ensemble_options *opt);
+
+typedef struct truce_ensemble truce_ensemble;
+
+/* Check the options, read the parameter file, and allocate a slot per run (memory:
+ * runs x truce_ensemble_slot_size bytes). The scenario is copied. Nothing is run yet. */
+TRUCE_API truce_ensemble *truce_ensemble_new(const truce_scenario *s,
+                                             const truce_ensemble_options *opt,
+                                             truce_error *err);
+/* Compute runs [first, last) into their slots, on opt->threads threads. */
+TRUCE_API int truce_ensemble_run_range(truce_ensemble *e, uint64_t first, uint64_t last,
+                                       truce_error *err);
+TRUCE_API uint64_t truce_ensemble_runs(const truce_ensemble *e);
+/* Whether run i's slot holds a computed (or imported) run. */
+TRUCE_API int truce_ensemble_run_done(const truce_ensemble *e, uint64_t run);
+/* One run's numbers as bytes (for processes that compute disjoint ranges and a writer that
+ * gathers them): export writes slot_size bytes of a computed run; import fills the slot.
+ * The bytes are the machine's own representation: exporter and importer must run the same
+ * build of truce on machines of the same architecture. */
+TRUCE_API size_t truce_ensemble_slot_size(const truce_ensemble *e);
+TRUCE_API int truce_ensemble_export(const truce_ensemble *e, uint64_t run, void *buf,
+                                    truce_error *err);
+TRUCE_API int truce_ensemble_import(truce_ensemble *e, uint64_t run, const void *buf,
+                                    truce_error *err);
+/* Run i's value of variable v for the region "all": a flow's total over the horizon, a
+ * stock's value on the last day (as runs.csv). NAN if not computed or not banded. */
+TRUCE_API double truce_ensemble_run_total(const truce_ensemble *e, uint64_t run,
+                                          truce_variable v);
+/* Mean random words a run drew (truce_result_draws), over every run. */
+TRUCE_API double truce_ensemble_draws_per_run(const truce_ensemble *e);
+/* Write DIR/bands.csv, DIR/runs.csv and DIR/summary.json (docs/ensemble.md) once every run
+ * is done, through a temporary folder beside DIR renamed at the end (as truce_result_write;
+ * missing parent folders are created). prov may be NULL. */
+TRUCE_API int truce_ensemble_write(const truce_ensemble *e, const char *dir,
+                                   const truce_provenance *prov, truce_error *err);
+TRUCE_API void truce_ensemble_free(truce_ensemble *e);
+
+/* Quantile of type 7 (R's default, NumPy's "linear"): with x sorted ascending (n >= 1),
+ * h = (n - 1) p, the value x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]).
+ * With weights w (NULL: equal; >= 0), the k-th smallest sits at the position
+ * (w_1 + ... + w_{k-1}) / (W - w_n) (W the total, the sort order the values' then the
+ * input's), which is type 7 again when every weight is equal, and p is interpolated
+ * between the two positions around it; zero weights are left out first. x and w are
+ * sorted in place. NAN when nothing is left. */
+TRUCE_API double truce_quantile7(double *x, double *w, size_t n, double p);
+
+/* ---- paired comparisons (assess) --------------------------------------------------- */
+
+/* `truce compare`: N runs of a BASE and an ALT scenario under common random numbers: run
+ * i of both uses the same seed and run index, so every draw that both histories make is
+ * the same draw and the differences are the policy's, not the dice's (docs/compare.md). */
+enum { TRUCE_COMPARE_NVARS = 6 };   /* attacks, deaths_security, deaths_civilian,
+                                       deaths_militant, recruits (flows: totals over
+                                       [from, to]) and militants (the stock on `to`) */
+typedef struct truce_compare_options {
+    unsigned version;          /* TRUCE_COMPARE_OPTIONS_VERSION, set by _init */
+    uint64_t runs;             /* default 100 */
+    uint64_t seed;             /* default 1 */
+    int32_t from, to;          /* days; default INT32_MIN, INT32_MAX: the base's horizon */
+    int threads;               /* OpenMP threads; 0: default */
+    /* When ALT is BASE without some episodes (or identical), both share their history up to
+     * the earliest start of those episodes: ALT then continues from a snapshot of BASE taken
+     * there (truce_model_switch), which gives the same numbers as running ALT from the
+     * start, for less work. 1 runs ALT from the start always (default 0). */
+    int no_branch;
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} truce_compare_options;
+#define TRUCE_COMPARE_OPTIONS_VERSION 1
+TRUCE_API void truce_compare_options_init(truce_compare_options *opt);
+
+typedef struct truce_compare truce_compare;
+
+/* Run every pair. Both scenarios must have the same regions and cover [from, to]. */
+TRUCE_API truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenario *alt,
+                                           const truce_compare_options *opt, truce_error *err);
+/* The k-th compared variable's name (k < TRUCE_COMPARE_NVARS). */
+TRUCE_API const char *truce_compare_variable(size_t k);
+/* Run i's value of variable k under BASE and ALT. */
+TRUCE_API void truce_compare_value(const truce_compare *c, uint64_t run, size_t k,
+                                   double *base, double *alt);
+typedef struct truce_compare_row {
+    const char *variable;
+    double base_mean, alt_mean, diff_mean;   /* diff = alt - base */
+    double diff_q05, diff_q50, diff_q95;     /* type 7 (truce_quantile7) */
+    double p_alt_lower;                      /* share of runs with diff < 0 */
+} truce_compare_row;
+TRUCE_API void truce_compare_summary(const truce_compare *c, size_t k, truce_compare_row *row);
+/* Write DIR/differences.csv and DIR/summary.csv, as truce_ensemble_write writes. */
+TRUCE_API int truce_compare_write(const truce_compare *c, const char *dir, truce_error *err);
+TRUCE_API uint64_t truce_compare_runs(const truce_compare *c);
+/* The first day on which ALT's history was simulated apart from BASE's (the horizon's start
+ * when none was shared; the day after its end when they are identical). */
+TRUCE_API int32_t truce_compare_branch_day(const truce_compare *c);
+TRUCE_API void truce_compare_free(truce_compare *c);
 
 /* ---- evidence: episodes ---------------------------------------------------------- */
 
@@ -444,13 +630,30 @@ TRUCE_API void truce_series_free(truce_series *s);
 /* Reported series in the shipped data/pakistan_series.csv form:
  * `period,metric,value,source,geography,...`, periods `YYYY-MM`, `YYYY-Qn` or `YYYY`. An
  * empty value is unknown. */
-typedef struct truce_reported truce_reported;
 
 TRUCE_API truce_reported *truce_reported_load(const char *path, truce_error *err);
 TRUCE_API truce_reported *truce_reported_load_memory(const char *name, const char *data, size_t len,
                                            truce_error *err);
 /* The shipped data/pakistan_series.csv compiled into the library. */
 TRUCE_API truce_reported *truce_reported_load_default(truce_error *err);
+/* A `truce run` series.csv (period,period_start,region,variable,value) is read too, as the
+ * source "truce" with each variable a metric and each region a geography ("all" for the
+ * total), plus the reported metrics that are sums of model variables (truce_metric_map:
+ * "killed", ...). Returns 1 for such a file. */
+TRUCE_API int truce_reported_simulated(const truce_reported *t);
+/* The table's rows, in file order (derived metrics of a simulated file after them). */
+typedef struct truce_reported_entry {
+    const char *source, *metric, *geography;
+    int32_t first, last;      /* the period's days */
+    double value;
+    long line;                /* in the file; 0 for rows made in memory */
+} truce_reported_entry;
+TRUCE_API size_t truce_reported_count(const truce_reported *t);
+TRUCE_API int truce_reported_row(const truce_reported *t, size_t i, truce_reported_entry *e);
+/* Write the table in the reported-series form (period,metric,value,source,geography,url,
+ * note), with `note` (may be NULL) on every row. */
+TRUCE_API int truce_reported_write(const truce_reported *t, const char *path, const char *note,
+                                   truce_error *err);
 /* The series of one source, metric and geography, never spliced with another source. A
  * period is kept at the finest precision reported: a coarser row (a year) is kept only
  * where no finer row (a month or quarter) of the same series overlaps it. An unknown
@@ -494,7 +697,7 @@ typedef struct truce_episodes_options {
     double min_coverage;    /* share of a window's days that known periods must cover (0.5) */
 } truce_episodes_options;
 
-TRUCE_API void truce_episodes_options_default(truce_episodes_options *o);
+TRUCE_API void truce_episodes_options_init(truce_episodes_options *o);
 
 /* One output row: an episode (or a pooled estimate, episode "pooled:KIND") and a metric.
  * Numbers that the data cannot resolve are NAN, and note says why. */
@@ -520,10 +723,13 @@ TRUCE_API truce_episodes *truce_episodes_run(const truce_timeline *t, truce_seri
                                    truce_error *err);
 TRUCE_API size_t truce_episodes_row_count(const truce_episodes *e);
 TRUCE_API const truce_episode_row *truce_episodes_row(const truce_episodes *e, size_t i);
-/* CSV with a header row; NA for NAN. Returns 0, or -1 on a write error. */
-TRUCE_API int truce_episodes_write_csv(const truce_episodes *e, FILE *out);
-/* A fixed-width table for people. Returns 0, or -1 on a write error. */
-TRUCE_API int truce_episodes_write_table(const truce_episodes *e, FILE *out);
+/* CSV with a header row; NA for NAN. Returns 0, or -1 when `out` reported a failure. */
+TRUCE_API int truce_episodes_write_csv(const truce_episodes *e, truce_write_fn out, void *ctx);
+/* A fixed-width table for people. Returns 0, or -1 when `out` reported a failure. */
+TRUCE_API int truce_episodes_write_table(const truce_episodes *e, truce_write_fn out, void *ctx);
+/* The CSV into the file `path` (NULL or "-": standard output), atomically (see "output"
+ * above). Returns 0, or -1 with err naming path. */
+TRUCE_API int truce_episodes_save_csv(const truce_episodes *e, const char *path, truce_error *err);
 TRUCE_API void truce_episodes_free(truce_episodes *e);
 
 /* ---- evidence: event files ---------------------------------------------------------- */
@@ -607,7 +813,8 @@ TRUCE_API uint64_t truce_event_table_rows_read(const truce_event_table *t);    /
 TRUCE_API uint64_t truce_event_table_rows_invalid(const truce_event_table *t); /* skipped as invalid */
 /* Write the table as CSV: period,group,events,deaths (+ deaths_a,deaths_b,
  * deaths_civilians,deaths_unknown for UCDP). path NULL or "-": stdout; otherwise written
- * to a temporary file beside path and renamed, so there is never a half-written file. */
+ * to a temporary file beside path and renamed, so there is never a half-written file
+ * (see "output" above: links refused, a device or FIFO written directly). */
 TRUCE_API int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err);
 
 #ifdef __cplusplus

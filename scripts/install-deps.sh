@@ -6,8 +6,10 @@ set -eu
 
 # Extra package names given as arguments are installed too (e.g. valgrind for `make valgrind`).
 # libclang-rt-dev holds the libFuzzer runtime (only "recommended" by clang, and recommends
-# are not installed here).
-PACKAGES="make gcc clang libclang-rt-dev libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 $*"
+# are not installed here). g++ compiles the header test as C++; python3-pandas is for the
+# tests that read outputs as a notebook user would (Debian's /usr/bin/python3).
+# libopenmpi-dev and openmpi-bin: build/truce-mpi (mpicc) and its test (mpirun).
+PACKAGES="make gcc g++ clang libclang-rt-dev libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 python3-pandas libopenmpi-dev openmpi-bin $*"
 
 missing=""
 for p in $PACKAGES; do

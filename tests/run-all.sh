@@ -17,6 +17,7 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 status=0
 run_suite() {  # name command...
     name=$1; shift
+    t0=$(date +%s.%N)
     if "$@" >"$LOG/out" 2>"$LOG/err"; then :; else
         rc=$?
         if ! grep -q '^not ok' "$LOG/out"; then
@@ -29,9 +30,12 @@ run_suite() {  # name command...
     grep -E '^(ok|not ok)' "$LOG/out" | sed "s/^/[$name] /"
     grep -E '^not ok' "$LOG/out" >/dev/null && { sed 's/^/# /' "$LOG/err" | tail -20; }
     cat "$LOG/out" >>"$LOG/all"
+    t1=$(date +%s.%N)
+    awk -v n="$name" -v a="$t0" -v b="$t1" 'BEGIN { printf "# time %-28s %6.1f s\n", n, b - a }' | tee -a "$LOG/times" >/dev/null
 }
 
 : >"$LOG/all"
+: >"$LOG/times"
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
     run_suite "$(basename "$t")" "$t"
@@ -52,6 +56,8 @@ if [ "$NOFUZZ" != "--no-fuzz" ] && command -v clang >/dev/null 2>&1; then
     done
 fi
 
+echo "# time per suite (wall clock):"
+cat "$LOG/times"
 passed=$(grep -c '^ok' "$LOG/all")
 failed=$(grep -c '^not ok' "$LOG/all")
 echo "tests: $passed passed, $failed failed"

@@ -6,6 +6,8 @@
 
 #include <math.h>
 
+#include "stats.h"
+
 /* The slow paths are kept out of line so that the fast ones stay small. */
 #define RNG_COLD __attribute__((noinline))
 
@@ -108,4 +110,30 @@ double rng_powerlaw_mean(double alpha, uint64_t cap)
     double sum = 0.0;
     for (uint64_t x = cap; x >= 1; x--) sum += pow((double)x, -(alpha - 1.0));
     return sum;
+}
+
+double rng_gamma(rng_stream *s, double shape)
+{
+    if (!(shape > 0.0)) return 0.0;
+    double boost = 1.0;
+    if (shape < 1.0) {
+        boost = pow(rng_uniform(s), 1.0 / shape);
+        shape += 1.0;
+    }
+    const double d = shape - 1.0 / 3.0, c = 1.0 / sqrt(9.0 * d);
+    for (;;) {
+        double x = st_normal_quantile(rng_uniform(s)), v = 1.0 + c * x;
+        if (v <= 0.0) continue;
+        v = v * v * v;
+        double u = rng_uniform(s);
+        if (u < 1.0 - 0.0331 * x * x * x * x || log(u) < 0.5 * x * x + d * (1.0 - v + log(v)))
+            return boost * d * v;
+    }
+}
+
+uint64_t rng_negbin(rng_stream *s, double mean, double size)
+{
+    if (!(mean > 0.0)) return 0;
+    if (!(size > 0.0) || !isfinite(size)) return rng_poisson(s, mean);
+    return rng_poisson(s, rng_gamma(s, size) * mean / size);
 }

@@ -168,4 +168,13 @@ uint64_t rng_powerlaw(rng_stream *s, double alpha, uint64_t cap);
 /* E[min(cap, floor(U^(-1/(alpha-1))))] = sum_{x=1..cap} x^-(alpha-1). */
 double rng_powerlaw_mean(double alpha, uint64_t cap);
 
+/* Gamma(shape, 1), shape > 0: Marsaglia & Tsang (2000), "A simple method for generating
+ * gamma variables", ACM TOMS 26:363-372, with the normal from inverse-CDF sampling and,
+ * for shape < 1, the boost Gamma(a) = Gamma(a + 1) U^(1/a). */
+double rng_gamma(rng_stream *s, double shape);
+
+/* Negative binomial with this mean and size (Var = mean + mean^2 / size), as the
+ * gamma-Poisson mixture. mean <= 0 gives 0. */
+uint64_t rng_negbin(rng_stream *s, double mean, double size);
+
 #endif

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "outpath.h"
 #include "rng.h"
 #include "series.h"
 #include "stats.h"
@@ -26,7 +27,7 @@ struct truce_episodes {
     size_t n, cap;
 };
 
-void truce_episodes_options_default(truce_episodes_options *o)
+void truce_episodes_options_init(truce_episodes_options *o)
 {
     memset(o, 0, sizeof *o);
     o->window_days = 90;
@@ -653,62 +654,90 @@ fail:
 
 /* ---- output ---- */
 
-static void put_str(FILE *out, const char *s)
+static void put_str(out_sink *out, const char *s)
 {
     if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, out);
+        sink_puts(out, s);
         return;
     }
-    fputc('"', out);
+    sink_putc(out, '"');
     for (; *s; s++) {
-        if (*s == '"') fputc('"', out);
-        fputc(*s, out);
+        if (*s == '"') sink_putc(out, '"');
+        sink_putc(out, *s);
     }
-    fputc('"', out);
+    sink_putc(out, '"');
 }
 
-static void put_num(FILE *out, double v)
+static void put_num(out_sink *out, double v)
 {
-    if (!isfinite(v)) fputs("NA", out); /* Inf is not a result: unresolved, see the note */
-    else fprintf(out, "%.6g", v);
+    if (!isfinite(v)) sink_puts(out, "NA"); /* Inf is not a result: unresolved, see the note */
+    else sink_printf(out, "%.6g", v);
 }
 
-int truce_episodes_write_csv(const truce_episodes *e, FILE *out)
+static void write_csv(const truce_episodes *e, out_sink *out)
 {
-    fputs("episode,kind,start,end,source,metric,rate_before,rate_during,rate_after,"
+    sink_puts(out, "episode,kind,start,end,source,metric,rate_before,rate_during,rate_after,"
           "ratio_after_before,ci_low,ci_high,adj_ratio,adj_ci_low,adj_ci_high,p_placebo,"
           "n_placebo,method,note,geography,count_before,count_during,count_after,"
-          "days_before,days_during,days_after,dispersion,exact_ci_low,exact_ci_high\n", out);
+          "days_before,days_during,days_after,dispersion,exact_ci_low,exact_ci_high\n");
     for (size_t i = 0; i < e->n; i++) {
         const truce_episode_row *r = &e->rows[i];
         const char *s1[] = {r->episode, r->kind, r->start, r->end, r->source, r->metric};
         for (size_t k = 0; k < 6; k++) {
             put_str(out, s1[k]);
-            fputc(',', out);
+            sink_putc(out, ',');
         }
         const double n1[] = {r->rate_before, r->rate_during, r->rate_after, r->ratio_after_before,
                              r->ci_low, r->ci_high, r->adj_ratio, r->adj_ci_low, r->adj_ci_high,
                              r->p_placebo};
         for (size_t k = 0; k < 10; k++) {
             put_num(out, n1[k]);
-            fputc(',', out);
+            sink_putc(out, ',');
         }
-        fprintf(out, "%ld,", r->n_placebo);
+        sink_printf(out, "%ld,", r->n_placebo);
         put_str(out, r->method);
-        fputc(',', out);
+        sink_putc(out, ',');
         put_str(out, r->note);
-        fputc(',', out);
+        sink_putc(out, ',');
         put_str(out, r->geography);
         const double n2[] = {r->count_before, r->count_during, r->count_after, r->days_before,
                              r->days_during, r->days_after, r->dispersion, r->exact_ci_low,
                              r->exact_ci_high};
         for (size_t k = 0; k < 9; k++) {
-            fputc(',', out);
+            sink_putc(out, ',');
             put_num(out, n2[k]);
         }
-        fputc('\n', out);
+        sink_putc(out, '\n');
     }
-    return ferror(out) ? -1 : 0;
+}
+
+int truce_episodes_write_csv(const truce_episodes *e, truce_write_fn fn, void *ctx)
+{
+    out_sink *out = malloc(sizeof *out);
+    if (!out) return -1;
+    sink_init(out, fn, ctx);
+    write_csv(e, out);
+    int rc = sink_flush(out);
+    free(out);
+    return rc;
+}
+
+int truce_episodes_save_csv(const truce_episodes *e, const char *path, truce_error *err)
+{
+    out_file f;
+    if (out_file_open(&f, path, err) != 0) return -1;
+    out_sink *out = malloc(sizeof *out);
+    if (!out) {
+        out_file_abort(&f);
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
+        return -1;
+    }
+    sink_init(out, sink_file_fn, f.fp);
+    write_csv(e, out);
+    sink_flush(out);
+    free(out);
+    /* a failed write leaves the stream's error flag set: the commit reports it */
+    return out_file_commit(&f, err);
 }
 
 static void cell(char *buf, size_t cap, double v)
@@ -717,9 +746,12 @@ static void cell(char *buf, size_t cap, double v)
     else snprintf(buf, cap, "%.3g", v);
 }
 
-int truce_episodes_write_table(const truce_episodes *e, FILE *out)
+int truce_episodes_write_table(const truce_episodes *e, truce_write_fn fn, void *ctx)
 {
-    fprintf(out, "%-12s %-18s %-10s %-10s %-8s %7s %7s %7s  %-19s %-19s %-12s\n", "episode",
+    out_sink *out = malloc(sizeof *out);
+    if (!out) return -1;
+    sink_init(out, fn, ctx);
+    sink_printf(out, "%-12s %-18s %-10s %-10s %-8s %7s %7s %7s  %-19s %-19s %-12s\n", "episode",
             "kind", "start", "end", "metric", "before", "during", "after",
             "after/before [95%]", "adjusted [95%]", "placebo p (n)");
     for (size_t i = 0; i < e->n; i++) {
@@ -741,9 +773,11 @@ int truce_episodes_write_table(const truce_episodes *e, FILE *out)
         if (isnan(r->adj_ratio)) snprintf(adj, sizeof adj, "NA");
         else snprintf(adj, sizeof adj, "%s [%s,%s]", j, jl, jh);
         snprintf(pl, sizeof pl, "%s (%ld)", p, r->n_placebo);
-        fprintf(out, "%-12.12s %-18.18s %-10.10s %-10.10s %-8.8s %7s %7s %7s  %-19s %-19s %-12s\n",
+        sink_printf(out, "%-12.12s %-18.18s %-10.10s %-10.10s %-8.8s %7s %7s %7s  %-19s %-19s %-12s\n",
                 r->episode, r->kind, r->start, r->end, r->metric, b, d, a, rat, adj, pl);
-        if (r->note[0]) fprintf(out, "%12s   %s\n", "", r->note);
+        if (r->note[0]) sink_printf(out, "%12s   %s\n", "", r->note);
     }
-    return ferror(out) ? -1 : 0;
+    int rc = sink_flush(out);
+    free(out);
+    return rc;
 }

@@ -20,6 +20,7 @@
 
 #include "calendar.h"
 #include "csv.h"
+#include "outpath.h"
 
 #define DEFAULT_MAX_WARNINGS 20
 #define MAX_DEATHS_DIGITS 9   /* one event with a billion deaths or more is a typo */
@@ -688,53 +689,10 @@ static void write_rows(const truce_event_table *t, FILE *out)
 
 int truce_event_table_write(const truce_event_table *t, const char *path, truce_error *err)
 {
-    if (!path || strcmp(path, "-") == 0) {
-        write_rows(t, stdout);
-        if (fflush(stdout) || ferror(stdout)) {
-            truce_error_set(err, TRUCE_ERUNTIME, "<stdout>", 0, NULL, "write error: %s",
-                            strerror(errno));
-            return -1;
-        }
-        return 0;
-    }
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
-    if (!tmp) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
-        return -1;
-    }
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot create a temporary file: %s",
-                        strerror(errno));
-        free(tmp);
-        return -1;
-    }
-    mode_t mask = umask(0);   /* mkstemp gives 0600; the result gets the usual mode */
-    umask(mask);
-    if (fchmod(fd, 0666 & ~mask)) {
-        close(fd);
-        goto fail_errno;
-    }
-    FILE *out = fdopen(fd, "w");
-    if (!out) {
-        close(fd);
-        goto fail_errno;
-    }
-    write_rows(t, out);
-    if (fflush(out) || ferror(out) || fsync(fileno(out))) {
-        fclose(out);
-        goto fail_errno;
-    }
-    if (fclose(out)) goto fail_errno;
-    if (rename(tmp, path)) goto fail_errno;
-    free(tmp);
-    return 0;
-fail_errno:
-    truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
-    unlink(tmp);
-    free(tmp);
-    return -1;
+    /* stdout for NULL or "-"; a device or FIFO directly; a file through a temporary
+     * renamed into place (outpath.h). A failed write is reported by the commit. */
+    out_file f;
+    if (out_file_open(&f, path, err) != 0) return -1;
+    write_rows(t, f.fp);
+    return out_file_commit(&f, err);
 }

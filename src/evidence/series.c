@@ -2,11 +2,13 @@
  * for event files already aggregated by period. */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
 #include "csv.h"
+#include "outpath.h"
 #include "series.h"
 #include "timeline.h"
 
@@ -146,6 +148,7 @@ typedef struct reported_row {
 
 struct truce_reported {
     char name[256];
+    int simulated;        /* read from a `truce run` series.csv */
     reported_row *rows;
     size_t n, cap;
     char **names;
@@ -233,6 +236,95 @@ static int check_record(const char *name, const csv_record *rec, truce_error *er
 
 enum { R_PERIOD, R_METRIC, R_VALUE, R_SOURCE, R_GEO, RNCOL };
 static const char *const rcols[RNCOL] = {"period", "metric", "value", "source", "geography"};
+/* A `truce run` series.csv (period,period_start,region,variable,value) is read as the
+ * source "truce": its variable is the metric and its region the geography. */
+static const char *const simcols[RNCOL] = {"period", "variable", "value", NULL, "region"};
+#define SIMULATED_SOURCE "truce"
+
+static int row_cmp_geo_period_metric(const void *a, const void *b)
+{
+    const reported_row *x = a, *y = b;
+    if (x->geography != y->geography) return x->geography < y->geography ? -1 : 1;
+    if (x->first != y->first) return x->first < y->first ? -1 : 1;
+    if (x->last != y->last) return x->last < y->last ? -1 : 1;
+    return (x->metric > y->metric) - (x->metric < y->metric);
+}
+
+static int intern_text(truce_reported *t, const char *text)
+{
+    csv_field f = {.ptr = text, .len = strlen(text)};
+    return intern(t, &f);
+}
+
+static int push_row(truce_reported *t, const reported_row *row)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 256;
+        reported_row *p = realloc(t->rows, cap * sizeof *p);
+        if (!p) return -1;
+        t->rows = p;
+        t->cap = cap;
+    }
+    t->rows[t->n++] = *row;
+    return 0;
+}
+
+/* Add the reported metrics that are sums of model variables (truce_metric_map), for every
+ * period and region where all their variables are present, so that a simulated series can
+ * be read with the sources' metric names ("killed"). */
+static int derive_mapped_metrics(truce_reported *t)
+{
+    const size_t nbase = t->n;
+    if (nbase == 0) return 0;
+    reported_row *sorted = malloc(nbase * sizeof *sorted);
+    if (!sorted) return -1;
+    memcpy(sorted, t->rows, nbase * sizeof *sorted);
+    qsort(sorted, nbase, sizeof *sorted, row_cmp_geo_period_metric);
+    int rc = 0;
+    for (size_t m = 0; m < truce_metric_map_count() && rc == 0; m++) {
+        const truce_metric_map *map = truce_metric_map_at(m);
+        int parts[8], nparts = 0;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", map->variables);
+        int missing = 0;
+        for (char *tok = buf, *plus; tok && nparts < 8; tok = plus ? plus + 1 : NULL) {
+            plus = strchr(tok, '+');
+            if (plus) *plus = '\0';
+            int id = find_name(t, tok);
+            if (id < 0) missing = 1;
+            parts[nparts++] = id;
+        }
+        if (missing || find_name(t, map->metric) >= 0) continue; /* a column already named so wins */
+        int metric = intern_text(t, map->metric);
+        if (metric < 0) {
+            rc = -1;
+            break;
+        }
+        for (size_t i = 0; i < nbase && rc == 0;) {
+            size_t j = i;
+            double sum = 0.0;
+            int found = 0;
+            while (j < nbase && sorted[j].geography == sorted[i].geography &&
+                   sorted[j].first == sorted[i].first && sorted[j].last == sorted[i].last) {
+                for (int k = 0; k < nparts; k++)
+                    if (sorted[j].metric == parts[k]) {
+                        sum += sorted[j].value;
+                        found++;
+                    }
+                j++;
+            }
+            if (found == nparts) {
+                reported_row row = sorted[i];
+                row.metric = metric;
+                row.value = sum;
+                if (push_row(t, &row)) rc = -1;
+            }
+            i = j;
+        }
+    }
+    free(sorted);
+    return rc;
+}
 
 static truce_reported *reported_read(csv_reader *r, truce_error *err)
 {
@@ -245,21 +337,41 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
     copy_name(t->name, sizeof t->name, name);
     long col[RNCOL] = {-1, -1, -1, -1, -1};
     size_t nfields = 0;
+    int source_id = -1;
     int header = 1, rc;
     csv_record rec;
     while ((rc = csv_next(r, &rec, err)) == 1) {
         if (check_record(name, &rec, err) != 0) goto fail;
         if (header) {
+            int has_metric = 0;
+            for (size_t i = 0; i < rec.n; i++) has_metric |= csv_field_is(&rec.fields[i], "metric");
+            t->simulated = !has_metric;
+            for (size_t i = 0; i < rec.n && t->simulated; i++)
+                if (csv_field_is(&rec.fields[i], "variable")) t->simulated = 2;
+            t->simulated = t->simulated == 2;
+            const char *const *names = t->simulated ? simcols : rcols;
             for (size_t i = 0; i < rec.n; i++)
                 for (int c = 0; c < RNCOL; c++)
-                    if (csv_field_is(&rec.fields[i], rcols[c]) && col[c] < 0) col[c] = (long)i;
-            for (int c = 0; c < RNCOL; c++)
+                    if (names[c] && csv_field_is(&rec.fields[i], names[c]) && col[c] < 0) col[c] = (long)i;
+            if (t->simulated) {
+                source_id = intern_text(t, SIMULATED_SOURCE);
+                if (source_id < 0) goto oom;
+            }
+            for (int c = 0; c < RNCOL; c++) {
+                if (t->simulated && c == R_SOURCE) continue;
                 if (col[c] < 0) {
-                    truce_error_set(err, TRUCE_EINPUT, name, rec.line, "header",
-                                    "missing column '%s' (a reported series needs "
-                                    "period,metric,value,source,geography)", rcols[c]);
+                    if (t->simulated)
+                        truce_error_set(err, TRUCE_EINPUT, name, rec.line, "header",
+                                        "missing column '%s' (a simulated series needs "
+                                        "period,period_start,region,variable,value)", simcols[c]);
+                    else
+                        truce_error_set(err, TRUCE_EINPUT, name, rec.line, "header",
+                                        "missing column '%s' (a reported series needs "
+                                        "period,metric,value,source,geography; a simulated one "
+                                        "period,period_start,region,variable,value)", rcols[c]);
                     goto fail;
                 }
+            }
             nfields = rec.n;
             header = 0;
             continue;
@@ -283,24 +395,18 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
             goto fail;
         }
         for (int c = R_METRIC; c < RNCOL; c++)
-            if (c != R_VALUE && rec.fields[col[c]].len == 0) {
+            if (c != R_VALUE && col[c] >= 0 && rec.fields[col[c]].len == 0) {
                 truce_error_set(err, TRUCE_EINPUT, name, rec.line, rcols[c], "empty");
                 goto fail;
             }
         row.metric = intern(t, &rec.fields[col[R_METRIC]]);
-        row.source = intern(t, &rec.fields[col[R_SOURCE]]);
+        row.source = t->simulated ? source_id : intern(t, &rec.fields[col[R_SOURCE]]);
         row.geography = intern(t, &rec.fields[col[R_GEO]]);
         if (row.metric < 0 || row.source < 0 || row.geography < 0) goto oom;
-        if (t->n == t->cap) {
-            size_t cap = t->cap ? 2 * t->cap : 256;
-            reported_row *p = realloc(t->rows, cap * sizeof *p);
-            if (!p) goto oom;
-            t->rows = p;
-            t->cap = cap;
-        }
-        t->rows[t->n++] = row;
+        if (push_row(t, &row)) goto oom;
     }
     if (rc < 0) goto fail;
+    if (t->simulated && derive_mapped_metrics(t)) goto oom;
     if (header) {
         truce_error_set(err, TRUCE_EINPUT, name, 1, "header", "empty file (no header)");
         goto fail;
@@ -311,6 +417,118 @@ oom:
 fail:
     truce_reported_free(t);
     return NULL;
+}
+
+int truce_reported_simulated(const truce_reported *t) { return t->simulated; }
+
+truce_reported *reported_new(const char *name)
+{
+    truce_reported *t = calloc(1, sizeof *t);
+    if (t) copy_name(t->name, sizeof t->name, name);
+    return t;
+}
+
+int reported_add(truce_reported *t, const char *source, const char *metric, const char *geography,
+                 int32_t first, int32_t last, double value)
+{
+    reported_row row = {.first = first, .last = last, .value = value};
+    row.source = intern_text(t, source);
+    row.metric = intern_text(t, metric);
+    row.geography = intern_text(t, geography);
+    if (row.source < 0 || row.metric < 0 || row.geography < 0) return -1;
+    return push_row(t, &row);
+}
+
+size_t truce_reported_count(const truce_reported *t) { return t->n; }
+
+int truce_reported_row(const truce_reported *t, size_t i, truce_reported_entry *e)
+{
+    if (i >= t->n) return -1;
+    const reported_row *w = &t->rows[i];
+    e->source = t->names[w->source];
+    e->metric = t->names[w->metric];
+    e->geography = t->names[w->geography];
+    e->first = w->first;
+    e->last = w->last;
+    e->value = w->value;
+    e->line = w->line;
+    return 0;
+}
+
+int series_period_label(int32_t first, int32_t last, char out[16])
+{
+    int y, m, d, y2, m2, d2;
+    cal_civil_from_days(first, &y, &m, &d);
+    cal_civil_from_days(last + 1, &y2, &m2, &d2);
+    out[0] = '\0';
+    if (first == last) {
+        cal_format(first, out);
+        return 0;
+    }
+    if (d != 1 || d2 != 1) return -1;
+    int months = (y2 - y) * 12 + (m2 - m);
+    char buf[48];
+    if (months == 12 && m == 1) snprintf(buf, sizeof buf, "%04d", y);
+    else if (months == 3 && (m - 1) % 3 == 0) snprintf(buf, sizeof buf, "%04d-Q%d", y, (m - 1) / 3 + 1);
+    else if (months == 1) snprintf(buf, sizeof buf, "%04d-%02d", y, m);
+    else return -1;
+    snprintf(out, 16, "%.15s", buf);
+    return 0;
+}
+
+static void csv_put(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+int reported_write_file(const truce_reported *t, FILE *f, const char *name, const char *note,
+                        truce_error *err)
+{
+    fputs("period,metric,value,source,geography,url,note\n", f);
+    for (size_t i = 0; i < t->n; i++) {
+        const reported_row *w = &t->rows[i];
+        char label[16];
+        if (series_period_label(w->first, w->last, label)) {
+            char a[11], b[11];
+            cal_format(w->first, a);
+            cal_format(w->last, b);
+            truce_error_set(err, TRUCE_EINPUT, name, 0, "period",
+                            "%s..%s is not a day, month, quarter or year", a, b);
+            return -1;
+        }
+        double v = w->value == 0.0 ? 0.0 : w->value;
+        fprintf(f, "%s,%s,", label, t->names[w->metric]);
+        if (v == floor(v) && fabs(v) < 1e15) fprintf(f, "%.0f,", v);
+        else fprintf(f, "%.17g,", v);
+        csv_put(f, t->names[w->source]);
+        fputc(',', f);
+        csv_put(f, t->names[w->geography]);
+        fputs(",,", f);
+        csv_put(f, note ? note : "");
+        fputc('\n', f);
+    }
+    return 0; /* a failed write stays in f's error flag for the caller's close */
+}
+
+int truce_reported_write(const truce_reported *t, const char *path, const char *note, truce_error *err)
+{
+    /* through outpath: a temporary beside path renamed into place, no link followed */
+    out_file o;
+    if (out_file_open(&o, path, err) != 0) return -1;
+    if (reported_write_file(t, o.fp, path, note, err) != 0) {
+        out_file_abort(&o);
+        return -1;
+    }
+    return out_file_commit(&o, err);
 }
 
 truce_reported *truce_reported_load(const char *path, truce_error *err)

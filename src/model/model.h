@@ -53,6 +53,7 @@ enum rng_purpose {
     PUR_FLIGHT_SPLIT_COMMANDERS,
     PUR_DESERT_COMMANDERS,
     PUR_PRIOR,                 /* truce_prior_draw: region field = parameter index */
+    PUR_OBSERVE,               /* truce_observe: region and high day bits = the series' hash */
 };
 
 #endif

@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "calendar.h"
+#include "outpath.h"
 #include "result.h"
+#include "series.h"
 
 /* Numbers: whole numbers print as integers; others with 10 significant digits. Both are
  * deterministic, so the same run gives the same bytes. */
@@ -20,6 +22,13 @@ static void put_number(FILE *f, double x)
     if (x == 0.0) x = 0.0; /* no "-0" */
     if (fabs(x) < 1e15 && x == floor(x)) fprintf(f, "%.0f", x);
     else fprintf(f, "%.10g", x);
+}
+
+static void sink_number(out_sink *s, double x)
+{
+    if (x == 0.0) x = 0.0;
+    if (fabs(x) < 1e15 && x == floor(x)) sink_printf(s, "%.0f", x);
+    else sink_printf(s, "%.10g", x);
 }
 
 static void json_string(FILE *f, const char *s)
@@ -40,7 +49,9 @@ static int reports(const truce_result *r, size_t g, truce_variable k)
     return r->row_of[g] >= 0 && r->col_of[k] >= 0 && !(g < r->nregions && truce_variable_is_global(k));
 }
 
-static int write_series(const truce_result *r, const char *path, truce_period by, truce_error *err)
+/* The rows of series.csv into out. -1 (err) only if a series cannot be computed; a failed
+ * write is the sink's (sticky) error. */
+static int write_series(const truce_result *r, out_sink *out, truce_period by, truce_error *err)
 {
     const size_t R = r->nregions;
     truce_series **cells = calloc((R + 1) * TRUCE_VAR_COUNT, sizeof *cells);
@@ -58,12 +69,7 @@ static int write_series(const truce_result *r, const char *path, truce_period by
             cells[g * TRUCE_VAR_COUNT + (size_t)k] = s;
             nper = truce_series_count(s);
         }
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
-        goto done;
-    }
-    fputs("period,period_start,region,variable,value\n", f);
+    sink_puts(out, "period,period_start,region,variable,value\n");
     for (size_t p = 0; p < nper; p++) {
         char label[16], first_day[11];
         int32_t first, last;
@@ -76,17 +82,13 @@ static int write_series(const truce_result *r, const char *path, truce_period by
                 const int32_t pstart = cal_period_start(first, by);
                 cal_period_label(pstart, by, label);
                 cal_format(pstart, first_day);
-                fprintf(f, "%s,%s,%s,%s,", label, first_day, truce_result_region_name(r, g),
-                        truce_variable_name((truce_variable)k));
-                put_number(f, v);
-                fputc('\n', f);
+                sink_printf(out, "%s,%s,%s,%s,", label, first_day, truce_result_region_name(r, g),
+                            truce_variable_name((truce_variable)k));
+                sink_number(out, v);
+                sink_putc(out, '\n');
             }
     }
-    int bad = ferror(f);
-    int e = errno;
-    if (fclose(f) != 0) bad = 1, e = errno;
-    if (bad) truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
-    else rc = 0;
+    rc = 0;
 done:
     for (size_t i = 0; i < (R + 1) * TRUCE_VAR_COUNT; i++) truce_series_free(cells[i]);
     free(cells);
@@ -128,14 +130,10 @@ static const char *period_word(truce_period by)
     return (unsigned)by <= TRUCE_BY_YEAR ? words[by] : "?";
 }
 
-static int write_summary(const truce_result *r, const truce_scenario *s, const char *path,
-                         truce_period by, const truce_provenance *prov, truce_error *err)
+/* summary.json into f; write errors are left in f's error flag. */
+static void write_summary(const truce_result *r, const truce_scenario *s, FILE *f,
+                          truce_period by, const truce_provenance *prov)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(errno));
-        return -1;
-    }
     const size_t R = r->nregions;
     char d0[11], d1[11];
     cal_format(r->rec.from, d0);
@@ -237,96 +235,72 @@ static int write_summary(const truce_result *r, const truce_scenario *s, const c
         put_number(f, r->flows[k]);
     }
     fputs("\n  }\n}\n", f);
-    int bad = ferror(f);
-    int e = errno;
-    if (fclose(f) != 0) bad = 1, e = errno;
-    if (bad) {
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write: %s", strerror(e));
-        return -1;
-    }
-    return 0;
 }
 
-static void remove_tree(const char *dir)
-{
-    char path[4400];
-    static const char *const names[] = {"series.csv", "summary.json"};
-    for (size_t i = 0; i < 2; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-        unlink(path);
-    }
-    rmdir(dir);
-}
+static const char *const run_files[] = {"series.csv", "summary.json", "observed.csv", NULL};
 
 int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                        truce_period by, const truce_provenance *prov, truce_error *err)
 {
-    char tmp[4096], path[4200];
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/') n--;
-    if (n == 0 || n + 64 > sizeof tmp) {
-        truce_error_set(err, TRUCE_EINPUT, dir, 0, "--out", "not a usable folder name");
-        return -1;
+    /* outpath.h: a temporary folder beside dir, swapped in at the end; a link, a file
+     * or a folder holding anything but our two files is refused. */
+    out_dir d;
+    if (out_dir_begin(&d, dir, run_files, err) != 0) return -1;
+    out_sink *sink = malloc(sizeof *sink);
+    FILE *f = sink ? out_dir_create(&d, "series.csv", err) : NULL;
+    if (!f) {
+        if (!sink) truce_error_set(err, TRUCE_ERUNTIME, dir, 0, NULL, "out of memory");
+        free(sink);
+        goto fail;
     }
-    snprintf(tmp, sizeof tmp, "%.*s.tmp-%ld", (int)n, dir, (long)getpid());
-    remove_tree(tmp);
-    if (mkdir(tmp, 0777) != 0) {
-        truce_error_set(err, TRUCE_ERUNTIME, tmp, 0, NULL, "cannot create folder: %s", strerror(errno));
-        return -1;
+    sink_init(sink, sink_file_fn, f);
+    int w = write_series(r, sink, by, err);
+    sink_flush(sink);
+    free(sink);
+    if (w != 0) {
+        fclose(f);
+        goto fail;
     }
-    snprintf(path, sizeof path, "%s/series.csv", tmp);
-    if (write_series(r, path, by, err) != 0) goto fail;
-    snprintf(path, sizeof path, "%s/summary.json", tmp);
-    if (write_summary(r, s, path, by, prov, err) != 0) goto fail;
-    /* Replace an existing output folder written by an earlier run: only one that holds
-     * nothing but our two files, and never leave the user without either version. */
-    char target[4096], old[4200];
-    snprintf(target, sizeof target, "%.*s", (int)n, dir);
-    snprintf(old, sizeof old, "%s.old-%ld", target, (long)getpid());
-    struct stat st;
-    int had_old = 0;
-    if (stat(target, &st) == 0) {
-        const char *why = NULL;
-        if (!S_ISDIR(st.st_mode)) {
-            why = "exists and is not a folder";
-        } else {
-            DIR *d = opendir(target);
-            struct dirent *de;
-            while (d && (de = readdir(d)) != NULL) {
-                const char *nm = de->d_name;
-                if (strcmp(nm, ".") && strcmp(nm, "..") && strcmp(nm, "series.csv") &&
-                    strcmp(nm, "summary.json")) {
-                    why = "exists and holds other files than series.csv and summary.json; choose another --out";
-                    break;
-                }
-            }
-            if (d) closedir(d);
-            else why = "exists and cannot be read";
+    if (out_dir_close(&d, f, "series.csv", err) != 0) goto fail;
+    if (!(f = out_dir_create(&d, "summary.json", err))) goto fail;
+    write_summary(r, s, f, by, prov);
+    if (out_dir_close(&d, f, "summary.json", err) != 0) goto fail;
+    if (prov && prov->observed) {
+        char note[160];
+        snprintf(note, sizeof note, "simulated by truce %s: seed %llu run %u, through the observation models",
+                 TRUCE_VERSION, (unsigned long long)r->seed, r->run);
+        if (!(f = out_dir_create(&d, "observed.csv", err))) goto fail;
+        if (reported_write_file(prov->observed, f, "observed.csv", note, err) != 0) {
+            fclose(f);
+            goto fail;
         }
-        if (why) {
-            remove_tree(tmp);
-            truce_error_set(err, TRUCE_EINPUT, target, 0, "--out", "%s", why);
-            return -1;
-        }
-        remove_tree(old);
-        if (rename(target, old) != 0) {
-            int e = errno;
-            remove_tree(tmp);
-            truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot replace: %s", strerror(e));
-            return -1;
-        }
-        had_old = 1;
+        if (out_dir_close(&d, f, "observed.csv", err) != 0) goto fail;
     }
-    if (rename(tmp, target) != 0) {
-        int e = errno;
-        remove_tree(tmp);
-        if (had_old) rename(old, target);
-        truce_error_set(err, TRUCE_ERUNTIME, target, 0, NULL, "cannot write output: %s", strerror(e));
-        return -1;
-    }
-    if (had_old) remove_tree(old);
-    return 0;
+    return out_dir_commit(&d, err);
 fail:
-    remove_tree(tmp);
+    out_dir_abort(&d);
     return -1;
+}
+
+int truce_result_write_check(const char *dir, truce_error *err)
+{
+    return out_dir_check(dir, run_files, err);
+}
+
+int truce_result_write_csv(const truce_result *r, truce_period by, truce_write_fn fn, void *ctx,
+                           truce_error *err)
+{
+    out_sink *sink = malloc(sizeof *sink);
+    if (!sink) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return -1;
+    }
+    sink_init(sink, fn, ctx);
+    int rc = write_series(r, sink, by, err);
+    if (sink_flush(sink) != 0 && rc == 0) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "series.csv: write error");
+        rc = -1;
+    }
+    free(sink);
+    return rc;
 }

@@ -136,6 +136,10 @@ void scenario_rehash(truce_scenario *s)
         h_str(&h, param_table[p].name);
         h_f64(&h, s->params[p]);
     }
+    for (size_t g = 0; g < s->ngeographies; g++) {
+        h_str(&h, s->geographies[g].name);
+        h_u64(&h, s->geographies[g].regions);
+    }
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 16; i++) s->hash[i] = hex[(h >> (60 - 4 * i)) & 15];
     s->hash[16] = '\0';
@@ -876,6 +880,60 @@ static int load_policies(loader *L, const ydoc_node *v)
     return rc;
 }
 
+/* ---- observations: the geographies sources report on ------------------------------------ */
+
+static int load_geographies(loader *L, const ydoc_node *v)
+{
+    static const char *const req[] = {"geography", "regions"};
+    truce_scenario *s = L->s;
+    table t;
+    if (table_open(&t, L, v, "observations")) return -1;
+    size_t c[2];
+    int rc = table_header(&t, req, 2, c);
+    csv_record rec;
+    char sb[96];
+    while (rc == 0) {
+        int k = table_next(&t, &rec);
+        if (k < 0) rc = -1;
+        if (k <= 0) break;
+        const csv_field *gf = &rec.fields[c[0]], *rf = &rec.fields[c[1]];
+        if (gf->len == 0 || gf->len >= SCENARIO_NAME_MAX) {
+            rc = tfail(&t, rec.line, "geography", "expected a name of 1 to %d bytes", SCENARIO_NAME_MAX - 1);
+            break;
+        }
+        if (s->ngeographies == SCENARIO_MAX_GEOGRAPHIES) {
+            rc = tfail(&t, rec.line, NULL, "more than %d geographies", SCENARIO_MAX_GEOGRAPHIES);
+            break;
+        }
+        geography *g = &s->geographies[s->ngeographies];
+        memset(g, 0, sizeof *g);
+        csv_field_copy(gf, g->name, sizeof g->name);
+        for (size_t i = 0; i < s->ngeographies; i++)
+            if (strcmp(s->geographies[i].name, g->name) == 0) {
+                rc = tfail(&t, rec.line, "geography", "'%s' appears twice", g->name);
+                break;
+            }
+        if (rc) break;
+        if (csv_field_is(rf, "all")) {
+            for (size_t r = 0; r < s->nregions; r++) g->regions |= (uint64_t)1 << r;
+        } else {
+            const char *p = rf->ptr, *end = rf->ptr + rf->len;
+            while (rc == 0 && p <= end) {
+                const char *q = memchr(p, ';', (size_t)(end - p));
+                if (!q) q = end;
+                long r = region_index(s, p, (size_t)(q - p));
+                if (r < 0) rc = tfail(&t, rec.line, "regions", "unknown region '%s'", shown(p, (size_t)(q - p), sb, sizeof sb));
+                else g->regions |= (uint64_t)1 << r;
+                p = q + 1;
+            }
+            if (rc) break;
+        }
+        s->ngeographies++;
+    }
+    table_close(&t);
+    return rc;
+}
+
 /* ---- parameters ---------------------------------------------------------------------- */
 
 static int set_param_at(truce_scenario *s, param_id id, double value, const char *file,
@@ -1007,8 +1065,8 @@ static int load_yaml(loader *L, const ydoc_node *root)
     char sb[96];
     if (root->type != YDOC_MAPPING)
         return yfail(L, root, NULL, "expected a mapping of keys (name, start, end, ...)");
-    static const char *const top[] = {"name",    "description", "start",    "end",
-                                      "regions", "episodes",    "policies", "parameters"};
+    static const char *const top[] = {"name",     "description", "start",      "end",         "regions",
+                                      "episodes", "policies",    "parameters", "observations"};
     if (y_check_keys(L, root, "", top, sizeof top / sizeof top[0])) return -1;
 
     const ydoc_node *v = y_require(L, root, "name", "name");
@@ -1018,6 +1076,16 @@ static int load_yaml(loader *L, const ydoc_node *root)
     for (size_t i = 0; i < v->len; i++)
         if ((unsigned char)v->text[i] < 0x20 || v->text[i] == 0x7f)
             return yfail(L, v, "name", "control character in the name");
+    /* The name is the default output folder's (out/<name>): one plain path component. */
+    for (size_t i = 0; i < v->len; i++) {
+        char c = v->text[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.'))
+            return yfail(L, v, "name", "'%s' has a character other than a-z A-Z 0-9 _ . -",
+                         shown(v->text, v->len, sb, sizeof sb));
+    }
+    if (v->text[0] == '.')
+        return yfail(L, v, "name", "'%s' starts with a dot", shown(v->text, v->len, sb, sizeof sb));
     memcpy(s->name, v->text, v->len + 1);
 
     v = ydoc_get(root, "description");
@@ -1061,6 +1129,9 @@ static int load_yaml(loader *L, const ydoc_node *root)
         }
         if (check_unique_ids(L)) return -1;
     }
+
+    /* observations: which regions each geography of the reported series covers */
+    if ((v = ydoc_get(root, "observations")) && load_geographies(L, v)) return -1;
 
     v = ydoc_get(root, "parameters");
     if (v && v->type == YDOC_MAPPING) {

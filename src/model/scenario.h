@@ -72,6 +72,14 @@ typedef struct episode {
     char kind[32];            /* the source timeline's kind (peace_deal, ceasefire, ...) */
 } episode;
 
+/* A geography a source reports on (PICSS's "Balochistan"), as a set of the scenario's
+ * regions: the observation models (observe.c) sum the model over them. */
+#define SCENARIO_MAX_GEOGRAPHIES 64
+typedef struct geography {
+    char name[SCENARIO_NAME_MAX];
+    uint64_t regions;         /* bit mask over region indices */
+} geography;
+
 struct truce_scenario {
     char name[SCENARIO_NAME_MAX];
     int32_t start, end;       /* simulated horizon, inclusive */
@@ -80,6 +88,8 @@ struct truce_scenario {
     size_t nepisodes;
     episode *episodes;        /* sorted by start day, then id */
     double params[PARAM_COUNT];
+    size_t ngeographies;      /* the `observations` table; 0 when the scenario has none */
+    geography geographies[SCENARIO_MAX_GEOGRAPHIES];
     char hash[17];            /* recomputed by scenario_rehash() after every change */
     char loaded_hash[17];     /* the hash as loaded, before any override */
 };

@@ -77,26 +77,3 @@ int truce_variable_is_global(truce_variable v)
 {
     return (unsigned)v < TRUCE_VAR_COUNT && variable_table[v].total == TRUCE_TOTAL_ORGANISATION;
 }
-
-/* Reported metrics (data/pakistan_series.csv, PROVENANCE.md) whose meaning differs from the
- * model variable of the same or a similar name. A metric not listed here and named like a
- * model variable means that variable (attacks, deaths_security, deaths_civilian,
- * militants_killed_in_operations). */
-static const truce_metric_map metric_table[] = {
-    {"killed", "deaths_security+deaths_civilian+militants_killed_in_attacks",
-     "PICSS and PIPS count the people killed in militant attacks, attackers included; the model's "
-     "deaths_security and deaths_civilian also hold deaths in operations and border clashes, which these "
-     "sources leave out: an upper bound on what they would report"},
-    {"deaths_militant", "militants_killed_in_attacks",
-     "PICSS and PIPS deaths_militant are attackers killed in their own attacks; the model's deaths_militant "
-     "also counts militants killed in operations and strikes"},
-    {"killed_with_operations", "deaths_security+deaths_civilian+deaths_militant",
-     "CRSS counts attacks and counter-terror operations together, militants included"},
-};
-
-size_t truce_metric_map_count(void) { return sizeof metric_table / sizeof metric_table[0]; }
-
-const truce_metric_map *truce_metric_map_at(size_t i)
-{
-    return i < truce_metric_map_count() ? &metric_table[i] : NULL;
-}

@@ -7,6 +7,11 @@ if $T params --markdown | cmp -s - "$ROOT/docs/parameters.md"; then
 else
   echo "not ok - docs/parameters.md is out of date: run 'make docs'"; exit 1
 fi
+if $T variables --markdown | cmp -s - "$ROOT/docs/variables.md"; then
+  echo "ok - docs/variables.md is what 'truce variables --markdown' prints"
+else
+  echo "not ok - docs/variables.md is out of date: run 'make docs'"; exit 1
+fi
 # Every contested effect has a prior that includes zero (or both signs).
 bad=$($T params --csv | python3 -c '
 import csv, sys

@@ -221,7 +221,7 @@ v=$(col "$tmp/gp.csv" G1 days_before)
 [ "$v" = 31 ] && ok "an empty value is unknown, not zero: days_before 31" || no "empty value: days_before '$v', want 31"
 
 "$T" episodes --series "$tmp/agg1.csv" --metric events --timeline "$tmp/tlm.csv" --placebos 5 --out "$tmp/nodir/x.csv" 2> "$tmp/eo"; rc=$?
-[ $rc -ne 0 ] && grep -q 'No such file' "$tmp/eo" && ok "--out failure names the reason" || no "--out failure: rc $rc, $(cat "$tmp/eo")"
+[ $rc -ne 0 ] && grep -q 'nodir.*does not exist' "$tmp/eo" && ok "--out failure names the reason" || no "--out failure: rc $rc, $(cat "$tmp/eo")"
 mkdir "$tmp/od"
 "$T" episodes --series "$tmp/agg1.csv" --metric events --timeline "$tmp/tlm.csv" --placebos 5 --out "$tmp/od/x.csv" 2>/dev/null
 [ "$(ls "$tmp/od")" = x.csv ] && ok "--out leaves only the file asked for" || no "--out left: $(ls "$tmp/od")"

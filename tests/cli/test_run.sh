@@ -54,7 +54,7 @@ check "bad --by: exit 2" "[ $rc -eq 2 ]"
 $T frobnicate 2>err; rc=$?
 check "unknown subcommand: exit 2" "[ $rc -eq 2 ] && grep -q frobnicate err"
 helpfail=0
-for cmd in run params episodes events "events aggregate"; do
+for cmd in run params episodes events "events aggregate" ensemble compare; do
   if $T $cmd --help >h 2>&1 && [ -s h ] && grep -q usage h; then :; else no "$cmd --help"; helpfail=1; fi
 done
 [ $helpfail -eq 0 ] && ok "--help on every subcommand"

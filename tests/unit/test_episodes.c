@@ -123,7 +123,7 @@ static void study(double effect, uint64_t dataseed, truce_episode_row *out)
         assert_int_equal(truce_series_add(s, d, d, (double)rng_poisson(&rs, mu), &err), 0);
     }
     truce_episodes_options opt;
-    truce_episodes_options_default(&opt);
+    truce_episodes_options_init(&opt);
     opt.placebos = 400;
     truce_series *ss[1] = {s};
     truce_episodes *e = truce_episodes_run(tl, ss, 1, &opt, &err);
@@ -184,7 +184,7 @@ static void apportioning(void **state)
     assert_int_equal(truce_series_add(s, cal_days_from_civil(2021, 1, 1),
                                       cal_days_from_civil(2021, 12, 31), 1.0, &err), -1);
     truce_episodes_options opt;
-    truce_episodes_options_default(&opt);
+    truce_episodes_options_init(&opt);
     truce_series *ss[1] = {s};
     truce_episodes *e = truce_episodes_run(tl, ss, 1, &opt, &err);
     const truce_episode_row *r = truce_episodes_row(e, 0);
@@ -281,7 +281,7 @@ static void coverage(double alpha, uint64_t seed, int reps, cover *c)
     truce_timeline *tl = truce_timeline_load_memory("t.csv", tl_text, sizeof tl_text - 1, &err);
     assert_non_null(tl);
     truce_episodes_options opt;
-    truce_episodes_options_default(&opt);
+    truce_episodes_options_init(&opt);
     opt.placebos = 0;
     memset(c, 0, sizeof *c);
     c->reps = reps;

@@ -190,6 +190,53 @@ static void binomial_moments(void **state)
     for (int i = 0; i < 1000; i++) assert_true(rng_binomial(&s, 40, 0.9) <= 40);
 }
 
+struct negbin { double mean, size; };
+static uint64_t draw_negbin(rng_stream *s, void *arg)
+{
+    struct negbin *b = arg;
+    return rng_negbin(s, b->mean, b->size);
+}
+
+/* Negative binomial (gamma-Poisson): mean m, variance m + m^2 / size. Small sizes have a
+ * heavy tail (excess kurtosis ~ 6 / size), so sizes below 1 stay out of the variance check's
+ * normal approximation; 2 and above keep it inside the check's generous bound. */
+static void negbin_moments(void **state)
+{
+    (void)state;
+    const struct negbin cases[] = {{0.5, 2}, {5, 2}, {40, 10}, {300, 25}, {1000, 1e6}, {12, 3}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct negbin b = cases[i];
+        check_counts(draw_negbin, &b, b.mean, b.mean + b.mean * b.mean / b.size, 100000, 100 + (uint32_t)i);
+    }
+    rng_stream s;
+    rng_open(&s, 1, 0, 0, 0, 0);
+    assert_int_equal(rng_negbin(&s, 0.0, 5), 0);
+    assert_int_equal(rng_negbin(&s, -3.0, 5), 0);
+}
+
+/* Gamma(shape, 1): mean and variance are both the shape, for shapes below and above 1. */
+static void gamma_moments(void **state)
+{
+    (void)state;
+    const double shapes[] = {0.3, 1.0, 2.5, 40.0};
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        rng_stream s;
+        rng_open(&s, 9, 0, (uint32_t)i, 0, 0);
+        const int n = 100000;
+        double sum = 0, sum2 = 0;
+        for (int k = 0; k < n; k++) {
+            double x = rng_gamma(&s, shapes[i]);
+            assert_true(x >= 0.0);
+            sum += x;
+            sum2 += x * x;
+        }
+        double m = sum / n, v = sum2 / n - m * m, a = shapes[i];
+        assert_near(m, a, 5 * sqrt(a / n));
+        /* Var of the sample variance: (mu4 - var^2) / n with mu4 = 3a^2 + 6a for a gamma */
+        assert_near(v, a, 5 * sqrt((3 * a * a + 6 * a - a * a) / n));
+    }
+}
+
 static void powerlaw_tail(void **state)
 {
     (void)state;
@@ -217,7 +264,8 @@ int main(void)
         cmocka_unit_test(early_zero_changes_nothing),
         cmocka_unit_test(pure_function_of_counter), cmocka_unit_test(uniform_moments),
         cmocka_unit_test(poisson_moments),          cmocka_unit_test(binomial_moments),
-        cmocka_unit_test(powerlaw_tail),
+        cmocka_unit_test(powerlaw_tail),            cmocka_unit_test(negbin_moments),
+        cmocka_unit_test(gamma_moments),
     };
     return cmocka_run_group_tests_name("rng", tests, NULL, NULL);
 }

@@ -316,6 +316,11 @@ static void hash_contents(void **state)
         d->monitoring = e->monitoring, d->focus = e->focus, d->releases = e->releases;
     }
     for (size_t p = 0; p < PARAM_COUNT; p++) c->params[p] = s->params[p];
+    c->ngeographies = s->ngeographies;
+    for (size_t g = 0; g < s->ngeographies; g++) {
+        strcpy(c->geographies[g].name, s->geographies[g].name);
+        c->geographies[g].regions = s->geographies[g].regions;
+    }
     scenario_rehash(c);
     assert_string_equal(c->hash, h0);
 
@@ -336,7 +341,9 @@ static void hash_contents(void **state)
     X(c->episodes[2].lever = LEVER_TALKS)                                                  \
     X(c->episodes[2].start_precision = TRUCE_PRECISION_DAY)                                \
     X(c->episodes[0].kind[0] ^= 1)                                                         \
-    X(c->params[P_breakdown_hazard] *= 2)
+    X(c->params[P_breakdown_hazard] *= 2)                                                  \
+    X(strcpy(c->geographies[c->ngeographies].name, "g");                                    \
+      c->geographies[c->ngeographies++].regions = 1)
     truce_scenario keep = *c;
     episode *keep_eps = malloc(c->nepisodes * sizeof *keep_eps);
     assert_non_null(keep_eps);

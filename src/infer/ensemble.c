@@ -1,0 +1,761 @@
+/* ensemble — N runs of one scenario and the bands of their series.
+ *
+ * Every run writes into a slot of its own (values per banded cell, totals, random words
+ * drawn), in any order, on any thread or process; the outputs are computed afterwards
+ * from the slots in run order. So the bytes written do not depend on how many threads
+ * or processes computed the runs.
+ */
+#include "ensemble.h"
+
+#include <errno.h>
+#include <math.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#include <stdlib.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "csv.h"
+#include "outdir.h"
+
+#define ALL_VARIABLES ((UINT64_C(1) << TRUCE_VAR_COUNT) - 1)
+
+void truce_ensemble_options_init(truce_ensemble_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->version = TRUCE_ENSEMBLE_OPTIONS_VERSION;
+    opt->seed = 1;
+    opt->by = TRUCE_BY_MONTH;
+    opt->variables = ALL_VARIABLES;
+    opt->params_source = TRUCE_PARAMS_SCENARIO;
+}
+
+/* ---- quantiles ------------------------------------------------------------------------ */
+
+typedef struct wpair {
+    double x, w;
+    size_t i;
+} wpair;
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const wpair *p = a, *q = b;
+    if (p->x != q->x) return (p->x > q->x) - (p->x < q->x);
+    return (p->i > q->i) - (p->i < q->i);
+}
+
+/* Type 7 on values already sorted ascending. */
+static double q7_sorted(const double *x, size_t n, double p)
+{
+    if (n == 0) return NAN;
+    if (n == 1) return x[0];
+    double h = (double)(n - 1) * p;
+    double fl = floor(h);
+    size_t lo = (size_t)fl;
+    if (lo >= n - 1) return x[n - 1];
+    return x[lo] + (h - fl) * (x[lo + 1] - x[lo]);
+}
+
+/* The weighted rule of truce_quantile7 on pairs sorted by value (zero weights removed). */
+static double q7_weighted_sorted(const wpair *v, size_t n, double total, double p)
+{
+    if (n == 0) return NAN;
+    if (n == 1) return v[0].x;
+    const double span = total - v[n - 1].w;
+    double below = 0.0;   /* w_1 + ... + w_{k-1}: the k-th value's position times span */
+    for (size_t k = 0; k + 1 < n; k++) {
+        double next = below + v[k].w;
+        double pk = below / span, pk1 = next / span;
+        if (p <= pk1 || k + 2 == n) {
+            if (!(pk1 > pk)) return v[k + 1].x;
+            double t = (p - pk) / (pk1 - pk);
+            if (t < 0.0) t = 0.0;
+            if (t > 1.0) t = 1.0;
+            return v[k].x + t * (v[k + 1].x - v[k].x);
+        }
+        below = next;
+    }
+    return v[n - 1].x;
+}
+
+double truce_quantile7(double *x, double *w, size_t n, double p)
+{
+    if (!x || n == 0 || !(p >= 0.0 && p <= 1.0)) return NAN;
+    if (!w) {
+        qsort(x, n, sizeof *x, cmp_double);
+        return q7_sorted(x, n, p);
+    }
+    wpair *v = malloc(n * sizeof *v);
+    if (!v) return NAN;
+    size_t m = 0;
+    double total = 0.0;
+    for (size_t i = 0; i < n; i++)
+        if (w[i] > 0.0) {
+            v[m].x = x[i];
+            v[m].w = w[i];
+            v[m].i = i;
+            total += w[i];
+            m++;
+        }
+    qsort(v, m, sizeof *v, cmp_pair);
+    for (size_t i = 0; i < m; i++) {
+        x[i] = v[i].x;
+        w[i] = v[i].w;
+    }
+    double q = q7_weighted_sorted(v, m, total, p);
+    free(v);
+    return q;
+}
+
+/* ---- the parameter file ------------------------------------------------------------------- */
+
+static int parse_double(const csv_field *f, double *out)
+{
+    char buf[128];
+    if (f->len == 0 || f->len >= sizeof buf) return -1;
+    csv_field_copy(f, buf, sizeof buf);
+    char *end;
+    errno = 0;
+    double v = strtod(buf, &end);
+    if (errno == ERANGE || *end || !isfinite(v)) return -1;
+    *out = v;
+    return 0;
+}
+
+static int read_params_file(struct truce_ensemble *e, const char *path, truce_error *err)
+{
+    if (truce_file_hash(path, e->params_hash, err)) return -1;
+    const char *base = strrchr(path, '/');
+    snprintf(e->params_name, sizeof e->params_name, "%s", base ? base + 1 : path);
+    csv_reader *rd = csv_open_file(path, err);
+    if (!rd) return -1;
+    csv_record rec;
+    int rc = -1, got;
+    long *col_param = NULL;      /* parameter index of each column; -1: weight */
+    size_t ncol = 0, cap = 0;
+    got = csv_next(rd, &rec, err);
+    if (got <= 0) {
+        if (got == 0) truce_error_set(err, TRUCE_EINPUT, path, 1, NULL, "empty file: expected a header of parameter names");
+        goto done;
+    }
+    if (rec.has_nul || rec.bad_utf8 || rec.malformed) {
+        truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "header is not valid CSV text");
+        goto done;
+    }
+    ncol = rec.n;
+    col_param = malloc(ncol * sizeof *col_param);
+    if (!col_param) goto oom;
+    for (size_t c = 0; c < ncol; c++) {
+        char name[128];
+        csv_field_copy(&rec.fields[c], name, sizeof name);
+        if (strcmp(name, "weight") == 0) {
+            col_param[c] = -1;
+        } else {
+            col_param[c] = truce_param_find(name);
+            if (col_param[c] < 0) {
+                truce_error_set(err, TRUCE_EINPUT, path, rec.line, name[0] ? name : "(empty)",
+                                "not a parameter (see 'truce params') nor 'weight'");
+                goto done;
+            }
+        }
+        for (size_t d = 0; d < c; d++)
+            if (col_param[d] == col_param[c]) {
+                truce_error_set(err, TRUCE_EINPUT, path, rec.line, name, "column given twice");
+                goto done;
+            }
+        if (col_param[c] < 0) e->weighted = 1;
+    }
+    double wsum = 0.0;
+    while ((got = csv_next(rd, &rec, err)) == 1) {
+        if (rec.n == 1 && rec.fields[0].len == 0) continue; /* a blank line */
+        if (rec.has_nul || rec.bad_utf8 || rec.malformed) {
+            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "not valid CSV text");
+            goto done;
+        }
+        if (rec.n != ncol) {
+            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "%zu fields, the header has %zu", rec.n, ncol);
+            goto done;
+        }
+        if (e->nrows == cap) {
+            cap = cap ? 2 * cap : 16;
+            double *r2 = realloc(e->rows, cap * e->P * sizeof *r2);
+            if (!r2) goto oom;
+            e->rows = r2;
+            double *w2 = realloc(e->weights, cap * sizeof *w2);
+            if (!w2) goto oom;
+            e->weights = w2;
+        }
+        double *row = e->rows + e->nrows * e->P;
+        memcpy(row, e->scenario_params, e->P * sizeof *row);
+        e->weights[e->nrows] = 1.0;
+        for (size_t c = 0; c < ncol; c++) {
+            double v;
+            const char *field = col_param[c] < 0 ? "weight" : truce_param_at((size_t)col_param[c])->name;
+            if (parse_double(&rec.fields[c], &v)) {
+                truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "'%.*s' is not a finite number",
+                                (int)(rec.fields[c].len > 40 ? 40 : rec.fields[c].len), rec.fields[c].ptr);
+                goto done;
+            }
+            if (col_param[c] < 0) {
+                if (v < 0.0) {
+                    truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "%.17g is negative", v);
+                    goto done;
+                }
+                e->weights[e->nrows] = v;
+                continue;
+            }
+            const truce_param_info *pi = truce_param_at((size_t)col_param[c]);
+            if (!(v >= pi->lo && v <= pi->hi)) {
+                truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "%.17g is outside [%.17g, %.17g]",
+                                v, pi->lo, pi->hi);
+                goto done;
+            }
+            row[col_param[c]] = v;
+        }
+        truce_error row_err;
+        if (truce_params_check(row, &row_err)) {
+            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "%s", row_err.message);
+            goto done;
+        }
+        wsum += e->weights[e->nrows];
+        e->nrows++;
+    }
+    if (got < 0) goto done;
+    if (e->nrows == 0) {
+        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "no rows of parameters under the header");
+        goto done;
+    }
+    if (!(wsum > 0.0) || !isfinite(wsum)) {
+        truce_error_set(err, TRUCE_EINPUT, path, 0, "weight", "the weights do not add up to a positive finite number");
+        goto done;
+    }
+    rc = 0;
+    goto done;
+oom:
+    truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
+done:
+    free(col_param);
+    csv_close(rd);
+    return rc;
+}
+
+/* ---- building ----------------------------------------------------------------------------- */
+
+size_t ens_params_of(const struct truce_ensemble *e, uint64_t run, double *out)
+{
+    switch (e->opt.params_source) {
+    case TRUCE_PARAMS_FILE: {
+        size_t row = (size_t)(run % e->nrows);
+        memcpy(out, e->rows + row * e->P, e->P * sizeof *out);
+        return row + 1;
+    }
+    case TRUCE_PARAMS_PRIOR:
+        truce_prior_draw(e->opt.seed, run, out);
+        for (size_t i = 0; i < e->P; i++)
+            if (e->keep[i]) out[i] = e->scenario_params[i];
+        return 0;
+    case TRUCE_PARAMS_SCENARIO:
+        break;
+    }
+    memcpy(out, e->scenario_params, e->P * sizeof *out);
+    return 0;
+}
+
+static double weight_of(const struct truce_ensemble *e, uint64_t run)
+{
+    return e->opt.params_source == TRUCE_PARAMS_FILE ? e->weights[run % e->nrows] : 1.0;
+}
+
+truce_ensemble *truce_ensemble_new(const truce_scenario *s, const truce_ensemble_options *opt,
+                                   truce_error *err)
+{
+    truce_error_clear(err);
+    if (!s || !opt || opt->version != TRUCE_ENSEMBLE_OPTIONS_VERSION) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
+                        "truce_ensemble_new: no scenario or options (call truce_ensemble_options_init)");
+        return NULL;
+    }
+    if (opt->runs == 0 || opt->runs > (uint64_t)UINT32_MAX + 1) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--runs", "must be between 1 and 4294967296");
+        return NULL;
+    }
+    if ((unsigned)opt->by > TRUCE_BY_YEAR) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--by", "not a period");
+        return NULL;
+    }
+    if ((opt->variables & ALL_VARIABLES) == 0 || (opt->variables & ~ALL_VARIABLES)) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--variables", "no known variable chosen");
+        return NULL;
+    }
+    if (opt->params_source == TRUCE_PARAMS_FILE && !opt->params_file) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--params", "no file given");
+        return NULL;
+    }
+    struct truce_ensemble *e = calloc(1, sizeof *e);
+    if (!e) goto oom;
+    e->opt = *opt;
+    e->opt.params_file = NULL;   /* not kept: the caller's string */
+    e->opt.prior_keep = NULL;
+    e->opt.nprior_keep = 0;
+    e->sc = truce_scenario_copy(s, err);
+    if (!e->sc) {
+        free(e);
+        return NULL;
+    }
+    e->R = truce_scenario_region_count(s);
+    e->P = truce_param_count();
+    e->scenario_params = malloc(e->P * sizeof *e->scenario_params);
+    e->keep = calloc(e->P, 1);
+    if (!e->scenario_params || !e->keep) goto oom;
+    truce_scenario_params(s, e->scenario_params);
+    if (opt->params_source == TRUCE_PARAMS_FILE && read_params_file(e, opt->params_file, err)) goto fail;
+    for (size_t i = 0; i < opt->nprior_keep; i++) {
+        long k = truce_param_find(opt->prior_keep[i]);
+        if (k < 0) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, opt->prior_keep[i], "not a parameter (see 'truce params')");
+            goto fail;
+        }
+        e->keep[k] = 1;
+    }
+    /* periods of `by` over the horizon, grouped as truce_result_series groups them */
+    const int32_t start = truce_scenario_start(s), end = truce_scenario_end(s);
+    for (int32_t d = start; d <= end; d = cal_period_next(cal_period_start(d, opt->by), opt->by)) e->nper++;
+    e->pstart = malloc((e->nper ? e->nper : 1) * sizeof *e->pstart);
+    e->cols = malloc((e->R + 1) * TRUCE_VAR_COUNT * sizeof *e->cols);
+    if (!e->pstart || !e->cols) goto oom;
+    size_t p = 0;
+    for (int32_t d = start; d <= end; d = cal_period_next(cal_period_start(d, opt->by), opt->by))
+        e->pstart[p++] = cal_period_start(d, opt->by);
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++)
+        if (opt->variables >> k & 1u) e->vars[e->nvars++] = (truce_variable)k;
+    for (size_t g = 0; g <= e->R; g++)
+        for (size_t j = 0; j < e->nvars; j++) {
+            if (g < e->R && truce_variable_is_global(e->vars[j])) continue;
+            e->cols[e->ncols].region = (uint32_t)g;
+            e->cols[e->ncols].var = e->vars[j];
+            e->ncols++;
+        }
+    e->nvalues = e->nper * e->ncols + e->nvars;
+    if (e->nvalues > SIZE_MAX / sizeof(double) / opt->runs) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--runs", "too many runs to hold in memory");
+        goto fail;
+    }
+    e->values = malloc((size_t)opt->runs * e->nvalues * sizeof *e->values);
+    e->draws = calloc((size_t)opt->runs, sizeof *e->draws);
+    e->done = calloc((size_t)opt->runs, 1);
+    if (!e->values || !e->draws || !e->done) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL,
+                        "out of memory for %llu runs of %zu values each (use fewer --runs, a coarser --by or fewer --variables)",
+                        (unsigned long long)opt->runs, e->nvalues);
+        goto fail;
+    }
+    return e;
+oom:
+    truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+fail:
+    truce_ensemble_free(e);
+    return NULL;
+}
+
+void truce_ensemble_free(truce_ensemble *e)
+{
+    if (!e) return;
+    truce_scenario_free(e->sc);
+    free(e->scenario_params);
+    free(e->rows);
+    free(e->weights);
+    free(e->keep);
+    free(e->pstart);
+    free(e->cols);
+    free(e->values);
+    free(e->draws);
+    free(e->done);
+    free(e);
+}
+
+/* ---- running ------------------------------------------------------------------------------ */
+
+/* Run one member into its slot. pv: P values of scratch. */
+static int run_one(struct truce_ensemble *e, uint64_t i, double *pv, truce_error *err)
+{
+    truce_run_options ro;
+    truce_run_options_init(&ro);
+    ro.seed = e->opt.seed;
+    ro.run = (uint32_t)i;
+    /* Record at the bands' period (weeks do not nest in months: from days). */
+    ro.record.by = e->opt.by == TRUCE_BY_WEEK ? TRUCE_BY_DAY : e->opt.by;
+    ro.record.variables = e->opt.variables;
+    if (e->opt.params_source != TRUCE_PARAMS_SCENARIO) {
+        ens_params_of(e, i, pv);
+        ro.params = pv;
+    }
+    truce_result *r = truce_run(e->sc, &ro, err);
+    if (!r) return -1;
+    double *slot = e->values + (size_t)i * e->nvalues;
+    int rc = 0;
+    for (size_t c = 0; c < e->ncols && rc == 0; c++) {
+        truce_series *s = truce_result_series(r, e->cols[c].region, e->cols[c].var, e->opt.by, err);
+        if (!s) {
+            rc = -1;
+            break;
+        }
+        if (truce_series_count(s) != e->nper) {
+            truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, truce_variable_name(e->cols[c].var),
+                            "run %llu gave %zu periods, expected %zu", (unsigned long long)i,
+                            truce_series_count(s), e->nper);
+            rc = -1;
+        }
+        for (size_t p = 0; p < e->nper && rc == 0; p++) {
+            int32_t first, last;
+            double v;
+            truce_series_period(s, p, &first, &last, &v);
+            slot[p * e->ncols + c] = v;
+        }
+        truce_series_free(s);
+    }
+    const int32_t start = truce_scenario_start(e->sc), end = truce_scenario_end(e->sc);
+    for (size_t j = 0; j < e->nvars && rc == 0; j++)
+        slot[e->nper * e->ncols + j] = truce_result_total(r, e->R, e->vars[j], start, end);
+    e->draws[i] = truce_result_draws(r);
+    truce_result_free(r);
+    if (rc == 0) e->done[i] = 1;
+    return rc;
+}
+
+int truce_ensemble_run_range(truce_ensemble *e, uint64_t first, uint64_t last, truce_error *err)
+{
+    truce_error_clear(err);
+    if (!e || first > last || last > e->opt.runs) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_ensemble_run_range: runs out of range");
+        return -1;
+    }
+    const long long lo = (long long)first, hi = (long long)last;
+    const uint64_t total = last - first;
+    uint64_t ndone = 0;
+    long long failed = hi;       /* the lowest failing run, for a message that does not
+                                    depend on the thread count */
+    truce_error first_err;
+    truce_error_clear(&first_err);
+    /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
+    int nthreads = e->opt.threads > 0 ? e->opt.threads : 1;
+#ifdef _OPENMP
+    if (e->opt.threads <= 0) nthreads = omp_get_max_threads();
+#endif
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads) if (nthreads != 1)
+#endif
+    {
+        double *pv = malloc(e->P * sizeof *pv);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+        for (long long i = lo; i < hi; i++) {
+            truce_error e1;
+            int rc;
+            if (!pv) {
+                truce_error_set(&e1, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+                rc = -1;
+            } else {
+                rc = run_one(e, (uint64_t)i, pv, &e1);
+            }
+            if (rc != 0) {
+#ifdef _OPENMP
+#pragma omp critical
+#endif
+                if (i < failed) {
+                    failed = i;
+                    first_err = e1;
+                }
+            }
+#ifdef _OPENMP
+#pragma omp critical
+#endif
+            {
+                ndone++;
+                if (e->opt.progress) e->opt.progress(e->opt.progress_ctx, ndone, total);
+            }
+        }
+        free(pv);
+    }
+    if (failed < hi) {
+        if (err) *err = first_err;
+        return -1;
+    }
+    return 0;
+}
+
+uint64_t truce_ensemble_runs(const truce_ensemble *e) { return e->opt.runs; }
+
+int truce_ensemble_run_done(const truce_ensemble *e, uint64_t run)
+{
+    return run < e->opt.runs && e->done[run];
+}
+
+size_t truce_ensemble_slot_size(const truce_ensemble *e)
+{
+    return e->nvalues * sizeof(double) + sizeof(uint64_t);
+}
+
+int truce_ensemble_export(const truce_ensemble *e, uint64_t run, void *buf, truce_error *err)
+{
+    if (!truce_ensemble_run_done(e, run)) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "run %llu has not been computed",
+                        (unsigned long long)run);
+        return -1;
+    }
+    unsigned char *b = buf;
+    memcpy(b, e->values + (size_t)run * e->nvalues, e->nvalues * sizeof(double));
+    memcpy(b + e->nvalues * sizeof(double), &e->draws[run], sizeof(uint64_t));
+    return 0;
+}
+
+int truce_ensemble_import(truce_ensemble *e, uint64_t run, const void *buf, truce_error *err)
+{
+    if (run >= e->opt.runs) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "run %llu is not in the ensemble",
+                        (unsigned long long)run);
+        return -1;
+    }
+    const unsigned char *b = buf;
+    memcpy(e->values + (size_t)run * e->nvalues, b, e->nvalues * sizeof(double));
+    memcpy(&e->draws[run], b + e->nvalues * sizeof(double), sizeof(uint64_t));
+    e->done[run] = 1;
+    return 0;
+}
+
+double truce_ensemble_run_total(const truce_ensemble *e, uint64_t run, truce_variable v)
+{
+    if (!truce_ensemble_run_done(e, run)) return NAN;
+    for (size_t j = 0; j < e->nvars; j++)
+        if (e->vars[j] == v) return e->values[(size_t)run * e->nvalues + e->nper * e->ncols + j];
+    return NAN;
+}
+
+double truce_ensemble_draws_per_run(const truce_ensemble *e)
+{
+    double s = 0.0;
+    for (uint64_t i = 0; i < e->opt.runs; i++) s += (double)e->draws[i];
+    return s / (double)e->opt.runs;
+}
+
+/* ---- writing ------------------------------------------------------------------------------ */
+
+typedef struct write_ctx {
+    const struct truce_ensemble *e;
+    const truce_provenance *prov;
+} write_ctx;
+
+static const char *period_word(truce_period by)
+{
+    static const char *const words[] = {"day", "week", "month", "quarter", "year"};
+    return (unsigned)by <= TRUCE_BY_YEAR ? words[by] : "?";
+}
+
+static const double band_p[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
+
+/* Mean and the five quantiles of one cell over the runs (column `col` of every slot). */
+static void band(const struct truce_ensemble *e, size_t col, double *x, wpair *v, double out[6])
+{
+    const uint64_t N = e->opt.runs;
+    if (!e->weighted) {
+        double s = 0.0;
+        for (uint64_t i = 0; i < N; i++) {
+            x[i] = e->values[(size_t)i * e->nvalues + col];
+            s += x[i];
+        }
+        out[0] = s / (double)N;
+        qsort(x, (size_t)N, sizeof *x, cmp_double);
+        for (int q = 0; q < 5; q++) out[q + 1] = q7_sorted(x, (size_t)N, band_p[q]);
+        return;
+    }
+    double sw = 0.0, swx = 0.0;
+    size_t m = 0;
+    for (uint64_t i = 0; i < N; i++) {
+        double w = weight_of(e, i), xi = e->values[(size_t)i * e->nvalues + col];
+        if (!(w > 0.0)) continue;
+        sw += w;
+        swx += w * xi;
+        v[m].x = xi;
+        v[m].w = w;
+        v[m].i = (size_t)i;
+        m++;
+    }
+    out[0] = m ? swx / sw : NAN;
+    qsort(v, m, sizeof *v, cmp_pair);
+    for (int q = 0; q < 5; q++) out[q + 1] = q7_weighted_sorted(v, m, sw, band_p[q]);
+}
+
+static int write_bands(FILE *f, const void *vctx, truce_error *err)
+{
+    const struct truce_ensemble *e = ((const write_ctx *)vctx)->e;
+    const size_t N = (size_t)e->opt.runs;
+    double *x = malloc(N * sizeof *x);
+    wpair *v = malloc(N * sizeof *v);
+    if (!x || !v) {
+        free(x);
+        free(v);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for the bands");
+        return -1;
+    }
+    fputs("period,period_start,region,variable,mean,q05,q25,q50,q75,q95\n", f);
+    for (size_t p = 0; p < e->nper; p++) {
+        char label[16], day[11];
+        cal_period_label(e->pstart[p], e->opt.by, label);
+        cal_format(e->pstart[p], day);
+        for (size_t c = 0; c < e->ncols; c++) {
+            double out[6];
+            band(e, p * e->ncols + c, x, v, out);
+            const uint32_t g = e->cols[c].region;
+            fprintf(f, "%s,%s,%s,%s", label, day, g < e->R ? truce_scenario_region_name(e->sc, g) : "all",
+                    truce_variable_name(e->cols[c].var));
+            for (int k = 0; k < 6; k++) {
+                fputc(',', f);
+                outdir_number(f, out[k]);
+            }
+            fputc('\n', f);
+        }
+    }
+    free(x);
+    free(v);
+    return 0;
+}
+
+static int write_runs(FILE *f, const void *vctx, truce_error *err)
+{
+    const struct truce_ensemble *e = ((const write_ctx *)vctx)->e;
+    double *pv = malloc(e->P * sizeof *pv);
+    if (!pv) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return -1;
+    }
+    fputs("run,params_row,params_hash,weight,variable,value\n", f);
+    for (uint64_t i = 0; i < e->opt.runs; i++) {
+        char hash[17], row[32] = "";
+        size_t r = ens_params_of(e, i, pv);
+        truce_params_hash(pv, hash);
+        if (r) snprintf(row, sizeof row, "%zu", r);
+        const double w = weight_of(e, i);
+        for (size_t j = 0; j < e->nvars; j++) {
+            fprintf(f, "%llu,%s,%s,", (unsigned long long)i, row, hash);
+            outdir_number(f, w);
+            fprintf(f, ",%s,", truce_variable_name(e->vars[j]));
+            outdir_number(f, e->values[(size_t)i * e->nvalues + e->nper * e->ncols + j]);
+            fputc('\n', f);
+        }
+    }
+    free(pv);
+    return 0;
+}
+
+static void json_list(FILE *f, const char *name, const char *const *items, size_t n)
+{
+    fprintf(f, "  \"%s\": [", name);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputs(", ", f);
+        outdir_json_string(f, items[i]);
+    }
+    fputs("],\n", f);
+}
+
+static int write_summary(FILE *f, const void *vctx, truce_error *err)
+{
+    (void)err;
+    const write_ctx *ctx = vctx;
+    const struct truce_ensemble *e = ctx->e;
+    const truce_provenance *prov = ctx->prov;
+    char d0[11], d1[11];
+    cal_format(truce_scenario_start(e->sc), d0);
+    cal_format(truce_scenario_end(e->sc), d1);
+    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
+    if (prov && prov->command) {
+        fputs("  \"command\": ", f);
+        outdir_json_string(f, prov->command);
+        fputs(",\n", f);
+    }
+    fputs("  \"scenario\": ", f);
+    outdir_json_string(f, truce_scenario_name(e->sc));
+    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n", truce_scenario_hash(e->sc));
+    fprintf(f, "  \"seed\": %llu,\n  \"runs\": %llu,\n", (unsigned long long)e->opt.seed,
+            (unsigned long long)e->opt.runs);
+    fprintf(f, "  \"by\": \"%s\",\n  \"start\": \"%s\",\n  \"end\": \"%s\",\n", period_word(e->opt.by), d0, d1);
+    fputs("  \"variables\": [", f);
+    for (size_t j = 0; j < e->nvars; j++) fprintf(f, "%s\"%s\"", j ? ", " : "", truce_variable_name(e->vars[j]));
+    fputs("],\n  \"params\": {\"source\": ", f);
+    switch (e->opt.params_source) {
+    case TRUCE_PARAMS_FILE:
+        fputs("\"file\", \"file\": ", f);
+        outdir_json_string(f, e->params_name);
+        fprintf(f, ", \"file_hash\": \"%s\", \"rows\": %zu, \"weighted\": %s}", e->params_hash, e->nrows,
+                e->weighted ? "true" : "false");
+        break;
+    case TRUCE_PARAMS_PRIOR: {
+        fputs("\"prior\", \"kept\": [", f);
+        int first = 1;
+        for (size_t i = 0; i < e->P; i++)
+            if (e->keep[i]) {
+                fprintf(f, "%s\"%s\"", first ? "" : ", ", truce_param_at(i)->name);
+                first = 0;
+            }
+        fputs("]}", f);
+        break;
+    }
+    case TRUCE_PARAMS_SCENARIO:
+        fputs("\"scenario\"}", f);
+        break;
+    }
+    fputs(",\n", f);
+    json_list(f, "set", prov ? prov->sets : NULL, prov ? prov->nsets : 0);
+    json_list(f, "without", prov ? prov->withouts : NULL, prov ? prov->nwithouts : 0);
+    fputs("  \"to\": ", f);
+    if (prov && prov->to) outdir_json_string(f, prov->to);
+    else fputs("null", f);
+    fputs(",\n  \"inputs\": {", f);
+    for (size_t i = 0; prov && i < prov->ninputs; i++) {
+        const char *colon = strrchr(prov->inputs[i], ':');
+        fputs(i ? ", " : "", f);
+        if (!colon) {
+            outdir_json_string(f, prov->inputs[i]);
+            fputs(": null", f);
+            continue;
+        }
+        char name[512];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - prov->inputs[i]), prov->inputs[i]);
+        outdir_json_string(f, name);
+        fputs(": ", f);
+        outdir_json_string(f, colon + 1);
+    }
+    fputs("},\n  \"quantiles\": ", f);
+    outdir_json_string(f, e->weighted
+                              ? "weighted type 7: the k-th smallest of the runs with weight > 0 sits at (w_1+...+w_{k-1})/(W-w_n); linear between; mean weighted"
+                              : "type 7 (R default, NumPy linear): h = (n-1)p, linear between order statistics");
+    fputs(",\n  \"random_words_per_run\": ", f);
+    outdir_number(f, truce_ensemble_draws_per_run(e));
+    fputs("\n}\n", f);
+    return 0;
+}
+
+int truce_ensemble_write(const truce_ensemble *e, const char *dir, const truce_provenance *prov,
+                         truce_error *err)
+{
+    truce_error_clear(err);
+    for (uint64_t i = 0; i < e->opt.runs; i++)
+        if (!e->done[i]) {
+            truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "run %llu of the ensemble has not been computed",
+                            (unsigned long long)i);
+            return -1;
+        }
+    static const outdir_file files[] = {
+        {"bands.csv", write_bands},
+        {"runs.csv", write_runs},
+        {"summary.json", write_summary},
+    };
+    write_ctx ctx = {e, prov};
+    return outdir_write(dir, files, sizeof files / sizeof files[0], &ctx, err);
+}
