@@ -1,6 +1,7 @@
 #!/bin/sh
-# Benchmark the default scenario: in-process run time, region-days per second, random
-# draws per run and their raw cost (bench/bench_model.c), then the wall time of the
+# Benchmark the default scenario: in-process run time recording yearly, region-days per
+# second, random draws per run and their raw cost, runs per second on 1 and 2 threads,
+# memory per run and the machine load (bench/bench_model.c), then the wall time of the
 # whole command `truce run --by year` with process start and output writing, REPEAT
 # times (default 10; the machine is shared), best and median. Target: under 250 ms wall,
 # goal under 100 ms.   bench/model.sh BUILD
@@ -10,8 +11,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 REPEAT=${REPEAT:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
-cc -std=c17 -D_POSIX_C_SOURCE=200809L -O2 -I"$ROOT/include" -I"$ROOT/src/base" -I"$ROOT/src/evidence" -I"$ROOT/src/model" "$ROOT/bench/bench_model.c" \
-   "$ROOT/$BUILD/libtruce.a" -lyaml -lm -o "$work/bench_model" || exit 1
+cc -std=c17 -D_POSIX_C_SOURCE=200809L -O2 -fopenmp -I"$ROOT/include" -I"$ROOT/src/base" -I"$ROOT/src/evidence" -I"$ROOT/src/model" "$ROOT/bench/bench_model.c" \
+   "$ROOT/$BUILD/libtruce.a" -lyaml -lm -fopenmp -o "$work/bench_model" || exit 1
 "$work/bench_model" 30 || exit 1
 cd "$work"
 for i in $(seq "$REPEAT"); do

@@ -1,49 +1,19 @@
 /* rng — see rng.h for the counter layout. */
+/* lgamma_r (re-entrant: lgamma writes the global signgam) is declared by glibc's math.h
+ * only with _DEFAULT_SOURCE; the build asks for POSIX 2008 alone. */
+#define _DEFAULT_SOURCE 1
 #include "rng.h"
 
 #include <math.h>
-#include <Random123/philox.h>
 
 #include "stats.h"
 
-void rng_open(rng_stream *s, uint64_t seed, uint32_t run, uint32_t region, uint32_t day,
-              uint32_t purpose)
-{
-    s->key[0] = (uint32_t)(seed & 0xffffffffu);
-    s->key[1] = (uint32_t)(seed >> 32);
-    s->ctr[0] = 0;
-    s->ctr[1] = day;
-    s->ctr[2] = (region << 16) | (purpose & 0xffffu);
-    s->ctr[3] = run;
-    s->used = 4;
-    s->words = 0;
-}
+/* The slow paths are kept out of line so that the fast ones stay small. */
+#define RNG_COLD __attribute__((noinline))
 
-static uint32_t next_word(rng_stream *s)
+uint64_t rng_poisson_inversion_from(double u, double mean)
 {
-    if (s->used == 4) {
-        philox4x32_ctr_t c = {{s->ctr[0], s->ctr[1], s->ctr[2], s->ctr[3]}};
-        philox4x32_key_t k = {{s->key[0], s->key[1]}};
-        philox4x32_ctr_t r = philox4x32(c, k);
-        for (int i = 0; i < 4; i++) s->buf[i] = r.v[i];
-        s->ctr[0]++;
-        s->used = 0;
-    }
-    s->words++;
-    return s->buf[s->used++];
-}
-
-double rng_uniform(rng_stream *s)
-{
-    uint64_t hi = next_word(s) >> 5;   /* 27 bits */
-    uint64_t lo = next_word(s) >> 6;   /* 26 bits */
-    uint64_t m = (hi << 26) | lo;      /* 53 bits, 0 .. 2^53-1 */
-    return ((double)m + 0.5) * 0x1.0p-53;
-}
-
-static uint64_t poisson_inversion(rng_stream *s, double mean)
-{
-    double p = exp(-mean), f = p, u = rng_uniform(s);
+    double p = exp(-mean), f = p;
     uint64_t k = 0;
     while (u > f && k < 1000) {
         u -= f;
@@ -54,10 +24,12 @@ static uint64_t poisson_inversion(rng_stream *s, double mean)
     return k;
 }
 
-static uint64_t poisson_ptrs(rng_stream *s, double lam)
+
+static RNG_COLD uint64_t poisson_ptrs(rng_stream *s, double lam)
 {
     const double slam = sqrt(lam), loglam = log(lam);
     const double b = 0.931 + 2.53 * slam;
+    int sign; /* of Gamma: positive here, unused */
     const double a = -0.059 + 0.02483 * b;
     const double invalpha = 1.1239 + 1.1328 / (b - 3.4);
     const double vr = 0.9277 - 3.6224 / (b - 2.0);
@@ -69,22 +41,21 @@ static uint64_t poisson_ptrs(rng_stream *s, double lam)
         if (us >= 0.07 && v <= vr) return (uint64_t)kf;
         if (kf < 0.0 || (us < 0.013 && v > us)) continue;
         if (log(v) + log(invalpha) - log(a / (us * us) + b) <=
-            -lam + kf * loglam - lgamma(kf + 1.0))
+            -lam + kf * loglam - lgamma_r(kf + 1.0, &sign))
             return (uint64_t)kf;
     }
 }
 
-uint64_t rng_poisson(rng_stream *s, double mean)
+uint64_t rng_poisson_general(rng_stream *s, double mean)
 {
-    if (!(mean > 0.0)) return 0;
-    if (mean < 10.0) return poisson_inversion(s, mean);
+    if (mean < 10.0) return rng_poisson_inversion_from(rng_uniform(s), mean);
     return poisson_ptrs(s, mean);
 }
 
-static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
+uint64_t rng_binomial_inversion_from(double u, uint64_t n, double p)
 {
     const double q = 1.0 - p, ratio = p / q, a = ((double)n + 1.0) * ratio;
-    double r = exp((double)n * log1p(-p)), u = rng_uniform(s);
+    double r = exp((double)n * log1p(-p));
     uint64_t x = 0;
     while (u > r) {
         u -= r;
@@ -95,9 +66,10 @@ static uint64_t binomial_inversion(rng_stream *s, uint64_t n, double p)
     return x;
 }
 
-static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
+static RNG_COLD uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
 {
     const double nd = (double)n, q = 1.0 - p;
+    int sign; /* of Gamma: positive here, unused */
     const double spq = sqrt(nd * p * q);
     const double b = 1.15 + 2.53 * spq;
     const double a = -0.0873 + 0.0248 * b + 0.01 * p;
@@ -106,7 +78,7 @@ static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
     const double alpha = (2.83 + 5.1 / b) * spq;
     const double lpq = log(p / q);
     const double m = floor((nd + 1.0) * p);
-    const double h = lgamma(m + 1.0) + lgamma(nd - m + 1.0);
+    const double h = lgamma_r(m + 1.0, &sign) + lgamma_r(nd - m + 1.0, &sign);
     for (;;) {
         double u = rng_uniform(s) - 0.5;
         double v = rng_uniform(s);
@@ -115,20 +87,15 @@ static uint64_t binomial_btrs(rng_stream *s, uint64_t n, double p)
         if (kf < 0.0 || kf > nd) continue;
         if (us >= 0.07 && v <= vr) return (uint64_t)kf;
         v = log(v * alpha / (a / (us * us) + b));
-        if (v <= h - lgamma(kf + 1.0) - lgamma(nd - kf + 1.0) + (kf - m) * lpq)
+        if (v <= h - lgamma_r(kf + 1.0, &sign) - lgamma_r(nd - kf + 1.0, &sign) + (kf - m) * lpq)
             return (uint64_t)kf;
     }
 }
 
-uint64_t rng_binomial(rng_stream *s, uint64_t n, double p)
+uint64_t rng_binomial_general(rng_stream *s, uint64_t n, double p)
 {
-    if (n == 0 || !(p > 0.0)) return 0;
-    if (p >= 1.0) return n;
-    int flip = p > 0.5;
-    double pp = flip ? 1.0 - p : p;
-    uint64_t k = ((double)n * pp < 10.0) ? binomial_inversion(s, n, pp)
-                                          : binomial_btrs(s, n, pp);
-    return flip ? n - k : k;
+    if ((double)n * p < 10.0) return rng_binomial_inversion_from(rng_uniform(s), n, p);
+    return binomial_btrs(s, n, p);
 }
 
 uint64_t rng_powerlaw(rng_stream *s, double alpha, uint64_t cap)

@@ -1,4 +1,7 @@
 /* stats — special functions, exact Poisson intervals and the IRLS Poisson regression. */
+/* lgamma_r (re-entrant: lgamma writes the global signgam) is declared by glibc's math.h
+ * only with _DEFAULT_SOURCE; the build asks for POSIX 2008 alone. */
+#define _DEFAULT_SOURCE 1
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -15,7 +18,8 @@ static double gamma_series(double a, double x)
         sum += del;
         if (fabs(del) < fabs(sum) * 1e-16) break;
     }
-    return sum * exp(-x + a * log(x) - lgamma(a));
+    int sign;
+    return sum * exp(-x + a * log(x) - lgamma_r(a, &sign));
 }
 
 static double gamma_cf(double a, double x) /* Q(a, x) by Lentz's continued fraction */
@@ -34,7 +38,8 @@ static double gamma_cf(double a, double x) /* Q(a, x) by Lentz's continued fract
         h *= del;
         if (fabs(del - 1.0) < 1e-16) break;
     }
-    return exp(-x + a * log(x) - lgamma(a)) * h;
+    int sign;
+    return exp(-x + a * log(x) - lgamma_r(a, &sign)) * h;
 }
 
 double st_gamma_p(double a, double x)
@@ -77,7 +82,8 @@ double st_beta_i(double a, double b, double x)
 {
     if (x <= 0.0) return 0.0;
     if (x >= 1.0) return 1.0;
-    double lbt = lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x);
+    int sign;
+    double lbt = lgamma_r(a + b, &sign) - lgamma_r(a, &sign) - lgamma_r(b, &sign) + a * log(x) + b * log1p(-x);
     if (x < (a + 1.0) / (a + b + 2.0)) return exp(lbt) * beta_cf(a, b, x) / a;
     return 1.0 - exp(lbt) * beta_cf(b, a, 1.0 - x) / b;
 }

@@ -77,11 +77,25 @@ struct truce_model {
     uint64_t draws;
     double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
     int32_t *burst_end;          /* per episode: last day its start date covers */
+    /* The episodes read_levers must look at, by stretch of days (episode_index): stretch k
+     * covers days seg_first[k] .. seg_first[k+1] - 1 and lists, in episode order, the
+     * episodes with a lever whose window [min(start, end + 1), end + 1] (in force, or
+     * the day after its end, when a ceasefire rebounds) covers it. One allocation. */
+    size_t nseg, seg;            /* stretches; the stretch of the last day read */
+    size_t nseg_idx;
+    int64_t *seg_first;          /* [nseg], then seg_off [nseg + 1] into seg_idx [nseg_idx] */
+    uint32_t *seg_off, *seg_idx;
     /* today's conditions, computed once a day after the levers (M5, M10) */
     double season_cos;           /* cos(2 pi (day of year - peak) / 365.25) */
     double mobility[MAXR];       /* seasonal mobility multiplier */
     double ops_intensity[MAXR];  /* effective operations intensity */
     day_levers lv;
+    /* recording (recording_tables): each variable's total rule, each recorded column's
+     * kind, and the lists of all variables and columns and of the flows alone */
+    uint8_t var_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
+    uint8_t var_all[TRUCE_VAR_COUNT], var_flows[TRUCE_VAR_COUNT];
+    uint8_t col_all[TRUCE_VAR_COUNT], col_flows[TRUCE_VAR_COUNT];
+    size_t nvar_all, nvar_flow, ncol_all, ncol_flow;
 };
 typedef struct truce_model model_run;
 
@@ -191,16 +205,112 @@ static size_t episode_stream(const episode *e)
 
 static int is_ceasefire(lever_kind k) { return k == LEVER_CEASEFIRE || k == LEVER_PEACE_DEAL; }
 
+/* The window of days on which read_levers must look at an episode: in force, and the day
+ * after its end (a ceasefire's rebound). Empty for episodes with no lever. */
+static int has_window(const episode *e) { return e->lever != LEVER_NONE; }
+static int64_t window_first(const episode *e)
+{
+    return e->start < (int64_t)e->end + 1 ? e->start : (int64_t)e->end + 1;
+}
+static int64_t window_last(const episode *e) { return (int64_t)e->end + 1; }
+static int in_window(const episode *e, int64_t day)
+{
+    return has_window(e) && window_first(e) <= day && day <= window_last(e);
+}
+
+static size_t seg_bytes(size_t nseg, size_t nidx)
+{
+    return nseg * sizeof(int64_t) + (nseg + 1 + nidx) * sizeof(uint32_t);
+}
+
+static void seg_pointers(model_run *m, void *mem)
+{
+    m->seg_first = mem;
+    m->seg_off = (uint32_t *)(m->seg_first + m->nseg);
+    m->seg_idx = m->seg_off + m->nseg + 1;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Build the stretches of days over which the episodes to look at stay the same (see
+ * seg_first in struct truce_model): each day then touches only the episodes that can act
+ * on it, in the same order as a scan of them all, so the sums come out the same. */
+static int episode_index(model_run *m, const truce_scenario *sc)
+{
+    const size_t n = sc->nepisodes;
+    int64_t *bp = malloc((2 * n + 1) * sizeof *bp);
+    if (!bp) return -1;
+    size_t nb = 0;
+    for (size_t i = 0; i < n; i++) {
+        const episode *e = &sc->episodes[i];
+        if (!has_window(e)) continue;
+        bp[nb++] = window_first(e);
+        bp[nb++] = window_last(e) + 1;
+    }
+    qsort(bp, nb, sizeof *bp, cmp_i64);
+    size_t nseg = 0;
+    for (size_t k = 0; k < nb; k++)
+        if (nseg == 0 || bp[k] != bp[nseg - 1]) bp[nseg++] = bp[k];
+    size_t nidx = 0;
+    for (size_t k = 0; k < nseg; k++)
+        for (size_t i = 0; i < n; i++) nidx += (size_t)in_window(&sc->episodes[i], bp[k]);
+    void *mem = malloc(seg_bytes(nseg, nidx));
+    if (!mem) {
+        free(bp);
+        return -1;
+    }
+    free(m->seg_first);
+    m->nseg = nseg;
+    m->nseg_idx = nidx;
+    m->seg = 0;
+    seg_pointers(m, mem);
+    size_t at = 0;
+    for (size_t k = 0; k < nseg; k++) {
+        m->seg_first[k] = bp[k];
+        m->seg_off[k] = (uint32_t)at;
+        for (size_t i = 0; i < n; i++)
+            if (in_window(&sc->episodes[i], bp[k])) m->seg_idx[at++] = (uint32_t)i;
+    }
+    m->seg_off[nseg] = (uint32_t)at;
+    free(bp);
+    return 0;
+}
+
+/* The episodes to look at today: seg_idx[*from .. *to). Day by day this is the current
+ * stretch or the next; after a jump back (a restored snapshot) it searches from the start. */
+static void active_episodes(model_run *m, int32_t today, uint32_t *from, uint32_t *to)
+{
+    *from = *to = 0;
+    if (m->nseg == 0 || today < m->seg_first[0]) return;
+    if (today < m->seg_first[m->seg]) m->seg = 0;
+    while (m->seg + 1 < m->nseg && m->seg_first[m->seg + 1] <= today) m->seg++;
+    *from = m->seg_off[m->seg];
+    *to = m->seg_off[m->seg + 1];
+}
+
 static void read_levers(model_run *m)
 {
     day_levers *lv = &m->lv;
     const double *p = m->p;
-    memset(lv, 0, sizeof *lv);
+    /* only the R regions in use are read (arrays are MAXR wide) */
+    for (size_t r = 0; r < m->R; r++) {
+        lv->ops[r] = lv->focus_weight[r] = lv->ceasefire[r] = lv->compliance[r] = lv->announce[r] = 0.0;
+        lv->strike[r] = lv->clash[r] = lv->development[r] = lv->reintegration[r] = 0.0;
+        lv->release_share[r] = lv->release_count[r] = lv->rebound[r] = 0.0;
+    }
+    lv->talks = lv->ceasefire_any = lv->disruption = lv->host_pressure = lv->chorus = 0.0;
+    lv->patronage_jump = lv->legitimacy_jump = 0.0;
     lv->coherence = -1.0;
     const int32_t today = m->date;
-    for (size_t i = 0; i < m->sc->nepisodes; i++) {
+    uint32_t j, jend;
+    active_episodes(m, today, &j, &jend);
+    for (; j < jend; j++) {
+        const size_t i = m->seg_idx[j];
         const episode *e = &m->sc->episodes[i];
-        if (e->lever == LEVER_NONE) continue;
         /* A ceasefire's rebound happens the day after it ends (recorded end or breakdown). */
         if (is_ceasefire(e->lever) && today == e->end + 1 && m->alive[i] > 0.0) {
             for (size_t r = 0; r < m->R; r++)
@@ -359,11 +469,41 @@ static void organisation_events(model_run *m)
 
 /* New recruits ~ Poisson(youth x recruit_base
  *     x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
- *     x (1 + coercion x militants per 1000 people)). */
+ *     x (1 + coercion x militants per 1000 people)).
+ *
+ * Who can be recruited (issue 11): the young men (population x youth share) of the regions
+ * recruitment draws from, not already in the movement. The movement is everyone recruited
+ * and neither dead nor gone home: the militants of every region, sanctuary included, the
+ * prisoners and the reintegrated (the last two can come back as fighters). Every other
+ * flow moves people within the movement or out of it, so the one rule that keeps a run a
+ * possible world is at the source: a day's recruits in a region are at most
+ *   - its own pool, its young men not already militants there, and
+ *   - the room left in the whole youth pool, the young men not already in the movement
+ * (whole people in a stochastic run). The Poisson draw is truncated there; the default
+ * scenario never comes near either bound (its largest day recruits ~1e2 of ~1e6). */
+static double movement_size(const model_run *m)
+{
+    double n = m->prisoners;
+    for (size_t r = 0; r < m->R; r++)
+        n += m->recruits[r] + m->fighters[r] + m->commanders[r] + m->reintegrated[r];
+    return n;
+}
+
+static double youth_pool(const model_run *m)
+{
+    double y = 0.0;
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        if (g->population > 0.0) y += g->population * g->youth_share;
+    }
+    return y;
+}
+
 static void recruitment(model_run *m)
 {
     const double *p = m->p;
     const double funding = funding_level(m);
+    double room = nonneg(youth_pool(m) - movement_size(m));
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
         m->new_recruits[r] = 0.0;
@@ -373,12 +513,13 @@ static void recruitment(model_run *m)
         double logit = p[P_recruit_grievance] * m->grievance[r] +
                        p[P_recruit_deprivation] * effective_deprivation(m, r) +
                        p[P_recruit_legitimacy] * m->legitimacy + p[P_recruit_funds] * funding;
-        /* the pool of young men not already with the militants (never reached in the
-         * default scenario; it keeps absurd parameter values from recruiting more
-         * people than live there) */
         double pool = nonneg(g->population * g->youth_share - militants);
         double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
         double n = draw_poisson(m, r, PUR_RECRUIT, mean);
+        double most = fmin(pool, room);
+        if (!m->mean_field) most = floor(most);
+        if (n > most) n = most;
+        room -= n;
         m->recruits[r] += n;
         m->new_recruits[r] = n;
         m->flows[TRUCE_FLOW_RECRUITED] += n;
@@ -782,7 +923,8 @@ static void development_and_reintegration(model_run *m)
 static void initial_state(model_run *m)
 {
     const double *p = m->p;
-    const double total = p[P_init_militants];
+    /* never more than the youth pool can supply (see recruitment) */
+    const double total = fmin(p[P_init_militants], floor(youth_pool(m)));
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
         /* Whole numbers in both modes, so the stochastic and mean-field runs start equal. */
@@ -829,15 +971,41 @@ static void region_values(const model_run *m, size_t r, double v[TRUCE_VAR_COUNT
     v[TRUCE_VAR_FUNDS] = v[TRUCE_VAR_LEGITIMACY] = v[TRUCE_VAR_HOST_PATRONAGE] = v[TRUCE_VAR_PRISONERS] = 0.0;
 }
 
-/* Flows add up over the period; stocks keep the latest day's value. */
-static void store_row(struct truce_result *res, double *row, const double v[TRUCE_VAR_COUNT], int is_total)
+/* What recording needs to know of each variable, looked up once per run rather than per
+ * region and day (the variable table is the truth: see variables.c). Two lists each of
+ * variables and of recorded columns: all of them, and the flows alone. */
+static void recording_tables(model_run *m)
 {
+    const struct truce_result *res = m->res;
+    m->nvar_all = m->nvar_flow = m->ncol_all = m->ncol_flow = 0;
+    for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+        const truce_variable_info *vi = truce_variable_info_of((truce_variable)k);
+        m->var_total[k] = (uint8_t)vi->total;
+        m->var_all[m->nvar_all++] = (uint8_t)k;
+        if (vi->kind == TRUCE_KIND_FLOW) m->var_flows[m->nvar_flow++] = (uint8_t)k;
+    }
     for (size_t c = 0; c < res->nvars; c++) {
+        const truce_variable_info *vi = truce_variable_info_of(res->vars[c]);
+        m->col_flow[c] = vi->kind == TRUCE_KIND_FLOW;
+        m->col_org[c] = vi->total == TRUCE_TOTAL_ORGANISATION;
+        m->col_all[m->ncol_all++] = (uint8_t)c;
+        if (m->col_flow[c]) m->col_flows[m->ncol_flow++] = (uint8_t)c;
+    }
+}
+
+/* Flows add up over the period; stocks keep the latest day's value, so they are written
+ * on the period's last day only (the last day of every recorded period is simulated: runs
+ * end at the horizon and the recorded window is clipped to it). `cols` lists the columns
+ * to write: all of them on the last day, the flows alone on the others. */
+static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_COUNT], int is_total,
+                      const uint8_t *cols, size_t ncols)
+{
+    const struct truce_result *res = m->res;
+    for (size_t j = 0; j < ncols; j++) {
+        const size_t c = cols[j];
         const truce_variable k = res->vars[c];
-        const truce_variable_info *vi = truce_variable_info_of(k);
-        if (!is_total && vi->total == TRUCE_TOTAL_ORGANISATION) continue; /* stays NAN */
-        if (vi->kind == TRUCE_KIND_FLOW) row[c] += v[k];
-        else row[c] = v[k];
+        if (m->col_flow[c]) row[c] += v[k];
+        else if (is_total || !m->col_org[c]) row[c] = v[k]; /* else stays NAN */
     }
 }
 
@@ -849,16 +1017,22 @@ static void record_day(model_run *m)
     double *block = &res->values[m->period * res->nrows * res->nvars];
     const size_t R = m->R;
     const int want_total = res->row_of[R] >= 0;
+    const int last_day = m->date == res->plast[m->period];
+    const uint8_t *cols = last_day ? m->col_all : m->col_flows;
+    const size_t ncols = last_day ? m->ncol_all : m->ncol_flow;
+    const uint8_t *vars = last_day ? m->var_all : m->var_flows;
+    const size_t nv = last_day ? m->nvar_all : m->nvar_flow;
     double total[TRUCE_VAR_COUNT] = {0}, v[TRUCE_VAR_COUNT], pop_state = 0.0;
     for (size_t r = 0; r < R; r++) {
         const int row = res->row_of[r];
         if (row < 0 && !want_total) continue;
         region_values(m, r, v);
-        if (row >= 0) store_row(res, &block[(size_t)row * res->nvars], v, 0);
+        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0, cols, ncols);
         if (!want_total) continue;
         const region *g = &m->sc->regions[r];
-        for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-            switch (truce_variable_info_of((truce_variable)k)->total) {
+        for (size_t j = 0; j < nv; j++) {
+            const size_t k = vars[j];
+            switch ((truce_var_total)m->var_total[k]) {
             case TRUCE_TOTAL_SUM: total[k] += v[k]; break;
             case TRUCE_TOTAL_POPULATION_MEAN: total[k] += v[k] * g->population; break;
             case TRUCE_TOTAL_ORGANISATION: break;
@@ -867,14 +1041,16 @@ static void record_day(model_run *m)
         if (!g->sanctuary) pop_state += g->population;
     }
     if (!want_total) return;
-    for (int k = 0; k < TRUCE_VAR_COUNT; k++)
-        if (truce_variable_info_of((truce_variable)k)->total == TRUCE_TOTAL_POPULATION_MEAN)
+    for (size_t j = 0; j < nv; j++) {
+        const size_t k = vars[j];
+        if (m->var_total[k] == TRUCE_TOTAL_POPULATION_MEAN)
             total[k] = pop_state > 0.0 ? total[k] / pop_state : 0.0;
+    }
     total[TRUCE_VAR_FUNDS] = m->funds;
     total[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
     total[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
     total[TRUCE_VAR_PRISONERS] = m->prisoners;
-    store_row(res, &block[(size_t)res->row_of[R] * res->nvars], total, 1);
+    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1, cols, ncols);
 }
 
 /* ---- the run, step by step -------------------------------------------------------------- */
@@ -915,6 +1091,11 @@ static int episode_state(model_run *m, const truce_scenario *sc, const truce_sce
                 }
         int32_t be = start_interval_end(&sc->episodes[i]);
         burst_end[i] = be < sc->episodes[i].end ? be : sc->episodes[i].end;
+    }
+    if (episode_index(m, sc)) {
+        free(alive);
+        free(burst_end);
+        return -1;
     }
     free(m->alive);
     free(m->burst_end);
@@ -972,6 +1153,7 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
     m->res->run = opt->run;
     m->res->mean_field = opt->mean_field;
     truce_params_hash(m->pv, m->res->params_hash);
+    recording_tables(m);
     initial_state(m);
     return m;
 }
@@ -981,6 +1163,7 @@ void truce_model_free(truce_model *m)
     if (!m) return;
     free(m->alive);
     free(m->burst_end);
+    free(m->seg_first);
     truce_result_free(m->res);
     free(m);
 }
@@ -1028,11 +1211,17 @@ truce_model *truce_model_snapshot(const truce_model *m, truce_error *err)
     c->p = c->pv;
     c->alive = NULL;
     c->burst_end = NULL;
+    c->seg_first = NULL;
     c->res = result_copy(m->res);
     const size_t n = m->sc->nepisodes ? m->sc->nepisodes : 1;
     c->alive = malloc(n * sizeof *c->alive);
     c->burst_end = malloc(n * sizeof *c->burst_end);
-    if (!c->res || !c->alive || !c->burst_end) {
+    void *seg = malloc(seg_bytes(m->nseg, m->nseg_idx));
+    if (seg) {
+        memcpy(seg, m->seg_first, seg_bytes(m->nseg, m->nseg_idx));
+        seg_pointers(c, seg);
+    }
+    if (!c->res || !c->alive || !c->burst_end || !seg) {
         truce_model_free(c);
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a snapshot");
         return NULL;
@@ -1048,6 +1237,7 @@ int truce_model_restore(truce_model *m, const truce_model *snap, truce_error *er
     if (!c) return -1;
     free(m->alive);
     free(m->burst_end);
+    free(m->seg_first);
     truce_result_free(m->res);
     *m = *c;
     m->p = m->pv;

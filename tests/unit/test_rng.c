@@ -3,9 +3,91 @@
  * 5 standard errors, so a correct sampler fails with probability below 1e-6 per check;
  * the seeds are fixed, so the outcome is the same on every run. */
 #include <math.h>
+#include <Random123/philox.h>
 
 #include "rng.h"
 #include "testutil.h"
+
+/* The streams' first uniforms are those of the reference generator under the documented
+ * counter layout (rng.h): words 0 and 1 of block (n, day, region << 16 | purpose, run). */
+static void stream_layout_matches_reference(void **state)
+{
+    (void)state;
+    for (uint32_t day = 0; day < 50; day++) {
+        rng_stream s;
+        rng_open(&s, 0x123456789abcull, 7, 3, day, 11);
+        for (uint32_t n = 0; n < 3; n++) {
+            philox4x32_ctr_t c = {{n, day, (3u << 16) | 11u, 7}};
+            philox4x32_key_t k = {{0x56789abcu, 0x1234u}};
+            philox4x32_ctr_t r = philox4x32(c, k);
+            for (int h = 0; h < 2; h++) {
+                uint64_t m = ((uint64_t)(r.v[2 * h] >> 5) << 26) | (r.v[2 * h + 1] >> 6);
+                assert_true(rng_uniform(&s) == ((double)m + 0.5) * 0x1.0p-53);
+            }
+        }
+    }
+}
+
+/* The early exits of inversion (u below a lower bound on P(X = 0)) change no draw: each
+ * result equals that of the exact inversion, for means and trial counts around and below
+ * where the bound is used, over many streams. */
+static uint64_t binomial_exact(rng_stream *s, uint64_t n, double p)
+{
+    int flip = p > 0.5;
+    double pp = flip ? 1.0 - p : p;
+    const double q = 1.0 - pp, ratio = pp / q, a = ((double)n + 1.0) * ratio;
+    double r = exp((double)n * log1p(-pp)), u = rng_uniform(s);
+    uint64_t x = 0;
+    while (u > r) {
+        u -= r;
+        x++;
+        if (x > n) { x = n; break; }
+        r *= a / (double)x - ratio;
+    }
+    return flip ? n - x : x;
+}
+
+static uint64_t poisson_exact(rng_stream *s, double mean)
+{
+    double p = exp(-mean), f = p, u = rng_uniform(s);
+    uint64_t k = 0;
+    while (u > f && k < 1000) {
+        u -= f;
+        k++;
+        p *= mean / (double)k;
+        f = p;
+    }
+    return k;
+}
+
+static void early_zero_changes_nothing(void **state)
+{
+    (void)state;
+    const uint64_t ns[] = {1, 2, 3, 5, 17, 100, 1000, 123457, 10000000};
+    const double means[] = {1e-12, 1e-6, 1e-3, 0.01, 0.1, 0.3, 0.45, 0.4999, 0.5, 0.7, 2.0};
+    for (size_t i = 0; i < sizeof ns / sizeof *ns; i++)
+        for (size_t j = 0; j < sizeof means / sizeof *means; j++) {
+            const double p = means[j] / (double)ns[i];
+            if (!(p < 1.0)) continue;
+            for (uint32_t day = 0; day < 4000; day++) {
+                rng_stream a, b;
+                rng_open(&a, 9, 1, (uint32_t)i, day, (uint32_t)j);
+                rng_open(&b, 9, 1, (uint32_t)i, day, (uint32_t)j);
+                uint64_t x = rng_binomial(&a, ns[i], p), y = binomial_exact(&b, ns[i], p);
+                if (x != y) fail_msg("binomial(%llu, %g), day %u: %llu, exact %llu", (unsigned long long)ns[i], p,
+                                     day, (unsigned long long)x, (unsigned long long)y);
+                assert_true(a.words == b.words);
+            }
+        }
+    for (size_t j = 0; j < sizeof means / sizeof *means; j++)
+        for (uint32_t day = 0; day < 20000; day++) {
+            rng_stream a, b;
+            rng_open(&a, 10, 2, 0, day, (uint32_t)j);
+            rng_open(&b, 10, 2, 0, day, (uint32_t)j);
+            assert_true(rng_poisson(&a, means[j]) == poisson_exact(&b, means[j]));
+            assert_true(a.words == b.words);
+        }
+}
 
 static void pure_function_of_counter(void **state)
 {
@@ -178,6 +260,8 @@ static void powerlaw_tail(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(stream_layout_matches_reference),
+        cmocka_unit_test(early_zero_changes_nothing),
         cmocka_unit_test(pure_function_of_counter), cmocka_unit_test(uniform_moments),
         cmocka_unit_test(poisson_moments),          cmocka_unit_test(binomial_moments),
         cmocka_unit_test(powerlaw_tail),            cmocka_unit_test(negbin_moments),
