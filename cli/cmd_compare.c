@@ -85,6 +85,7 @@ int cmd_compare(int argc, char **argv)
     int rc = EXIT_OK;
     truce_scenario *base = NULL, *alt = NULL;
     truce_compare *cmp = NULL;
+    char *command = NULL;
     if (!sets || !withouts) {
         fprintf(stderr, "truce: out of memory\n");
         rc = EXIT_RUNTIME;
@@ -127,7 +128,7 @@ int cmd_compare(int argc, char **argv)
         case 'B': co.no_branch = 1; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("compare", "option '%s' needs a value", argv[optind - 1]); goto done;
-        default: rc = cli_usage("compare", "unknown option '%s'", argv[optind - 1]); goto done;
+        default: rc = cli_unknown_option("compare", argv[optind - 1], opts); goto done;
         }
     }
     if (argc - optind != 2) {
@@ -165,9 +166,21 @@ int cmd_compare(int argc, char **argv)
     }
     cmp = truce_compare_run(base, alt, &co, &err);
     if (!cmp) { rc = cli_report(&err); goto done; }
-    if (truce_compare_write(cmp, out, &err) != 0) rc = cli_report(&err);
+    command = cli_command_line("compare", argc, argv);
+    char inputs_buf[2][600];
+    const char *inputs[2] = {inputs_buf[0], inputs_buf[1]};
+    const char *names[2] = {bname, aname};
+    const truce_scenario *scs[2] = {base, alt};
+    for (int k = 0; k < 2; k++)
+        snprintf(inputs_buf[k], sizeof inputs_buf[k], "%s%s:%s", k ? "alt " : "base ",
+                 strcmp(names[k], "default") == 0 ? "pakistan-ttp (built in)" : cli_base_name(names[k]),
+                 truce_scenario_loaded_hash(scs[k]));
+    truce_provenance prov = {.command = command, .sets = sets, .nsets = nsets, .withouts = withouts,
+                             .nwithouts = nwithouts, .to = to, .inputs = inputs, .ninputs = 2};
+    if (truce_compare_write(cmp, out, &prov, &err) != 0) rc = cli_report(&err);
     else if (!quiet) print_table(cmp, base, cli_base_name(bname), cli_base_name(aname), out);
 done:
+    free(command);
     truce_compare_free(cmp);
     truce_scenario_free(base);
     truce_scenario_free(alt);

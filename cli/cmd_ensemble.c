@@ -163,7 +163,7 @@ int cmd_ensemble(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("ensemble", "option '%s' needs a value", argv[optind - 1]); goto done;
-        default: rc = cli_usage("ensemble", "unknown option '%s'", argv[optind - 1]); goto done;
+        default: rc = cli_unknown_option("ensemble", argv[optind - 1], opts); goto done;
         }
     }
     if (argc - optind > 1) { rc = cli_usage("ensemble", "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }

@@ -191,7 +191,17 @@ static int cmd_aggregate(int argc, char **argv)
             }
         }
         if (!name) {
-            rc = cli_usage(CMD, "unknown option '%s'", a);
+            /* the nearest of every option of this command, for a typo */
+            static const char *const every[] = {"--format", "--by", "--group", "--country", "--dyad",
+                                                "--type", "--event-type", "--actor", "--from", "--to",
+                                                "--out", "--max-warnings", "--estimate", "--max-where-prec",
+                                                "--max-date-prec", "--fill", "--strict", "--csv",
+                                                "--table", "--help"};
+            char word[64];
+            snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
+            const char *near = cli_nearest(word, every, sizeof every / sizeof every[0]);
+            if (near) rc = cli_usage(CMD, "unknown option '%s'; did you mean '%s'?", a, near);
+            else rc = cli_usage(CMD, "unknown option '%s'", a);
             break;
         }
         if (!val) {

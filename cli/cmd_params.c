@@ -109,7 +109,7 @@ int cmd_params(int argc, char **argv)
         case 't': mode = 0; break;
         case 'm': mode = 2; break;
         case 'h': help(); return EXIT_OK;
-        default: return cli_usage("params", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("params", argv[optind - 1], opts);
         }
     }
     if (optind < argc) return cli_usage("params", "unexpected argument '%s'", argv[optind]);

@@ -229,7 +229,7 @@ int cmd_sensitivity(int argc, char **argv)
         case 'l': log_scale = 1; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("sensitivity", "option '%s' needs a value", argv[optind - 1]); goto done;
-        default: rc = cli_usage("sensitivity", "unknown option '%s'", argv[optind - 1]); goto done;
+        default: rc = cli_unknown_option("sensitivity", argv[optind - 1], opts); goto done;
         }
     }
     if (!have_n) so.n = so.method == TRUCE_SENS_MORRIS ? 20 : 256;

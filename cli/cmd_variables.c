@@ -77,7 +77,7 @@ int cmd_variables(int argc, char **argv)
         case 'm': mode = 2; break;
         case 't': mode = 0; break;
         case 'h': help(); return EXIT_OK;
-        default: return cli_usage("variables", "unknown option '%s'", argv[optind - 1]);
+        default: return cli_unknown_option("variables", argv[optind - 1], opts);
         }
     }
     if (optind < argc) return cli_usage("variables", "unexpected argument '%s'", argv[optind]);

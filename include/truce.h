@@ -575,8 +575,11 @@ typedef struct truce_compare_row {
     double p_alt_lower;                      /* share of runs with diff < 0 */
 } truce_compare_row;
 TRUCE_API void truce_compare_summary(const truce_compare *c, size_t k, truce_compare_row *row);
-/* Write DIR/differences.csv and DIR/summary.csv, as truce_ensemble_write writes. */
-TRUCE_API int truce_compare_write(const truce_compare *c, const char *dir, truce_error *err);
+/* Write DIR/differences.csv, DIR/summary.csv and DIR/summary.json (how it was made: version,
+ * command, both scenarios with their hashes, seed, runs, window, branch day, ALT's overrides
+ * (prov->sets, prov->withouts) and inputs), as truce_ensemble_write writes. prov may be NULL. */
+TRUCE_API int truce_compare_write(const truce_compare *c, const char *dir,
+                                  const truce_provenance *prov, truce_error *err);
 TRUCE_API uint64_t truce_compare_runs(const truce_compare *c);
 /* The first day on which ALT's history was simulated apart from BASE's (the horizon's start
  * when none was shared; the day after its end when they are identical). */

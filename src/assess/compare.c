@@ -28,6 +28,7 @@ struct truce_compare {
     int32_t from, to;
     int32_t branch;        /* first day ALT may differ from BASE (see branch_day) */
     double *base, *alt;    /* [runs][TRUCE_COMPARE_NVARS] */
+    char base_name[128], alt_name[128], base_hash[17], alt_hash[17];
 };
 
 void truce_compare_options_init(truce_compare_options *opt)
@@ -188,6 +189,12 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
     truce_compare *c = calloc(1, sizeof *c);
     if (!c) goto oom;
     c->opt = *opt;
+    c->opt.progress = NULL;
+    c->opt.progress_ctx = NULL;
+    snprintf(c->base_name, sizeof c->base_name, "%s", truce_scenario_name(base));
+    snprintf(c->alt_name, sizeof c->alt_name, "%s", truce_scenario_name(alt));
+    snprintf(c->base_hash, sizeof c->base_hash, "%s", truce_scenario_hash(base));
+    snprintf(c->alt_hash, sizeof c->alt_hash, "%s", truce_scenario_hash(alt));
     c->from = from;
     c->to = to;
     c->branch = opt->no_branch ? truce_scenario_start(base) : branch_day(base, alt);
@@ -327,14 +334,87 @@ static int write_summary(FILE *f, const void *ctx, truce_error *err)
     return 0;
 }
 
-int truce_compare_write(const truce_compare *c, const char *dir, truce_error *err)
+typedef struct compare_out {
+    const truce_compare *c;
+    const truce_provenance *prov;
+} compare_out;
+
+static int put_differences(FILE *f, const void *ctx, truce_error *err)
+{
+    return write_differences(f, ((const compare_out *)ctx)->c, err);
+}
+
+static int put_summary_csv(FILE *f, const void *ctx, truce_error *err)
+{
+    return write_summary(f, ((const compare_out *)ctx)->c, err);
+}
+
+static void json_list(FILE *f, const char *key, const char *const *items, size_t n)
+{
+    fprintf(f, "  \"%s\": [", key);
+    for (size_t i = 0; i < n; i++) {
+        if (i) fputs(", ", f);
+        outdir_json_string(f, items[i]);
+    }
+    fputs("],\n", f);
+}
+
+/* How the comparison was made: no timestamps or paths, so the bytes are reproducible. */
+static int put_summary_json(FILE *f, const void *ctx, truce_error *err)
+{
+    (void)err;
+    const truce_compare *c = ((const compare_out *)ctx)->c;
+    const truce_provenance *prov = ((const compare_out *)ctx)->prov;
+    char d0[11], d1[11], db[11];
+    truce_date_format(c->from, d0);
+    truce_date_format(c->to, d1);
+    truce_date_format(c->branch, db);
+    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
+    if (prov && prov->command) {
+        fputs("  \"command\": ", f);
+        outdir_json_string(f, prov->command);
+        fputs(",\n", f);
+    }
+    fputs("  \"base\": {\"scenario\": ", f);
+    outdir_json_string(f, c->base_name);
+    fprintf(f, ", \"scenario_hash\": \"%s\"},\n  \"alt\": {\"scenario\": ", c->base_hash);
+    outdir_json_string(f, c->alt_name);
+    fprintf(f, ", \"scenario_hash\": \"%s\"},\n", c->alt_hash);
+    fprintf(f, "  \"seed\": %llu,\n  \"runs\": %llu,\n", (unsigned long long)c->opt.seed,
+            (unsigned long long)c->opt.runs);
+    fprintf(f, "  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"alt_branches_on\": \"%s\",\n", d0, d1, db);
+    json_list(f, "alt_set", prov ? prov->sets : NULL, prov ? prov->nsets : 0);
+    json_list(f, "alt_without", prov ? prov->withouts : NULL, prov ? prov->nwithouts : 0);
+    fputs("  \"inputs\": {", f);
+    for (size_t i = 0; prov && i < prov->ninputs; i++) {
+        const char *colon = strrchr(prov->inputs[i], ':');
+        char name[512];
+        snprintf(name, sizeof name, "%.*s", colon ? (int)(colon - prov->inputs[i]) : (int)strlen(prov->inputs[i]),
+                 prov->inputs[i]);
+        fputs(i ? ", " : "", f);
+        outdir_json_string(f, name);
+        fputs(": ", f);
+        if (colon) outdir_json_string(f, colon + 1);
+        else fputs("null", f);
+    }
+    fputs("},\n  \"pairing\": \"run i of BASE and run i of ALT share the seed and the run index "
+          "(common random numbers)\",\n", f);
+    fputs("  \"quantiles\": \"type 7 (R default, NumPy linear)\",\n", f);
+    fputs("  \"diff\": \"alt - base: totals over [from, to]; militants: the stock on the last day\"\n}\n", f);
+    return 0;
+}
+
+int truce_compare_write(const truce_compare *c, const char *dir, const truce_provenance *prov,
+                        truce_error *err)
 {
     truce_error_clear(err);
     static const outdir_file files[] = {
-        {"differences.csv", write_differences},
-        {"summary.csv", write_summary},
+        {"differences.csv", put_differences},
+        {"summary.csv", put_summary_csv},
+        {"summary.json", put_summary_json},
     };
-    return outdir_write(dir, files, sizeof files / sizeof files[0], c, err);
+    compare_out ctx = {c, prov};
+    return outdir_write(dir, files, sizeof files / sizeof files[0], &ctx, err);
 }
 
 int32_t truce_compare_branch_day(const truce_compare *c) { return c->branch; }

@@ -64,5 +64,8 @@ badc "unknown episode: exit 2" "no_such_episode" default default --alt-without n
 badc "bad --from: exit 2" "--from: '20x'" default default --from 20x
 badc "window outside the horizon: exit 2" "not inside" default default --from 2030 --to 2025 --runs 2
 badc "missing scenario file: exit 2" "nofile.yaml" default nofile.yaml --runs 2
+check "summary.json records version, command, both scenarios' hashes, seed, runs, window, branch day, overrides" \
+  "grep -q '\"truce_version\"' w1/summary.json && grep -q '\"command\": \"truce compare' w1/summary.json && grep -q '\"alt_without\": \[\"28\"\]' w1/summary.json && grep -q '\"alt_branches_on\": \"2022-06-02\"' w1/summary.json && grep -q '\"from\": \"2022-01-01\"' w1/summary.json && [ \$(grep -c 'scenario_hash' w1/summary.json) -eq 2 ] && ! grep -q \"\$PWD\" w1/summary.json"
+check "summary.json leaves out --threads: the same bytes for 1 and 2 threads" "cmp -s w1/summary.json w2/summary.json"
 check "compare --help" "$T compare --help | grep -q 'usage: truce compare'"
 exit $fail

@@ -162,6 +162,14 @@ $T run --sede 3 2>err; rc=$?
 check "run --sede: did you mean '--seed'?" "[ $rc -eq 2 ] && grep -q \"did you mean '--seed'\" err"
 $T episodes --tabel 2>err; rc=$?
 check "episodes --tabel: did you mean '--table'?" "[ $rc -eq 2 ] && grep -q \"did you mean '--table'\" err"
+# every command suggests the nearest option
+for c in "params --cvs:--csv" "variables --markdwon:--markdown" "ensemble --rnus:--runs" \
+         "compare --alt-withuot:--alt-without" "sensitivity --mehtod:--method" \
+         "events aggregate --gruop:--group"; do
+  cmdline=${c%%:*}; want=${c##*:}
+  $T $cmdline 2>err >/dev/null; rc=$?
+  check "$cmdline: did you mean '$want'?" "[ $rc -eq 2 ] && grep -q \"did you mean '$want'\" err"
+done
 $T run --frobnicate 2>err
 check "no suggestion when nothing is near" "grep -q \"unknown option '--frobnicate'\" err && ! grep -q 'did you mean' err"
 cd "$W"
