@@ -119,18 +119,16 @@ char *cli_command_line(const char *cmd, int argc, char **argv)
          * bytes) do not depend on where the files were. */
         char buf[4096];
         const char *a = argv[i], *eq = strchr(a, '=');
-        /* where the output went is not how it was made: --out is left out */
-        if (strcmp(a, "--out") == 0) {
-            i++;
+        /* Where the output went is not how it was made, nor how many threads made it (the
+         * bytes are the same for every count): --out and --threads are left out, also
+         * when abbreviated as getopt_long accepts (--ou, --thr=2). */
+        size_t name_len = eq ? (size_t)(eq - a) : strlen(a);
+        if (name_len >= 3 && a[0] == '-' && a[1] == '-' &&
+            (strncmp(a, "--out", name_len) == 0 || strncmp(a, "--threads", name_len) == 0) &&
+            name_len <= (a[2] == 'o' ? 5u : 9u)) {
+            if (!eq) i++;  /* its value is the next argument */
             continue;
         }
-        if (strncmp(a, "--out=", 6) == 0) continue;
-        /* nor how many threads made it: the bytes are the same for every count */
-        if (strcmp(a, "--threads") == 0) {
-            i++;
-            continue;
-        }
-        if (strncmp(a, "--threads=", 10) == 0) continue;
         if (strchr(a, '/')) {
             if (a[0] == '-' && eq) snprintf(buf, sizeof buf, "%.*s%s", (int)(eq - a + 1), a, cli_base_name(eq + 1));
             else snprintf(buf, sizeof buf, "%s", cli_base_name(a));

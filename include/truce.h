@@ -319,7 +319,7 @@ typedef struct truce_run_options {
     uint32_t run;              /* ensemble member index (part of every random draw's counter) */
     int mean_field;            /* replace every random draw by its expectation */
     const double *params;      /* a parameter vector to run with instead of the scenario's
-                                  (not copied; checked once per run); NULL: the scenario's */
+                                  (checked and copied when the run starts); NULL: the scenario's */
     truce_record record;       /* what to keep (default: everything, daily) */
 } truce_run_options;
 #define TRUCE_RUN_OPTIONS_VERSION 1
@@ -383,8 +383,11 @@ TRUCE_API double truce_result_get(const truce_result *r, size_t period, size_t r
 TRUCE_API truce_series *truce_result_series(const truce_result *r, size_t region,
                                             truce_variable v, truce_period by,
                                             truce_error *err);
-/* Total of a flow over [from, to] (days, clipped), or a stock's value on the last recorded
- * day <= to. NAN if not recorded. */
+/* Total of a flow over the days [from, to], or a stock's value at the end of the last
+ * recorded period that ends on or before `to`. NAN if the variable or region was not
+ * recorded, if [from, to] reaches outside the recorded window (those days have no value,
+ * not zero), or if a bound cuts a recorded period (a monthly record has no total from the
+ * 15th). */
 TRUCE_API double truce_result_total(const truce_result *r, size_t region, truce_variable v,
                                     int32_t from, int32_t to);
 
@@ -526,11 +529,12 @@ TRUCE_API void truce_ensemble_free(truce_ensemble *e);
 
 /* Quantile of type 7 (R's default, NumPy's "linear"): with x sorted ascending (n >= 1),
  * h = (n - 1) p, the value x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]).
- * With weights w (NULL: equal; >= 0), the k-th smallest sits at the position
- * (w_1 + ... + w_{k-1}) / (W - w_n) (W the total, the sort order the values' then the
- * input's), which is type 7 again when every weight is equal, and p is interpolated
- * between the two positions around it; zero weights are left out first. x and w are
- * sorted in place. NAN when nothing is left. */
+ * With weights w (NULL: equal; >= 0): zero weights are left out, and the quantile is type 7
+ * on the sample in which each of the n remaining values is repeated w n / W times (W the
+ * total; frequency weights scaled to add up to n): position j in 0..n-1 holds the value
+ * whose scaled cumulative weight first exceeds j, interpolated between floor(h) and
+ * floor(h) + 1. Equal weights give plain type 7. x and w are sorted in place (by value,
+ * then input order). NAN when nothing is left. */
 TRUCE_API double truce_quantile7(double *x, double *w, size_t n, double p);
 
 /* ---- paired comparisons (assess) --------------------------------------------------- */

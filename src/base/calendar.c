@@ -170,6 +170,7 @@ void cal_period_label(int32_t day, truce_period by, char out[static 16])
 {
     int y, m, d;
     cal_civil_from_days(day, &y, &m, &d);
+    out[0] = '\0'; /* an unknown period kind labels nothing */
     switch (by) {
     case TRUCE_BY_DAY: cal_format(day, out); return;
     case TRUCE_BY_WEEK: {

@@ -63,26 +63,34 @@ static double q7_sorted(const double *x, size_t n, double p)
     return x[lo] + (h - fl) * (x[lo + 1] - x[lo]);
 }
 
-/* The weighted rule of truce_quantile7 on pairs sorted by value (zero weights removed). */
+/* The weighted rule of truce_quantile7 on pairs sorted by value (zero weights removed):
+ * type 7 on the sample in which the k-th value is repeated w_k n / W times (frequency
+ * weights scaled to add up to the n runs). Position j (0 .. n-1, continuous) holds the
+ * value whose scaled cumulative weight first exceeds j, and the p-quantile interpolates
+ * between positions floor(h) and floor(h) + 1, h = (n - 1) p. Equal weights are plain type 7
+ * (tested for exactly, so rounding in the cumulative sums cannot move a boundary). */
+static double weighted_at(const wpair *v, size_t n, double total, size_t j)
+{
+    double cum = 0.0;
+    for (size_t k = 0; k < n; k++) {
+        cum += v[k].w * (double)n / total;
+        if ((double)j < cum) return v[k].x;
+    }
+    return v[n - 1].x;
+}
+
 static double q7_weighted_sorted(const wpair *v, size_t n, double total, double p)
 {
     if (n == 0) return NAN;
     if (n == 1) return v[0].x;
-    const double span = total - v[n - 1].w;
-    double below = 0.0;   /* w_1 + ... + w_{k-1}: the k-th value's position times span */
-    for (size_t k = 0; k + 1 < n; k++) {
-        double next = below + v[k].w;
-        double pk = below / span, pk1 = next / span;
-        if (p <= pk1 || k + 2 == n) {
-            if (!(pk1 > pk)) return v[k + 1].x;
-            double t = (p - pk) / (pk1 - pk);
-            if (t < 0.0) t = 0.0;
-            if (t > 1.0) t = 1.0;
-            return v[k].x + t * (v[k + 1].x - v[k].x);
-        }
-        below = next;
-    }
-    return v[n - 1].x;
+    int equal = 1;
+    for (size_t k = 1; k < n && equal; k++) equal = v[k].w == v[0].w;
+    const double h = (double)(n - 1) * p, fl = floor(h);
+    size_t lo = (size_t)fl;
+    if (lo >= n - 1) return v[n - 1].x;
+    if (equal) return v[lo].x + (h - fl) * (v[lo + 1].x - v[lo].x);
+    const double x0 = weighted_at(v, n, total, lo), x1 = weighted_at(v, n, total, lo + 1);
+    return x0 + (h - fl) * (x1 - x0);
 }
 
 double truce_quantile7(double *x, double *w, size_t n, double p)
@@ -733,7 +741,7 @@ static int write_summary(FILE *f, const void *vctx, truce_error *err)
     }
     fputs("},\n  \"quantiles\": ", f);
     outdir_json_string(f, e->weighted
-                              ? "weighted type 7: the k-th smallest of the runs with weight > 0 sits at (w_1+...+w_{k-1})/(W-w_n); linear between; mean weighted"
+                              ? "weighted type 7: type 7 on the runs with weight > 0, each repeated w n / W times (frequency weights scaled to the n runs); mean weighted"
                               : "type 7 (R default, NumPy linear): h = (n-1)p, linear between order statistics");
     fputs(",\n  \"random_words_per_run\": ", f);
     outdir_number(f, truce_ensemble_draws_per_run(e));

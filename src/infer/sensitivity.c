@@ -252,17 +252,23 @@ static void rank_by(truce_sens *s, const double *key)
  * delta[...] the signed change of its u. Levels sit at the centres of p equal-probability
  * bins, u = (g + 1/2) / p, g = 0..p-1 (finite under any prior's quantile); the step is p/2
  * levels: Delta = 1/2 on the u scale (Morris's Delta = p / (2 (p - 1)) of the grid). */
-static void morris_design(const truce_sens_options *o, size_t dim, double *U, size_t *step, double *delta)
+static int morris_design(const truce_sens_options *o, size_t dim, double *U, size_t *step, double *delta)
 {
     const unsigned p = o->levels, half = p / 2;
     size_t *order = malloc(dim * sizeof *order);
     unsigned *g = malloc(dim * sizeof *g);
+    int *up = malloc(dim * sizeof *up);
+    if (!order || !g || !up) {
+        free(order);
+        free(g);
+        free(up);
+        return -1;
+    }
     for (size_t t = 0; t < o->n; t++) {
         rng_stream sb, sd, so;
         rng_open(&sb, o->seed, SENS_RNG_RUN, 1, (uint32_t)t, PUR_MORRIS_BASE);
         rng_open(&sd, o->seed, SENS_RNG_RUN, 1, (uint32_t)t, PUR_MORRIS_DIR);
         rng_open(&so, o->seed, SENS_RNG_RUN, 1, (uint32_t)t, PUR_MORRIS_ORDER);
-        int *up = malloc(dim * sizeof *up);
         for (size_t i = 0; i < dim; i++) {
             unsigned base = (unsigned)(rng_uniform(&sb) * half);
             if (base >= half) base = half - 1;
@@ -288,10 +294,11 @@ static void morris_design(const truce_sens_options *o, size_t dim, double *U, si
             step[t * dim + s] = i;
             delta[t * dim + s] = next[i] - row[s * dim + i];
         }
-        free(up);
     }
+    free(up);
     free(order);
     free(g);
+    return 0;
 }
 
 /* mu*, mu, sigma of each input over the trajectories listed in idx (r of them). */
@@ -332,7 +339,10 @@ static int morris(truce_sens *s, truce_sens_fn f, void *ctx, const truce_sens_op
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
         goto done;
     }
-    morris_design(o, dim, U, step, delta);
+    if (morris_design(o, dim, U, step, delta) != 0) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
     if (evaluate(U, m, dim, f, ctx, o, s->y, err) != 0) goto done;
     output_moments(s);
     for (size_t t = 0; t < r; t++)

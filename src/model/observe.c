@@ -55,9 +55,12 @@ static const geography *find_geography(const truce_scenario *s, const char *name
     return NULL;
 }
 
-static uint32_t series_key(const char *source, const char *metric, const char *place)
+/* The stream of one report: (source, metric, geography) and the period's length, so that a
+ * quarter and the year that start on the same day draw apart (the day field adds the start). */
+static uint32_t series_key(const char *source, const char *metric, const char *place, int32_t days)
 {
     uint32_t h = 2166136261u;
+    for (int b = 0; b < 4; b++) h = (h ^ ((uint32_t)days >> (8 * b) & 0xffu)) * 16777619u;
     const char *parts[3] = {source, metric, place};
     for (int k = 0; k < 3; k++) {
         for (const char *c = parts[k]; *c; c++) h = (h ^ (uint8_t)*c) * 16777619u;
@@ -110,7 +113,7 @@ truce_reported *truce_observe(const truce_result *r, const truce_scenario *s, co
         const double mean = p[rate] * truth;
         double value = mean;
         if (!opt->expected && !r->mean_field) {
-            const uint32_t key = series_key(e.source, e.metric, e.geography);
+            const uint32_t key = series_key(e.source, e.metric, e.geography, e.last - e.first + 1);
             rng_stream st;
             rng_open(&st, r->seed, r->run, key & 0xffffu,
                      (key >> 16 & 0x7fffu) << 17 | (uint32_t)(e.first - r->start), PUR_OBSERVE);

@@ -201,6 +201,10 @@ truce_series *truce_result_series(const truce_result *r, size_t reg, truce_varia
                         "not recorded for region '%s'", rname ? rname : "?");
         return NULL;
     }
+    if ((unsigned)by > TRUCE_BY_YEAR) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "by", "not a period (day, week, month, quarter, year)");
+        return NULL;
+    }
     if (!nests(r->rec.by, by)) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, "by",
                         "values recorded by %s cannot be summed into periods of another kind",
@@ -242,7 +246,10 @@ double truce_result_total(const truce_result *r, size_t reg, truce_variable v, i
 {
     if (reg > r->nregions || (unsigned)v >= TRUCE_VAR_COUNT || r->row_of[reg] < 0 || r->col_of[v] < 0)
         return NAN;
+    /* days the run did not record have no value: not zero */
+    if (to > r->rec.to || to < r->rec.from) return NAN;
     if (truce_variable_is_flow(v)) {
+        if (from < r->rec.from || from > to) return NAN;
         double t = 0.0;
         for (size_t p = 0; p < r->nperiods; p++) {
             if (r->plast[p] < from || r->pfirst[p] > to) continue;

@@ -242,6 +242,10 @@ static const char *const run_files[] = {"series.csv", "summary.json", "observed.
 int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                        truce_period by, const truce_provenance *prov, truce_error *err)
 {
+    if ((unsigned)by > TRUCE_BY_YEAR) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "by", "not a period (day, week, month, quarter, year)");
+        return -1;
+    }
     /* outpath.h: a temporary folder beside dir, swapped in at the end; a link, a file
      * or a folder holding anything but our two files is refused. */
     out_dir d;
@@ -290,6 +294,10 @@ int truce_result_write_check(const char *dir, truce_error *err)
 int truce_result_write_csv(const truce_result *r, truce_period by, truce_write_fn fn, void *ctx,
                            truce_error *err)
 {
+    if ((unsigned)by > TRUCE_BY_YEAR) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "by", "not a period (day, week, month, quarter, year)");
+        return -1;
+    }
     out_sink *sink = malloc(sizeof *sink);
     if (!sink) {
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");

@@ -79,5 +79,8 @@ bad "params file missing: exit 2" "nofile.csv" --runs 2 --params nofile.csv
 bad "--params with --prior: exit 2" "exclude each other" --runs 2 --params p.csv --prior
 bad "--set of an unknown parameter: exit 2" "no_such_param" --runs 2 --set no_such_param=1
 
+# --out and --threads are left out of the recorded command, also when abbreviated
+$T ensemble --runs 2 --by year --to 2003 --thr 1 --ou abbr_a -q && $T ensemble --runs 2 --by year --to 2003 --thread=2 --ou=abbr_b -q
+check "abbreviated --ou and --thr leave summary.json's bytes alone" "cmp -s abbr_a/summary.json abbr_b/summary.json && ! grep -q abbr_ abbr_a/summary.json"
 check "ensemble --help" "$T ensemble --help | grep -q 'usage: truce ensemble'"
 exit $fail

@@ -42,22 +42,28 @@ def bands_of(out):
 
 
 def weighted_q7(pairs, p):
-    """pairs: (value, weight, run); zero weights out; the k-th smallest at
-    (w_1 + ... + w_{k-1}) / (W - w_n); linear in between."""
+    """pairs: (value, weight, run); zero weights out; type 7 on the sample in which each
+    of the n values is repeated w n / W times (docs/ensemble.md)."""
     v = sorted((x, i, w) for x, w, i in pairs if w > 0)
-    if len(v) == 1:
+    n = len(v)
+    if n == 1:
         return v[0][0]
-    total = sum(w for _, _, w in v)
-    span = total - v[-1][2]
-    pos, acc = [], 0.0
-    for _, _, w in v:
-        pos.append(acc / span)
-        acc += w
-    for k in range(len(v) - 1):
-        if pos[k] <= p <= pos[k + 1]:
-            t = (p - pos[k]) / (pos[k + 1] - pos[k])
-            return v[k][0] + t * (v[k + 1][0] - v[k][0])
-    return v[-1][0]
+    if len({w for _, _, w in v}) == 1:
+        xs = [x for x, _, _ in v]
+    else:
+        total = sum(w for _, _, w in v)
+        cum, xs = [], []
+        acc = 0.0
+        for x, _, w in v:
+            acc += w * n / total
+            cum.append(acc)
+        for j in range(n):
+            xs.append(next((v[k][0] for k in range(n) if j < cum[k]), v[-1][0]))
+    h = (n - 1) * p
+    lo = int(h)
+    if lo >= n - 1:
+        return xs[-1]
+    return xs[lo] + (h - lo) * (xs[lo + 1] - xs[lo])
 
 
 LEVELS = (("q05", 0.05), ("q25", 0.25), ("q50", 0.50), ("q75", 0.75), ("q95", 0.95))

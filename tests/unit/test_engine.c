@@ -174,6 +174,9 @@ static void test_selective_record_matches_daily(void **state)
     /* a yearly record cannot be cut into months; weeks do not nest in months */
     assert_null(truce_result_series(y, 1, TRUCE_VAR_ATTACKS, TRUCE_BY_MONTH, &err));
     assert_int_equal(err.code, TRUCE_EINPUT);
+    /* a period kind that does not exist is refused, not printed as garbage */
+    assert_null(truce_result_series(d, 1, TRUCE_VAR_ATTACKS, (truce_period)7, &err));
+    assert_int_equal(err.code, TRUCE_EINPUT);
     truce_run_options weekly = daily;
     weekly.record.by = TRUCE_BY_WEEK;
     truce_result *w = whole(sc, &weekly);
@@ -215,8 +218,13 @@ static void test_parameter_vectors(void **state)
     assert_int_equal(truce_scenario_set_param(sc2, "attack_rate", v[k], NULL), 0);
     truce_result *c2 = whole(sc2, &o);
     assert_same_result(c, c2);
-    assert_true(truce_result_total(c, 9, TRUCE_VAR_ATTACKS, INT32_MIN, INT32_MAX) !=
-                truce_result_total(a, 9, TRUCE_VAR_ATTACKS, INT32_MIN, INT32_MAX));
+    const int32_t t0 = truce_scenario_start(sc), t1 = truce_scenario_end(sc);
+    const double tc = truce_result_total(c, 9, TRUCE_VAR_ATTACKS, t0, t1), ta = truce_result_total(a, 9, TRUCE_VAR_ATTACKS, t0, t1);
+    assert_true(isfinite(tc) && isfinite(ta) && tc != ta);
+    /* days outside the record have no value: a window past the horizon is NAN, not a partial sum */
+    assert_true(isnan(truce_result_total(a, 9, TRUCE_VAR_ATTACKS, t0, t1 + 400)));
+    assert_true(isnan(truce_result_total(a, 9, TRUCE_VAR_ATTACKS, t1 + 1, t1 + 400)));
+    assert_true(isnan(truce_result_total(a, 9, TRUCE_VAR_FIGHTERS, t0, t1 + 1)));
     v[k] = truce_param_at((size_t)k)->hi * 2.0;
     truce_error err;
     assert_null(truce_run(sc, &ov, &err));
