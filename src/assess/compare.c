@@ -15,6 +15,7 @@
 
 #include "calendar.h"
 #include "outdir.h"
+#include "provenance.h"
 #include "scenario.h"
 #include "truce.h"
 
@@ -349,15 +350,6 @@ static int put_summary_csv(FILE *f, const void *ctx, truce_error *err)
     return write_summary(f, ((const compare_out *)ctx)->c, err);
 }
 
-static void json_list(FILE *f, const char *key, const char *const *items, size_t n)
-{
-    fprintf(f, "  \"%s\": [", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputs(", ", f);
-        outdir_json_string(f, items[i]);
-    }
-    fputs("],\n", f);
-}
 
 /* How the comparison was made: no timestamps or paths, so the bytes are reproducible. */
 static int put_summary_json(FILE *f, const void *ctx, truce_error *err)
@@ -383,21 +375,9 @@ static int put_summary_json(FILE *f, const void *ctx, truce_error *err)
     fprintf(f, "  \"seed\": %llu,\n  \"runs\": %llu,\n", (unsigned long long)c->opt.seed,
             (unsigned long long)c->opt.runs);
     fprintf(f, "  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"alt_branches_on\": \"%s\",\n", d0, d1, db);
-    json_list(f, "alt_set", prov ? prov->sets : NULL, prov ? prov->nsets : 0);
-    json_list(f, "alt_without", prov ? prov->withouts : NULL, prov ? prov->nwithouts : 0);
-    fputs("  \"inputs\": {", f);
-    for (size_t i = 0; prov && i < prov->ninputs; i++) {
-        const char *colon = strrchr(prov->inputs[i], ':');
-        char name[512];
-        snprintf(name, sizeof name, "%.*s", colon ? (int)(colon - prov->inputs[i]) : (int)strlen(prov->inputs[i]),
-                 prov->inputs[i]);
-        fputs(i ? ", " : "", f);
-        outdir_json_string(f, name);
-        fputs(": ", f);
-        if (colon) outdir_json_string(f, colon + 1);
-        else fputs("null", f);
-    }
-    fputs("},\n  \"pairing\": \"run i of BASE and run i of ALT share the seed and the run index "
+    provenance_put_overrides(f, prov, "alt_set", "alt_without", 0);
+    provenance_put_inputs(f, prov);
+    fputs(",\n  \"pairing\": \"run i of BASE and run i of ALT share the seed and the run index "
           "(common random numbers)\",\n", f);
     fputs("  \"quantiles\": \"type 7 (R default, NumPy linear)\",\n", f);
     fputs("  \"diff\": \"alt - base: totals over [from, to]; militants: the stock on the last day\"\n}\n", f);

@@ -18,6 +18,7 @@
 #include "calendar.h"
 #include "csv.h"
 #include "outdir.h"
+#include "provenance.h"
 
 #define ALL_VARIABLES ((UINT64_C(1) << TRUCE_VAR_COUNT) - 1)
 
@@ -662,15 +663,6 @@ static int write_runs(FILE *f, const void *vctx, truce_error *err)
     return 0;
 }
 
-static void json_list(FILE *f, const char *name, const char *const *items, size_t n)
-{
-    fprintf(f, "  \"%s\": [", name);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputs(", ", f);
-        outdir_json_string(f, items[i]);
-    }
-    fputs("],\n", f);
-}
 
 static int write_summary(FILE *f, const void *vctx, truce_error *err)
 {
@@ -719,27 +711,9 @@ static int write_summary(FILE *f, const void *vctx, truce_error *err)
         break;
     }
     fputs(",\n", f);
-    json_list(f, "set", prov ? prov->sets : NULL, prov ? prov->nsets : 0);
-    json_list(f, "without", prov ? prov->withouts : NULL, prov ? prov->nwithouts : 0);
-    fputs("  \"to\": ", f);
-    if (prov && prov->to) outdir_json_string(f, prov->to);
-    else fputs("null", f);
-    fputs(",\n  \"inputs\": {", f);
-    for (size_t i = 0; prov && i < prov->ninputs; i++) {
-        const char *colon = strrchr(prov->inputs[i], ':');
-        fputs(i ? ", " : "", f);
-        if (!colon) {
-            outdir_json_string(f, prov->inputs[i]);
-            fputs(": null", f);
-            continue;
-        }
-        char name[512];
-        snprintf(name, sizeof name, "%.*s", (int)(colon - prov->inputs[i]), prov->inputs[i]);
-        outdir_json_string(f, name);
-        fputs(": ", f);
-        outdir_json_string(f, colon + 1);
-    }
-    fputs("},\n  \"quantiles\": ", f);
+    provenance_put_overrides(f, prov, "set", "without", 1);
+    provenance_put_inputs(f, prov);
+    fputs(",\n  \"quantiles\": ", f);
     outdir_json_string(f, e->weighted
                               ? "weighted type 7: type 7 on the runs with weight > 0, each repeated w n / W times (frequency weights scaled to the n runs); mean weighted"
                               : "type 7 (R default, NumPy linear): h = (n-1)p, linear between order statistics");

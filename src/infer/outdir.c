@@ -2,6 +2,7 @@
 #include "outdir.h"
 
 #include "outpath.h"
+#include "provenance.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,17 +23,7 @@ void outdir_number(FILE *f, double x)
     else fprintf(f, "%.10g", x);
 }
 
-void outdir_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
+void outdir_json_string(FILE *f, const char *s) { json_put_string(f, s); }
 
 int outdir_write(const char *dir, const outdir_file *files, size_t nfiles, const void *ctx,
                  truce_error *err)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "outdir.h"
+#include "provenance.h"
 #include "sensitivity.h"
 
 static const char *const out_files[2] = {"indices.csv", "summary.json"};
@@ -27,23 +28,12 @@ static void put_number(FILE *f, double x, const char *nan)
     else fprintf(f, "%.10g", x);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
 
 static void json_field(FILE *f, const char *key, const char *value)
 {
     if (!value) return;
     fprintf(f, "  \"%s\": ", key);
-    json_string(f, value);
+    json_put_string(f, value);
     fputs(",\n", f);
 }
 
@@ -89,12 +79,12 @@ static void write_summary(FILE *f, const truce_sens *s, const truce_sens_options
     fputs("  \"parameters\": [", f);
     for (size_t i = 0; i < s->dim; i++) {
         fputs(i ? ", " : "", f);
-        json_string(f, s->names[i]);
+        json_put_string(f, s->names[i]);
     }
     fputs("],\n  \"ranking\": [", f);
     for (size_t k = 0; k < s->dim; k++) {
         fputs(k ? ", " : "", f);
-        json_string(f, s->names[s->rank[k]]);
+        json_put_string(f, s->names[s->rank[k]]);
     }
     fputs("],\n", f);
     if (morris) {
@@ -103,7 +93,7 @@ static void write_summary(FILE *f, const truce_sens *s, const truce_sens_options
         for (size_t k = 0; k < s->dim; k++) {
             if (!s->screened[s->rank[k]]) continue;
             fputs(first ? "" : ", ", f);
-            json_string(f, s->names[s->rank[k]]);
+            json_put_string(f, s->names[s->rank[k]]);
             first = 0;
         }
         fputs("],\n", f);

@@ -12,6 +12,7 @@
 
 #include "calendar.h"
 #include "outpath.h"
+#include "provenance.h"
 #include "result.h"
 #include "series.h"
 
@@ -31,17 +32,6 @@ static void sink_number(out_sink *s, double x)
     else sink_printf(s, "%.10g", x);
 }
 
-static void json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
-}
 
 /* Does region g report variable k (organisation-wide variables only for "all")? */
 static int reports(const truce_result *r, size_t g, truce_variable k)
@@ -114,15 +104,6 @@ static void peak_of(const truce_result *r, truce_variable v, truce_period by, do
     truce_series_free(s);
 }
 
-static void json_list(FILE *f, const char *name, const char *const *items, size_t n)
-{
-    fprintf(f, "  \"%s\": [", name);
-    for (size_t i = 0; i < n; i++) {
-        if (i) fputs(", ", f);
-        json_string(f, items[i]);
-    }
-    fputs("],\n", f);
-}
 
 static const char *period_word(truce_period by)
 {
@@ -141,37 +122,19 @@ static void write_summary(const truce_result *r, const truce_scenario *s, FILE *
     fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
     if (prov && prov->command) {
         fputs("  \"command\": ", f);
-        json_string(f, prov->command);
+        json_put_string(f, prov->command);
         fputs(",\n", f);
     }
     fputs("  \"scenario\": ", f);
-    json_string(f, truce_scenario_name(s));
+    json_put_string(f, truce_scenario_name(s));
     fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n  \"params_hash\": \"%s\",\n", truce_scenario_hash(s), r->params_hash);
     fprintf(f, "  \"seed\": %llu,\n  \"run\": %u,\n", (unsigned long long)r->seed, r->run);
     fprintf(f, "  \"mean_field\": %s,\n  \"start\": \"%s\",\n  \"end\": \"%s\",\n  \"days\": %lld,\n",
             r->mean_field ? "true" : "false", d0, d1, (long long)(r->rec.to - r->rec.from + 1));
     fprintf(f, "  \"by\": \"%s\",\n", period_word(by));
-    json_list(f, "set", prov ? prov->sets : NULL, prov ? prov->nsets : 0);
-    json_list(f, "without", prov ? prov->withouts : NULL, prov ? prov->nwithouts : 0);
-    fputs("  \"to\": ", f);
-    if (prov && prov->to) json_string(f, prov->to);
-    else fputs("null", f);
-    fputs(",\n  \"inputs\": {", f);
-    for (size_t i = 0; prov && i < prov->ninputs; i++) {
-        const char *colon = strrchr(prov->inputs[i], ':');
-        fputs(i ? ", " : "", f);
-        if (!colon) {
-            json_string(f, prov->inputs[i]);
-            fputs(": null", f);
-            continue;
-        }
-        char name[512];
-        snprintf(name, sizeof name, "%.*s", (int)(colon - prov->inputs[i]), prov->inputs[i]);
-        json_string(f, name);
-        fputs(": ", f);
-        json_string(f, colon + 1);
-    }
-    fprintf(f, "},\n  \"random_words_drawn\": %llu,\n", (unsigned long long)r->draws);
+    provenance_put_overrides(f, prov, "set", "without", 1);
+    provenance_put_inputs(f, prov);
+    fprintf(f, ",\n  \"random_words_drawn\": %llu,\n", (unsigned long long)r->draws);
     fputs("  \"totals\": {", f);
     int first = 1;
     for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
@@ -217,7 +180,7 @@ static void write_summary(const truce_result *r, const truce_scenario *s, FILE *
         if (r->row_of[g] < 0) continue;
         fprintf(f, "%s\n    ", first ? "" : ",");
         first = 0;
-        json_string(f, truce_result_region_name(r, g));
+        json_put_string(f, truce_result_region_name(r, g));
         static const truce_variable shown[3] = {TRUCE_VAR_MILITANTS, TRUCE_VAR_FIGHTERS, TRUCE_VAR_COMMANDERS};
         int fk = 1;
         fputs(": {", f);
