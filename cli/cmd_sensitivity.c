@@ -54,10 +54,11 @@ static void help(void)
            "See docs/sensitivity.md.\n");
 }
 
-static void progress(void *ctx, size_t done, size_t total)
+static void progress(void *ctx, uint64_t done, uint64_t total)
 {
     (void)ctx;
-    fprintf(stderr, "\rtruce sensitivity: %zu / %zu evaluations", done, total);
+    fprintf(stderr, "\rtruce sensitivity: %llu / %llu evaluations", (unsigned long long)done,
+            (unsigned long long)total);
     if (done == total) fputc('\n', stderr);
 }
 

@@ -897,7 +897,7 @@ typedef struct truce_sens_options {
     unsigned bootstrap;        /* resamples for the 95 % intervals (default 1000) */
     unsigned levels;           /* Morris grid levels p, even >= 2 (default 4) */
     double screen_share;       /* Morris: screened out when mu* < share * max mu* (0.1) */
-    void (*progress)(void *ctx, size_t done, size_t total);  /* NULL: none */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);  /* NULL: none (as ensembles') */
     void *progress_ctx;
 } truce_sens_options;
 TRUCE_API void truce_sens_options_init(truce_sens_options *o);

@@ -151,7 +151,7 @@ static int evaluate(const double *U, size_t m, size_t dim, truce_sens_fn f, void
             d = ++done;
             if (d % step == 0 || d == m) {
                 OMP(omp critical)
-                o->progress(o->progress_ctx, d, m);
+                o->progress(o->progress_ctx, (uint64_t)d, (uint64_t)m);
             }
         }
     }
