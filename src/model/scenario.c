@@ -149,34 +149,7 @@ void scenario_rehash(truce_scenario *s)
 
 /* A decimal number: [+-]digits[.digits][e[+-]digits] (also ".5", "5."). No spaces, no
  * hex, no inf/nan, no YAML 1.1 forms. Returns 0, -1 if not a number, -2 if not finite. */
-static int parse_number(const char *p, size_t n, double *out)
-{
-    char buf[512];
-    if (n == 0 || n >= sizeof buf) return -1;
-    size_t i = 0, digits = 0;
-    if (p[i] == '+' || p[i] == '-') i++;
-    while (i < n && p[i] >= '0' && p[i] <= '9') i++, digits++;
-    if (i < n && p[i] == '.') {
-        i++;
-        while (i < n && p[i] >= '0' && p[i] <= '9') i++, digits++;
-    }
-    if (digits == 0) return -1;
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-')) i++;
-        size_t ed = 0;
-        while (i < n && p[i] >= '0' && p[i] <= '9') i++, ed++;
-        if (ed == 0) return -1;
-    }
-    if (i != n) return -1;
-    memcpy(buf, p, n);
-    buf[n] = '\0';
-    errno = 0;
-    double v = strtod(buf, NULL);
-    if (!isfinite(v)) return -2;
-    *out = v;
-    return 0;
-}
+static int parse_number(const char *p, size_t n, double *out) { return csv_parse_decimal(p, n, out); }
 
 /* Names of regions and ids of episodes: [A-Za-z0-9_.:-], 1..cap-1 bytes. */
 static int valid_token(const char *p, size_t n, size_t cap, int colon)
