@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "observe.h"
 #include "result.h"
 #include "rng.h"
 #include "series.h"
@@ -126,4 +127,17 @@ oom:
     truce_reported_free(out);
     truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
     return NULL;
+}
+
+int observe_model_of(const truce_scenario *s, const char *source, const char *metric,
+                     const char *place, truce_variable vars[8], uint64_t *regions)
+{
+    truce_variable v[8];
+    int nvars = metric_variables(metric, v);
+    const geography *g = find_geography(s, place);
+    if (source_param("rate", source) < 0 || source_param("dispersion", source) < 0 || nvars == 0 || !g)
+        return 0;
+    if (vars) memcpy(vars, v, sizeof v);
+    if (regions) *regions = g->regions;
+    return nvars;
 }

@@ -1,0 +1,225 @@
+/* fit_target: the summaries of the shipped data, the distance, the cutoff, simulations and
+ * the robust scales. `test_fit_target --dump [--cutoff YYYY-MM-DD]` prints the observed
+ * summaries as CSV (name,value) for the independent Python recomputation
+ * (tests/py/test_fit_target.py). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fit_target.h"
+#include "params.h"
+#include "testutil.h"
+#include "truce.h"
+
+static fit_target *target(int32_t cutoff)
+{
+    truce_error err;
+    truce_scenario *sc = truce_scenario_load_default(&err);
+    assert_non_null(sc);
+    truce_reported *data = truce_reported_load_default(&err);
+    assert_non_null(data);
+    fit_target_options o;
+    fit_target_options_init(&o);
+    o.cutoff = cutoff;
+    fit_target *t = fit_target_new(sc, data, &o, &err);
+    if (!t) fail_msg("fit_target_new: %s", err.message);
+    truce_reported_free(data);
+    truce_scenario_free(sc);
+    return t;
+}
+
+static size_t count_prefix(const fit_target *t, const char *prefix)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fit_target_dim(t); i++)
+        n += strncmp(fit_target_summary_name(t, i), prefix, strlen(prefix)) == 0;
+    return n;
+}
+
+static long find(const fit_target *t, const char *name)
+{
+    for (size_t i = 0; i < fit_target_dim(t); i++)
+        if (strcmp(fit_target_summary_name(t, i), name) == 0) return (long)i;
+    return -1;
+}
+
+static void observed_summaries(void **state)
+{
+    (void)state;
+    fit_target *t = target(INT32_MAX);
+    /* every kind is there */
+    assert_true(count_prefix(t, "year:") >= 10);
+    assert_true(count_prefix(t, "month:") >= 100);
+    assert_true(count_prefix(t, "growth:") >= 2);
+    assert_true(count_prefix(t, "season:") >= 1);
+    assert_true(count_prefix(t, "episode:") >= 2);
+    /* values by hand from data/pakistan_series.csv: PICSS Pakistan attacks 2016 = 500,
+     * PIPS Pakistan attacks 2009 = 2586, PICSS Pakistan attacks 2024-02 = 97 */
+    long i = find(t, "year:PICSS:attacks:Pakistan:2016");
+    assert_true(i >= 0);
+    assert_near(fit_target_observed(t)[i], log1p(500.0), 1e-12);
+    i = find(t, "year:PIPS:attacks:Pakistan:2009");
+    assert_true(i >= 0);
+    assert_near(fit_target_observed(t)[i], log1p(2586.0), 1e-12);
+    i = find(t, "month:PICSS:attacks:Pakistan:2024-02");
+    assert_true(i >= 0);
+    assert_near(fit_target_observed(t)[i], log1p(97.0), 1e-12);
+    /* PIPS Pakistan attacks: 2024, 2025 (521, 699) against 2018, 2019 (262, 229); 2020 and
+     * 2023 are not reported */
+    i = find(t, "growth:PIPS:attacks:Pakistan:2023-2025/2018-2020");
+    assert_true(i >= 0);
+    assert_near(fit_target_observed(t)[i],
+                (log1p(521.0) + log1p(699.0)) / 2 - (log1p(262.0) + log1p(229.0)) / 2, 1e-12);
+    /* the 2022 ceasefire in PICSS national attacks is a summary (after/before) */
+    assert_true(find(t, "episode:PICSS:attacks:Pakistan:28:after/before") >= 0);
+    /* rows without a reporting model (injured, other provinces) are counted, not used */
+    assert_true(fit_target_skipped_unmodelled(t) > 0);
+    /* distance of the data to themselves is 0, for any scales */
+    assert_near(fit_target_distance(t, fit_target_observed(t)), 0.0, 0.0);
+    /* the record is monthly and ends with the data */
+    truce_record rec;
+    fit_target_record(t, &rec);
+    assert_int_equal(rec.by, TRUCE_BY_MONTH);
+    assert_int_equal(rec.to, fit_target_last_day(t));
+    assert_true(rec.variables != 0);
+    fit_target_free(t);
+}
+
+static void cutoff_drops_later_periods(void **state)
+{
+    (void)state;
+    int32_t first, last;
+    truce_precision prec;
+    assert_int_equal(truce_date_parse("2022-12", &first, &last, &prec), 0);
+    fit_target *all = target(INT32_MAX);
+    fit_target *t = target(last);
+    assert_true(fit_target_dim(t) < fit_target_dim(all));
+    assert_true(fit_target_last_day(t) <= last);
+    assert_true(fit_target_last_day(all) > last);
+    assert_true(fit_target_skipped_outside(t) > fit_target_skipped_outside(all));
+    for (size_t i = 0; i < fit_target_dim(t); i++) {
+        const char *n = fit_target_summary_name(t, i);
+        /* no later year or month appears in a level */
+        assert_null(strstr(n, ":2023"));
+        assert_null(strstr(n, ":2024"));
+        assert_null(strstr(n, ":2025"));
+    }
+    /* the growth windows move with the data's last year */
+    assert_true(find(t, "growth:PIPS:attacks:Pakistan:2020-2022/2015-2017") >= 0);
+    /* summaries up to the cutoff are the same numbers */
+    long a = find(all, "month:PICSS:attacks:Pakistan:2022-06"), b = find(t, "month:PICSS:attacks:Pakistan:2022-06");
+    assert_true(a >= 0 && b >= 0);
+    assert_near(fit_target_observed(all)[a], fit_target_observed(t)[b], 0.0);
+    fit_target_free(all);
+    fit_target_free(t);
+}
+
+static void simulate_and_scale(void **state)
+{
+    (void)state;
+    fit_target *t = target(INT32_MAX);
+    const size_t dim = fit_target_dim(t);
+    double params[PARAM_COUNT];
+    truce_params_default(params);
+    enum { N = 4 };
+    double *pilot = malloc(N * dim * sizeof *pilot), *again = malloc(dim * sizeof *again);
+    assert_non_null(pilot);
+    assert_non_null(again);
+    truce_error err;
+    for (uint32_t r = 0; r < N; r++) {
+        if (fit_target_simulate(t, params, 7, r, pilot + r * dim, &err)) fail_msg("%s", err.message);
+        for (size_t i = 0; i < dim; i++) assert_true(isfinite(pilot[r * dim + i]));
+    }
+    /* the same (seed, run) gives the same summaries; another run gives others */
+    assert_int_equal(fit_target_simulate(t, params, 7, 0, again, &err), 0);
+    assert_memory_equal(again, pilot, dim * sizeof *again);
+    assert_true(memcmp(pilot, pilot + dim, dim * sizeof *pilot) != 0);
+    double d0 = fit_target_distance(t, pilot);
+    assert_true(isfinite(d0) && d0 > 0.0);
+    /* scales: 1.4826 MAD of the pilot, floored (0.1 on the log scale, 0.02 for shares) */
+    assert_int_equal(fit_target_set_scales(t, pilot, N, &err), 0);
+    const double *sc = fit_target_scales(t);
+    for (size_t i = 0; i < dim; i++) {
+        double floor = fit_target_summary_kind(t, i) == FIT_SUMMARY_SEASON ? 0.02 : 0.1;
+        assert_true(sc[i] >= floor);
+    }
+    /* a hand-made pilot: column values 0, 1, 2, 10 -> median 1.5, deviations 1.5, 0.5,
+     * 0.5, 8.5 -> MAD 1, scale 1.4826 */
+    double *hand = malloc(N * dim * sizeof *hand);
+    assert_non_null(hand);
+    const double col[N] = {0.0, 1.0, 2.0, 10.0};
+    for (size_t r = 0; r < N; r++)
+        for (size_t i = 0; i < dim; i++) hand[r * dim + i] = col[r];
+    assert_int_equal(fit_target_set_scales(t, hand, N, &err), 0);
+    assert_near(fit_target_scales(t)[0], 1.482602218505602, 1e-12);
+    /* a non-finite summary is infinitely far */
+    again[0] = NAN;
+    assert_true(isinf(fit_target_distance(t, again)));
+    /* a mismatched report table is refused */
+    truce_reported *empty = truce_reported_load_memory("empty", "period,metric,value,source,geography\n", 37, &err);
+    assert_non_null(empty);
+    assert_int_equal(fit_target_summaries_of(t, empty, again, &err), -1);
+    truce_reported_free(empty);
+    free(hand);
+    free(pilot);
+    free(again);
+    fit_target_free(t);
+}
+
+static void block_weights(void **state)
+{
+    (void)state;
+    /* moving every monthly summary by one scale costs as much as moving every yearly level
+     * by one scale: each block adds the mean of its squared deviations */
+    fit_target *t = target(INT32_MAX);
+    const size_t dim = fit_target_dim(t);
+    double *s = malloc(dim * sizeof *s);
+    assert_non_null(s);
+    memcpy(s, fit_target_observed(t), dim * sizeof *s);
+    for (size_t i = 0; i < dim; i++)
+        if (fit_target_summary_kind(t, i) == FIT_SUMMARY_MONTH) s[i] += 1.0;
+    double dm = fit_target_distance(t, s);
+    memcpy(s, fit_target_observed(t), dim * sizeof *s);
+    for (size_t i = 0; i < dim; i++)
+        if (fit_target_summary_kind(t, i) == FIT_SUMMARY_YEAR) s[i] += 1.0;
+    double dy = fit_target_distance(t, s);
+    assert_near(dm, 1.0, 1e-12);
+    assert_near(dy, 1.0, 1e-12);
+    free(s);
+    fit_target_free(t);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--dump") == 0) {
+        int32_t cutoff = INT32_MAX, first;
+        truce_precision prec;
+        if (argc >= 4 && strcmp(argv[2], "--cutoff") == 0 && truce_date_parse(argv[3], &first, &cutoff, &prec)) return 2;
+        truce_error err;
+        truce_scenario *sc = truce_scenario_load_default(&err);
+        truce_reported *data = sc ? truce_reported_load_default(&err) : NULL;
+        fit_target_options o;
+        fit_target_options_init(&o);
+        o.cutoff = cutoff;
+        fit_target *t = data ? fit_target_new(sc, data, &o, &err) : NULL;
+        if (!t) {
+            fprintf(stderr, "%s\n", err.message);
+            return 1;
+        }
+        printf("name,value\n");
+        for (size_t i = 0; i < fit_target_dim(t); i++)
+            printf("%s,%.17g\n", fit_target_summary_name(t, i), fit_target_observed(t)[i]);
+        fit_target_free(t);
+        truce_reported_free(data);
+        truce_scenario_free(sc);
+        return 0;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(observed_summaries),
+        cmocka_unit_test(cutoff_drops_later_periods),
+        cmocka_unit_test(simulate_and_scale),
+        cmocka_unit_test(block_weights),
+    };
+    return cmocka_run_group_tests_name("fit_target", tests, NULL, NULL);
+}
