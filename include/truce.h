@@ -766,6 +766,10 @@ TRUCE_API truce_series *truce_reported_series(const truce_reported *t, const cha
                                     const char *metric, const char *geography,
                                     truce_error *err);
 TRUCE_API void truce_reported_free(truce_reported *t);
+/* The rows of several tables, one table after another, as a new table (e.g. several
+ * `truce fit --data` files). Nothing is merged: each row keeps its source. */
+TRUCE_API truce_reported *truce_reported_concat(const truce_reported *const *tables, size_t n,
+                                                truce_error *err);
 
 /* An event file already aggregated by period, as `truce events aggregate` prints it:
  * `period,group,events,deaths,...` with periods `2021-11-09`, `2021-W45`, `2021-11`,

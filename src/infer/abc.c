@@ -404,7 +404,7 @@ static int run_batch(const abc_problem *pb, const abc_options *o, const abc_popu
         truce_error_clear(&e1);
         if (pb->simulate(pb->ctx, zb + j * d, mseed[j], mrun[j], summ + j * S, &e1) != 0) {
 #ifdef _OPENMP
-#pragma omp critical(abc_batch_error)
+#pragma omp critical
 #endif
             if (jj < failed) {
                 failed = jj;
