@@ -32,7 +32,7 @@ LIBFLAGS := -fPIC -fvisibility=hidden
 OMP     ?= -fopenmp
 # Tests and tools that look inside the library see every layer.
 CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
-LDLIBS  += -lyaml -lm
+LDLIBS  += -lyaml -lsqlite3 -lm
 
 BUILD   ?= build
 LIBSRC  := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
@@ -134,11 +134,11 @@ check-slow: all
 # Sanitizer builds live in their own build folders and run the same suite.
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
-	  LDLIBS="-lyaml -lm -fsanitize=address" all tests-build
+	  LDLIBS="-lyaml -lsqlite3 -lm -fsanitize=address" all tests-build
 	ASAN_OPTIONS=detect_leaks=1 tests/run-all.sh build-asan --no-fuzz
 ubsan:
 	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
-	  LDLIBS="-lyaml -lm -fsanitize=undefined" all tests-build
+	  LDLIBS="-lyaml -lsqlite3 -lm -fsanitize=undefined" all tests-build
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run-all.sh build-ubsan --no-fuzz
 # ThreadSanitizer over the threaded code (ensembles, comparisons, sensitivity): clang with
 # LLVM's OpenMP runtime and its Archer tool, which tells TSan about OpenMP's own
@@ -147,7 +147,7 @@ TSAN_SUITES := tests/cli/test_ensemble.sh tests/cli/test_compare.sh $(wildcard t
 tsan:
 	@scripts/install-deps.sh libomp-14-dev
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-tsan HAVE_MPICC= OPT="-O1 -g -fsanitize=thread" \
-	  LDLIBS="-lyaml -lm -fsanitize=thread" build-tsan/truce
+	  LDLIBS="-lyaml -lsqlite3 -lm -fsanitize=thread" build-tsan/truce
 	@fail=0; for t in $(TSAN_SUITES); do \
 	  echo "== $$t under ThreadSanitizer"; \
 	  TRUCE=$(CURDIR)/build-tsan/truce TRUCE_BUILD=$(CURDIR)/build-tsan TRUCE_ROOT=$(CURDIR) \
@@ -176,7 +176,7 @@ valgrind: all
 FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALLINC)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(BUILD)/embedded.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lm -o $@
+	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lsqlite3 -lm -o $@
 fuzz: $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 # Two targets at a time (one per core); each prints its executions and coverage at the end.

@@ -12,7 +12,7 @@ REPEAT=${REPEAT:-10}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 cc -std=c17 -D_POSIX_C_SOURCE=200809L -O2 -fopenmp -I"$ROOT/include" -I"$ROOT/src/base" -I"$ROOT/src/evidence" -I"$ROOT/src/model" "$ROOT/bench/bench_model.c" \
-   "$ROOT/$BUILD/libtruce.a" -lyaml -lm -fopenmp -o "$work/bench_model" || exit 1
+   "$ROOT/$BUILD/libtruce.a" -lyaml -lsqlite3 -lm -fopenmp -o "$work/bench_model" || exit 1
 "$work/bench_model" 30 || exit 1
 cd "$work"
 for i in $(seq "$REPEAT"); do

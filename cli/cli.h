@@ -75,6 +75,12 @@ int cli_main(int argc, char **argv);
 typedef struct cli_driver {
     int (*ensemble_compute)(truce_ensemble *e, truce_error *err);
     int writer;                /* this process writes outputs and prints */
+    /* `truce fit`: set the options' part, nparts and exchange (each batch's proposals are
+     * shared out over the processes and gathered on all); NULL: one process. */
+    void (*fit_setup)(truce_fit_options *o);
+    /* Every process passes its exit code; returns the first non-zero one of any (EXIT_OK
+     * when all are). NULL: one process. */
+    int (*agree)(int rc);
 } cli_driver;
 extern const cli_driver *cli_parallel;
 /* Typo suggestions (suggest.c). Edit distance with swaps of neighbours counted as one. */
@@ -96,6 +102,7 @@ int cmd_episodes(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_fit(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
 #endif

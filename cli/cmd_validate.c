@@ -177,7 +177,7 @@ static int run_ppc(int argc, char **argv)
         snprintf(inputs[ninputs++], 600, "%s:%s", cli_base_name(a.posterior), hash);
     }
     if (a.ndata) {
-        merged = truce_reported_merge((const truce_reported *const *)tables, a.ndata, &err);
+        merged = truce_reported_concat((const truce_reported *const *)tables, a.ndata, &err);
         if (!merged) { rc = cli_report(&err); goto done; }
         vo.data = merged;
     }

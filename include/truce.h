@@ -537,6 +537,94 @@ TRUCE_API void truce_ensemble_free(truce_ensemble *e);
  * then input order). NAN when nothing is left. */
 TRUCE_API double truce_quantile7(double *x, double *w, size_t n, double p);
 
+/* ---- calibration: `truce fit` (infer) ------------------------------------------- */
+
+/* Simulation-based inference by ABC-SMC (docs/fit.md): Toni et al. (2009) with the
+ * importance weights of Beaumont et al. (2009), in the priors' standard-normal space
+ * (z_i = Phi^-1(F_i(theta_i))), with an adaptive tolerance (a quantile of the previous
+ * population's distances) and an adaptive kernel. The summaries and the distance are those
+ * of docs/calibration.md. Every proposal's randomness is keyed by (seed, population,
+ * index) and proposals are evaluated in batches of a fixed size, so the posterior is the
+ * same bytes for any thread or process count, and a fit resumed from its run store
+ * continues exactly as an uninterrupted one. */
+typedef struct truce_fit_progress {
+    unsigned population;       /* 0, 1, ... */
+    double tolerance;          /* of this population (+INF for population 0) */
+    uint64_t proposed;         /* proposals simulated for this population so far */
+    uint64_t accepted;         /* of those, within the tolerance */
+    size_t particles, target;  /* accepted kept so far, and the number wanted */
+    double acceptance;         /* accepted / proposed */
+    double ess;                /* effective sample size (NAN until the population is done) */
+    uint64_t sims, sims_budget;/* simulations so far (screening included) and the budget */
+    double seconds;            /* wall time since the start of this process's fit */
+    int population_done;       /* 1 on the call that completes a population */
+} truce_fit_progress;
+
+enum { TRUCE_FIT_KERNEL_GLOBAL = 0, TRUCE_FIT_KERNEL_OLCM = 1 };
+
+typedef struct truce_fit_options {
+    unsigned version;                  /* TRUCE_FIT_OPTIONS_VERSION, set by _init */
+    const truce_reported *data;        /* NULL: the shipped reported series */
+    int32_t cutoff;                    /* last day of data used; INT32_MAX: all data */
+    const char *const *estimate;       /* parameter names; NULL: screened default */
+    size_t nestimate;
+    uint64_t sims;                     /* total simulation budget (default 20000) */
+    size_t particles;                  /* default 500 */
+    uint64_t seed;                     /* default 1 */
+    int threads;                       /* 0: default */
+    double max_seconds;                /* 0: none (a wall-time stop is not reproducible) */
+    double min_acceptance;             /* stop below this population acceptance rate (0.01) */
+    double min_tolerance;              /* stop at or below this tolerance (0: none) */
+    const char *store;                 /* SQLite run store path (fit.sqlite); NULL: in memory */
+    void (*progress)(void *ctx, const struct truce_fit_progress *p);
+    void *progress_ctx;
+    /* Added beyond the first contract (defaults set by _init): */
+    double quantile;                   /* tolerance = this quantile of the previous distances (0.5) */
+    int kernel;                        /* TRUCE_FIT_KERNEL_GLOBAL (default) or _OLCM */
+    unsigned max_populations;          /* populations in all, 0 included (default 30; 0: none) */
+    size_t batch;                      /* proposals per batch (default 64): part of the result */
+    size_t screen_keep;                /* screened default: keep the top K (default 6) */
+    size_t screen_trajectories;        /* Morris trajectories r of the screening (default 4) */
+    int restart;                       /* 1: discard a store made by other options */
+    /* Processes (the MPI driver): this one simulates its share [B part / nparts,
+     * B (part + 1) / nparts) of every batch of B proposals, and exchange fills in the
+     * others' rows (batch x nsum doubles, row-major) from them. nparts <= 1: none.
+     * Only the process with part 0 should be given a store. */
+    int part, nparts;
+    int (*exchange)(void *ctx, double *rows, size_t batch, size_t nsum, truce_error *err);
+    void *exchange_ctx;
+} truce_fit_options;
+#define TRUCE_FIT_OPTIONS_VERSION 1
+TRUCE_API void truce_fit_options_init(truce_fit_options *opt);
+
+typedef struct truce_fit truce_fit;
+/* Fit the scenario's parameters (the estimated ones; the others keep the scenario's
+ * values). With opt->store, every complete population is committed to the SQLite store,
+ * and a store left by the same fit (same options hash) is resumed from its last complete
+ * population; a store of another fit is TRUCE_EINPUT unless opt->restart. */
+TRUCE_API truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt,
+                                   truce_error *err);
+TRUCE_API size_t truce_fit_particle_count(const truce_fit *f);
+TRUCE_API size_t truce_fit_param_count(const truce_fit *f);          /* estimated parameters */
+TRUCE_API const char *truce_fit_param_name(const truce_fit *f, size_t k);
+TRUCE_API double truce_fit_weight(const truce_fit *f, size_t particle);   /* normalised */
+TRUCE_API double truce_fit_value(const truce_fit *f, size_t particle, size_t k);
+/* The full parameter vector (truce_param_count() values) of a particle: the scenario's values
+ * with the estimated ones replaced. */
+TRUCE_API void truce_fit_params(const truce_fit *f, size_t particle, double *params);
+/* The particle whose simulation came closest to the data (smallest distance). */
+TRUCE_API size_t truce_fit_closest(const truce_fit *f);
+/* Populations completed, simulations spent (screening included), and the population the
+ * fit resumed from (0 when it did not resume). */
+TRUCE_API size_t truce_fit_population_count(const truce_fit *f);
+TRUCE_API uint64_t truce_fit_sims(const truce_fit *f);
+TRUCE_API unsigned truce_fit_resumed_from(const truce_fit *f);
+/* DIR/posterior.csv (header `weight,` then the estimated names) and DIR/fit.json. DIR must
+ * exist (it holds the run store); each file is written beside its name and renamed. */
+TRUCE_API int truce_fit_write(const truce_fit *f, const char *dir, const truce_provenance *prov,
+                              truce_error *err);
+TRUCE_API void truce_fit_free(truce_fit *f);
+
 /* ---- validation (infer) ------------------------------------------------------------ */
 
 /* Proper scores of probabilistic forecasts (docs/validate.md; Gneiting & Raftery 2007,
@@ -722,10 +810,10 @@ TRUCE_API truce_series *truce_reported_series(const truce_reported *t, const cha
                                     const char *metric, const char *geography,
                                     truce_error *err);
 TRUCE_API void truce_reported_free(truce_reported *t);
-/* The rows of several tables as one table (in order; `--data FILE` given more than once).
- * The new table has no line numbers (0) and is not "simulated". */
-TRUCE_API truce_reported *truce_reported_merge(const truce_reported *const *tables, size_t n,
-                                               truce_error *err);
+/* The rows of several tables, one table after another, as a new table (e.g. several
+ * `truce fit --data` files). Nothing is merged: each row keeps its source. */
+TRUCE_API truce_reported *truce_reported_concat(const truce_reported *const *tables, size_t n,
+                                                truce_error *err);
 
 /* An event file already aggregated by period, as `truce events aggregate` prints it:
  * `period,group,events,deaths,...` with periods `2021-11-09`, `2021-W45`, `2021-11`,

@@ -9,8 +9,9 @@ set -eu
 # are not installed here). g++ compiles the header test as C++; python3-pandas is for the
 # tests that read outputs as a notebook user would (Debian's /usr/bin/python3).
 # libopenmpi-dev and openmpi-bin: build/truce-mpi (mpicc) and its test (mpirun).
+# libsqlite3-dev: the run store of `truce fit` (DIR/fit.sqlite).
 # pkgconf: `make install` writes truce.pc and its test reads it.
-PACKAGES="make gcc g++ clang libclang-rt-dev libc6-dev libyaml-dev librandom123-dev libcmocka-dev python3 python3-pandas libopenmpi-dev openmpi-bin pkgconf $*"
+PACKAGES="make gcc g++ clang libclang-rt-dev libc6-dev libyaml-dev libsqlite3-dev librandom123-dev libcmocka-dev python3 python3-pandas libopenmpi-dev openmpi-bin pkgconf $*"
 
 missing=""
 for p in $PACKAGES; do
