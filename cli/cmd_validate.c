@@ -51,16 +51,87 @@ static void help_ppc(void)
            "Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
 }
 
-typedef struct vargs {
-    const char *scenario, *posterior, *out, *to, *estimate;
-    const char **data;
-    size_t ndata;
-    const char **sets;
-    size_t nsets;
-    int quiet;
-    int32_t cutoff;
-    const char *cutoff_text;
-} vargs;
+static void help_forecast(void)
+{
+    printf("usage: truce validate forecast [SCENARIO.yaml] --cutoff YYYY-MM [options]\n\n"
+           "A time-split test: fit from the priors on the data through the cutoff only ('truce\n"
+           "fit' with --cutoff; OUT/fit.json shows the last period the fit saw), then from that\n"
+           "one origin forecast every later reported month of each monthly series (12 months or\n"
+           "more) from the posterior predictive: N draws, each a run of a particle drawn by\n"
+           "weight, observed through the observation models. Two model forecasts: 'model', with\n"
+           "the episodes recorded after the cutoff, and 'model_unconditional', with those removed\n"
+           "(as --without). Scored with CRPS and the 90%% interval score (MIS90) against four\n"
+           "baselines that see only the data through the cutoff: 'zero' (a point mass at 0),\n"
+           "'last' (Poisson around the last observed month), 'conflictology' (the last 12\n"
+           "observed months, resampled) and 'seasonal' (Poisson around the same calendar month\n"
+           "in the latest year that has it). Writes\n"
+           "  OUT/forecast_scores.csv  series,method,crps,mis90,n (means over the months)\n"
+           "  OUT/forecast.csv         each month: series,period,observed,method,q05,q50,q95,crps,is90\n"
+           "  OUT/forecast.json        how it was made, and each series' CRPS over the best baseline's\n"
+           "  OUT/fit.json, OUT/posterior.csv  the fit (as 'truce fit' writes them)\n\n"
+           "options:\n"
+           "  --cutoff DATE       last month the fit sees (YYYY-MM, YYYY or YYYY-MM-DD; required)\n"
+           "  --data FILE         reported series (repeatable; default the shipped ones)\n"
+           "  --sims N            the fit's simulation budget (default: truce fit's, 20000)\n"
+           "  --particles P       the fit's particles (default: truce fit's, 500)\n"
+           "  --estimate LIST     parameters to fit (default: truce fit's screened set)\n"
+           "  --draws N           posterior predictive draws a month (default 1000)\n"
+           "  --seed N            random seed (default 1)\n"
+           "  --threads T         OpenMP threads (default 0: OMP_NUM_THREADS or every core)\n"
+           "  --set NAME=VALUE    override a parameter (repeatable; not estimated then)\n"
+           "  --out DIR           output folder (default out/<scenario name>-forecast)\n"
+           "  -q, --quiet         no summary on the terminal\n"
+           "  -h, --help          this help\n\n"
+           "The bytes written do not depend on --threads.\n"
+           "Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
+}
+
+static void help_sbc(void)
+{
+    printf("usage: truce validate sbc [SCENARIO.yaml] --estimate a,b,c [options]\n\n"
+           "Simulation-based calibration (Talts et al. 2018): replication r draws theta* from\n"
+           "the priors of the named parameters (the others keep the scenario's values),\n"
+           "simulates what each source would report under it (run + observation models, the\n"
+           "data's periods), fits those reports with 'truce fit' (a small budget), and records\n"
+           "the rank of theta* among L posterior draws resampled by weight, and whether the\n"
+           "central 50%% and 90%% credible intervals hold it. Writes\n"
+           "  OUT/sbc.csv          rep,parameter,true,rank,of,in50,in90\n"
+           "  OUT/sbc_summary.csv  parameter,reps,chi2,df,p_uniform,coverage50,coverage90 (a\n"
+           "                       chi-square test of the rank histogram's uniformity)\n"
+           "  OUT/sbc.json         how it was made and the rank histograms\n\n"
+           "options:\n"
+           "  --estimate LIST     comma-separated parameters (required)\n"
+           "  --reps N            replications (default 100)\n"
+           "  --sims N            each fit's simulation budget (default: truce fit's, 20000)\n"
+           "  --particles P       each fit's particles (default: truce fit's, 500)\n"
+           "  --rank-draws L      posterior draws a rank is taken among (default 99: ranks 0..99)\n"
+           "  --to DATE           end the simulation on DATE: a shorter scenario, cheaper fits\n"
+           "  --data FILE         reported series whose periods are simulated (repeatable;\n"
+           "                      default the shipped ones)\n"
+           "  --seed N            random seed (default 1)\n"
+           "  --threads T         OpenMP threads: replications run side by side (default 0)\n"
+           "  --set NAME=VALUE    override a parameter (repeatable)\n"
+           "  --out DIR           output folder (default out/<scenario name>-sbc)\n"
+           "  -q, --quiet         no summary on the terminal\n"
+           "  -h, --help          this help\n\n"
+           "The bytes written do not depend on --threads.\n"
+           "Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n");
+}
+
+enum { SUB_PPC, SUB_FORECAST, SUB_SBC };
+static const char *const SUB_NAME[3] = {"ppc", "forecast", "sbc"};
+
+static void print_file(const char *out, const char *name, const char *title)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", out, name);
+    FILE *f = fopen(path, "r");
+    printf("%s\n", title);
+    if (!f) return;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) printf("  %s", line);
+    fclose(f);
+}
 
 static void print_ppc(const char *out)
 {
@@ -92,39 +163,51 @@ static void print_ppc(const char *out)
            out, out);
 }
 
-static int run_ppc(int argc, char **argv)
+/* option letters each subcommand takes */
+static const char *const ALLOWED[3] = {"pDnsTSoq", "cDNPenTSsoq", "eRNPLtDsTSoq"};
+
+static int run_sub(int sub, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"posterior", required_argument, NULL, 'p'}, {"data", required_argument, NULL, 'D'},
         {"draws", required_argument, NULL, 'n'},     {"seed", required_argument, NULL, 's'},
         {"threads", required_argument, NULL, 'T'},   {"set", required_argument, NULL, 'S'},
         {"out", required_argument, NULL, 'o'},       {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"cutoff", required_argument, NULL, 'c'},    {"sims", required_argument, NULL, 'N'},
+        {"particles", required_argument, NULL, 'P'}, {"estimate", required_argument, NULL, 'e'},
+        {"reps", required_argument, NULL, 'R'},      {"rank-draws", required_argument, NULL, 'L'},
+        {"to", required_argument, NULL, 't'},        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     truce_validate_options vo;
     truce_validate_options_init(&vo);
-    vargs a;
-    memset(&a, 0, sizeof a);
-    a.data = calloc((size_t)argc, sizeof *a.data);
-    a.sets = calloc((size_t)argc, sizeof *a.sets);
-    int rc = EXIT_OK, c;
+    const char *posterior = NULL, *out = NULL, *to = NULL, *estimate = NULL, *cutoff = NULL;
+    const char **data = calloc((size_t)argc + 1, sizeof *data);
+    const char **sets = calloc((size_t)argc + 1, sizeof *sets);
+    size_t ndata = 0, nsets = 0, nnames = 0;
+    int quiet = 0, rc = EXIT_OK, c;
     truce_scenario *s = NULL;
     truce_reported **tables = NULL, *merged = NULL;
-    char *command = NULL;
-    char **inputs = NULL;
+    char *command = NULL, *estimate_copy = NULL;
+    char **inputs = NULL, **names = NULL;
     size_t ninputs = 0;
-    if (!a.data || !a.sets) {
+    if (!data || !sets) {
         fprintf(stderr, "truce: out of memory\n");
         rc = EXIT_RUNTIME;
         goto done;
     }
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":hq", opts, NULL)) != -1) {
+    int li = -1;
+    while ((c = getopt_long(argc, argv, ":hq", opts, &li)) != -1) {
         uint64_t v;
+        if (c != 'h' && c != ':' && c != '?' && !strchr(ALLOWED[sub], c)) {
+            rc = cli_usage(cli_cmd, "'--%s' is not an option of 'truce validate %s'", li >= 0 ? opts[li].name : "?", SUB_NAME[sub]);
+            goto done;
+        }
         switch (c) {
-        case 'p': a.posterior = optarg; break;
-        case 'D': a.data[a.ndata++] = optarg; break;
+        case 'p': posterior = optarg; break;
+        case 'D': data[ndata++] = optarg; break;
         case 'n':
             if (cli_parse_u64(optarg, &vo.draws) || vo.draws == 0 || vo.draws > 10000000) {
                 rc = cli_usage(cli_cmd, "--draws: '%s' is not a whole number in 1..10000000", optarg);
@@ -138,26 +221,82 @@ static int run_ppc(int argc, char **argv)
             if (cli_parse_u64(optarg, &v) || v > 4096) { rc = cli_usage(cli_cmd, "--threads: '%s' is not a whole number in 0..4096", optarg); goto done; }
             vo.threads = (int)v;
             break;
-        case 'S': a.sets[a.nsets++] = optarg; break;
-        case 'o': a.out = optarg; break;
-        case 'q': a.quiet = 1; break;
-        case 'h': help_ppc(); goto done;
+        case 'S': sets[nsets++] = optarg; break;
+        case 'o': out = optarg; break;
+        case 'q': quiet = 1; break;
+        case 'c': cutoff = optarg; break;
+        case 'N':
+            if (cli_parse_u64(optarg, &vo.sims) || vo.sims == 0) { rc = cli_usage(cli_cmd, "--sims: '%s' is not a whole number >= 1", optarg); goto done; }
+            break;
+        case 'P':
+            if (cli_parse_u64(optarg, &v) || v < 2 || v > 10000000) { rc = cli_usage(cli_cmd, "--particles: '%s' is not a whole number in 2..10000000", optarg); goto done; }
+            vo.particles = (size_t)v;
+            break;
+        case 'e': estimate = optarg; break;
+        case 'R':
+            if (cli_parse_u64(optarg, &vo.reps) || vo.reps < 2 || vo.reps > 1000000) { rc = cli_usage(cli_cmd, "--reps: '%s' is not a whole number in 2..1000000", optarg); goto done; }
+            break;
+        case 'L':
+            if (cli_parse_u64(optarg, &v) || v < 1 || v > 100000) { rc = cli_usage(cli_cmd, "--rank-draws: '%s' is not a whole number in 1..100000", optarg); goto done; }
+            vo.rank_draws = (size_t)v;
+            break;
+        case 't': to = optarg; break;
+        case 'h':
+            if (sub == SUB_PPC) help_ppc();
+            else if (sub == SUB_FORECAST) help_forecast();
+            else help_sbc();
+            goto done;
         case ':': rc = cli_usage(cli_cmd, "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_unknown_option(cli_cmd, argv[optind - 1], opts); goto done;
         }
     }
     if (argc - optind > 1) { rc = cli_usage(cli_cmd, "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }
-    if (!a.posterior) { rc = cli_usage(cli_cmd, "--posterior FILE is required"); goto done; }
+    if (sub == SUB_PPC && !posterior) { rc = cli_usage(cli_cmd, "--posterior FILE is required"); goto done; }
+    if (sub == SUB_FORECAST && !cutoff) { rc = cli_usage(cli_cmd, "--cutoff DATE is required (e.g. --cutoff 2022-12)"); goto done; }
+    if (sub == SUB_SBC && !estimate) { rc = cli_usage(cli_cmd, "--estimate LIST is required (2-4 parameters, e.g. --estimate obs_rate_picss,attack_rate_fighter)"); goto done; }
+    if (cutoff) {
+        int32_t first, last;
+        truce_precision prec;
+        if (truce_date_parse(cutoff, &first, &last, &prec) != 0) { rc = cli_usage(cli_cmd, "--cutoff: '%s' is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", cutoff); goto done; }
+        vo.cutoff = last;
+    }
+    if (estimate) {
+        size_t len = strlen(estimate);
+        estimate_copy = malloc(len + 1);
+        names = calloc(len + 1, sizeof *names);
+        if (!estimate_copy || !names) { fprintf(stderr, "truce: out of memory\n"); rc = EXIT_RUNTIME; goto done; }
+        memcpy(estimate_copy, estimate, len + 1);
+        for (char *q = estimate_copy;;) {
+            char *comma = strchr(q, ',');
+            if (comma) *comma = '\0';
+            if (*q == '\0') { rc = cli_usage(cli_cmd, "--estimate: an empty name in '%s'", estimate); goto done; }
+            if (truce_param_find(q) < 0) { rc = cli_usage(cli_cmd, "--estimate: '%s' is not a parameter (see 'truce params')", q); goto done; }
+            names[nnames++] = q;
+            if (!comma) break;
+            q = comma + 1;
+        }
+        vo.estimate = (const char *const *)names;
+        vo.nestimate = nnames;
+    }
     truce_error err;
     s = optind < argc ? truce_scenario_load(argv[optind], &err) : truce_scenario_load_default(&err);
     if (!s) { rc = cli_report(&err); goto done; }
-    for (size_t i = 0; i < a.nsets && rc == EXIT_OK; i++)
-        if (truce_scenario_set(s, a.sets[i], &err)) rc = cli_report(&err);
+    for (size_t i = 0; i < nsets && rc == EXIT_OK; i++)
+        if (truce_scenario_set(s, sets[i], &err)) rc = cli_report(&err);
+    if (rc == EXIT_OK && to && truce_scenario_set_end(s, to, &err)) rc = cli_report(&err);
     if (rc != EXIT_OK) goto done;
-    inputs = calloc(a.ndata + 2, sizeof *inputs);
-    tables = calloc(a.ndata + 1, sizeof *tables);
+    for (size_t k = 0; k < nnames; k++)
+        for (size_t i = 0; i < nsets; i++) {
+            size_t n = strlen(names[k]);
+            if (strncmp(sets[i], names[k], n) == 0 && sets[i][n] == '=') {
+                rc = cli_usage(cli_cmd, "'%s' is both --set and --estimate", names[k]);
+                goto done;
+            }
+        }
+    inputs = calloc(ndata + 2, sizeof *inputs);
+    tables = calloc(ndata + 1, sizeof *tables);
     if (!inputs || !tables) { fprintf(stderr, "truce: out of memory\n"); rc = EXIT_RUNTIME; goto done; }
-    for (size_t i = 0; i < a.ndata + 2; i++) {
+    for (size_t i = 0; i < ndata + 2; i++) {
         inputs[i] = malloc(600);
         if (!inputs[i]) { fprintf(stderr, "truce: out of memory\n"); rc = EXIT_RUNTIME; goto done; }
     }
@@ -165,53 +304,69 @@ static int run_ppc(int argc, char **argv)
         snprintf(inputs[ninputs++], 600, "%s:%s", cli_base_name(argv[optind]), truce_scenario_loaded_hash(s));
     else
         snprintf(inputs[ninputs++], 600, "%s (built in):%s", truce_scenario_name(s), truce_scenario_loaded_hash(s));
-    for (size_t i = 0; i < a.ndata; i++) {
+    for (size_t i = 0; i < ndata; i++) {
         char hash[17];
-        tables[i] = truce_reported_load(a.data[i], &err);
-        if (!tables[i] || truce_file_hash(a.data[i], hash, &err)) { rc = cli_report(&err); goto done; }
-        snprintf(inputs[ninputs++], 600, "%s:%s", cli_base_name(a.data[i]), hash);
+        tables[i] = truce_reported_load(data[i], &err);
+        if (!tables[i] || truce_file_hash(data[i], hash, &err)) { rc = cli_report(&err); goto done; }
+        snprintf(inputs[ninputs++], 600, "%s:%s", cli_base_name(data[i]), hash);
     }
-    {
+    if (posterior) {
         char hash[17];
-        if (truce_file_hash(a.posterior, hash, &err)) { rc = cli_report(&err); goto done; }
-        snprintf(inputs[ninputs++], 600, "%s:%s", cli_base_name(a.posterior), hash);
+        if (truce_file_hash(posterior, hash, &err)) { rc = cli_report(&err); goto done; }
+        snprintf(inputs[ninputs++], 600, "%s:%s", cli_base_name(posterior), hash);
     }
-    if (a.ndata) {
-        merged = truce_reported_concat((const truce_reported *const *)tables, a.ndata, &err);
+    if (ndata) {
+        merged = truce_reported_concat((const truce_reported *const *)tables, ndata, &err);
         if (!merged) { rc = cli_report(&err); goto done; }
         vo.data = merged;
     }
-    vo.posterior = a.posterior;
+    vo.posterior = posterior;
     char default_out[512];
-    if (!a.out) {
-        snprintf(default_out, sizeof default_out, "out/%s-ppc", truce_scenario_name(s));
-        a.out = default_out;
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "out/%s-%s", truce_scenario_name(s), SUB_NAME[sub]);
+        out = default_out;
     }
     int made = 0;
-    rc = cli_make_out_folder(a.out, &made);
-    if (rc == EXIT_OK) rc = cli_check_out_parent(cli_cmd, a.out);
+    rc = cli_make_out_folder(out, &made);
+    if (rc == EXIT_OK) rc = cli_check_out_parent(cli_cmd, out);
     if (rc != EXIT_OK) goto done;
-    if (truce_validate_check_out("ppc", a.out, &err)) { rc = cli_report(&err); goto done; }
-    if (!a.quiet && cli_show_progress()) {
+    if (truce_validate_check_out(SUB_NAME[sub], out, &err)) { rc = cli_report(&err); goto done; }
+    static char pname[3][24] = {"validate ppc", "validate forecast", "validate sbc"};
+    if (!quiet && cli_show_progress()) {
         vo.progress = cli_progress_runs;
-        static char name[] = "validate ppc";
-        vo.progress_ctx = name;
+        vo.progress_ctx = pname[sub];
     }
-    command = cli_command_line("validate ppc", argc, argv);
-    truce_provenance prov = {.command = command, .sets = a.sets, .nsets = a.nsets,
+    char cmdname[32];
+    snprintf(cmdname, sizeof cmdname, "validate %s", SUB_NAME[sub]);
+    command = cli_command_line(cmdname, argc, argv);
+    truce_provenance prov = {.command = command, .sets = sets, .nsets = nsets, .to = to,
                              .inputs = (const char *const *)inputs, .ninputs = ninputs};
-    if (truce_validate_ppc(s, &vo, a.out, &prov, &err)) { rc = cli_report(&err); goto done; }
-    if (!a.quiet) print_ppc(a.out);
+    int r = sub == SUB_PPC ? truce_validate_ppc(s, &vo, out, &prov, &err)
+          : sub == SUB_FORECAST ? truce_validate_forecast(s, &vo, out, &prov, &err)
+                                : truce_validate_sbc(s, &vo, out, &prov, &err);
+    if (r) { rc = cli_report(&err); goto done; }
+    if (!quiet) {
+        if (sub == SUB_PPC) print_ppc(out);
+        else if (sub == SUB_FORECAST) {
+            print_file(out, "forecast_scores.csv", "truce validate forecast: mean scores over the forecast months (lower is better)");
+            printf("  written: %s/forecast_scores.csv, forecast.csv, forecast.json, fit.json, posterior.csv\n", out);
+        } else {
+            print_file(out, "sbc_summary.csv", "truce validate sbc: rank uniformity and interval coverage per parameter");
+            printf("  written: %s/sbc.csv, sbc_summary.csv, sbc.json\n", out);
+        }
+    }
 done:
     truce_scenario_free(s);
-    for (size_t i = 0; tables && i < a.ndata; i++) truce_reported_free(tables[i]);
+    for (size_t i = 0; tables && i < ndata; i++) truce_reported_free(tables[i]);
     free(tables);
     truce_reported_free(merged);
-    for (size_t i = 0; inputs && i < a.ndata + 2; i++) free(inputs[i]);
+    for (size_t i = 0; inputs && i < ndata + 2; i++) free(inputs[i]);
     free(inputs);
     free(command);
-    free(a.data);
-    free(a.sets);
+    free(estimate_copy);
+    free(names);
+    free(data);
+    free(sets);
     return rc;
 }
 
@@ -221,11 +376,13 @@ int cmd_validate(int argc, char **argv)
         help_main();
         return argc < 2 ? cli_usage("validate", "expected a subcommand: ppc, forecast or sbc") : EXIT_OK;
     }
-    static const char *const subs[] = {"ppc"};
-    if (strcmp(argv[1], "ppc") == 0) {
-        cli_cmd = "validate ppc";
-        return run_ppc(argc - 1, argv + 1);
-    }
+    static const char *const subs[] = {"ppc", "forecast", "sbc"};
+    static char names[3][24] = {"validate ppc", "validate forecast", "validate sbc"};
+    for (int k = 0; k < 3; k++)
+        if (strcmp(argv[1], subs[k]) == 0) {
+            cli_cmd = names[k];
+            return run_sub(k, argc - 1, argv + 1);
+        }
     const char *near = cli_nearest(argv[1], subs, sizeof subs / sizeof *subs);
     if (near) return cli_usage("validate", "unknown subcommand '%s'; did you mean '%s'?", argv[1], near);
     return cli_usage("validate", "unknown subcommand '%s' (ppc, forecast, sbc)", argv[1]);

@@ -666,6 +666,20 @@ TRUCE_API void truce_validate_options_init(truce_validate_options *o);
  * DIR/ppc.json, written all at once through a temporary folder (as truce_ensemble_write). */
 TRUCE_API int truce_validate_ppc(const truce_scenario *s, const truce_validate_options *o,
                                  const char *dir, const truce_provenance *prov, truce_error *err);
+/* Time-split forecast: fit (truce_fit_run) on the data up to o->cutoff, forecast every later
+ * reported month of each monthly series from o->draws posterior predictive draws, with the
+ * episodes recorded after the cutoff (`model`) and without them (`model_unconditional`),
+ * and score CRPS and MIS90 against the baselines zero, last, conflictology and seasonal:
+ * DIR/forecast_scores.csv (series,method,crps,mis90,n), DIR/forecast.csv (each month),
+ * DIR/forecast.json, and the fit's DIR/fit.json and DIR/posterior.csv. */
+TRUCE_API int truce_validate_forecast(const truce_scenario *s, const truce_validate_options *o,
+                                      const char *dir, const truce_provenance *prov,
+                                      truce_error *err);
+/* Simulation-based calibration of the fit of o->estimate: o->reps replications, ranks among
+ * o->rank_draws posterior draws: DIR/sbc.csv (rep,parameter,true,rank,of,in50,in90),
+ * DIR/sbc_summary.csv (parameter,reps,chi2,df,p_uniform,coverage50,coverage90), DIR/sbc.json. */
+TRUCE_API int truce_validate_sbc(const truce_scenario *s, const truce_validate_options *o,
+                                 const char *dir, const truce_provenance *prov, truce_error *err);
 /* Would truce_validate_<what> ("ppc", "forecast", "sbc") accept `dir`? 0, or -1 (err). */
 TRUCE_API int truce_validate_check_out(const char *what, const char *dir, truce_error *err);
 

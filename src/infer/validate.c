@@ -313,7 +313,8 @@ void validate_series_name(const char *source, const char *metric, const char *pl
 
 int validate_check_other(const char *what, const char *dir, truce_error *err)
 {
-    (void)dir;
+    if (strcmp(what, "forecast") == 0) return validate_forecast_check(dir, err);
+    if (strcmp(what, "sbc") == 0) return validate_sbc_check(dir, err);
     truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "no validation '%s'", what);
     return -1;
 }

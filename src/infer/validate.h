@@ -13,7 +13,6 @@
  * far above them so that neither list can run into the other. */
 enum {
     PUR_VALIDATE_PICK = 0xf101,   /* which posterior particle a draw uses */
-    PUR_VALIDATE_BOOT = 0xf102,   /* the conflictology baseline's bootstrap */
     PUR_VALIDATE_RANK = 0xf103    /* SBC: resampling the posterior for a rank */
 };
 
@@ -49,6 +48,9 @@ int validate_parallel(size_t n, int threads, validate_fn fn, void *ctx,
 
 /* truce_validate_check_out for "forecast" and "sbc". */
 int validate_check_other(const char *what, const char *dir, truce_error *err);
+
+int validate_forecast_check(const char *dir, truce_error *err);
+int validate_sbc_check(const char *dir, truce_error *err);
 
 /* "source:metric:geography" into out. */
 void validate_series_name(const char *source, const char *metric, const char *geography,
