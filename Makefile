@@ -6,7 +6,7 @@
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
 # build/truce-mpi when mpicc is present), install (PREFIX, DESTDIR), asan, ubsan, tsan,
-# valgrind, fuzz-long, bench, docs, check-slow (the kill test), clean.
+# valgrind, fuzz-long, bench, docs, check-slow (the kill test, SBC of the fit), clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -127,7 +127,8 @@ test: deps
 tests-build: $(TESTBIN)
 
 # Tests too long for `make test`: the kill test (kill -9 at random moments during writes,
-# tests/slow/test_kill.sh, about 45 s).
+# tests/slow/test_kill.sh, about 45 s) and simulation-based calibration of the fit
+# (tests/slow/test_sbc.sh, 100 replications, about 20 minutes).
 check-slow: all
 	@for t in tests/slow/test_*.sh; do TRUCE=$(CURDIR)/$(BUILD)/truce TRUCE_ROOT=$(CURDIR) sh $$t || exit 1; done
 
