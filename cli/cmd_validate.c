@@ -253,7 +253,7 @@ static int run_sub(int sub, int argc, char **argv)
     if (argc - optind > 1) { rc = cli_usage(cli_cmd, "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }
     if (sub == SUB_PPC && !posterior) { rc = cli_usage(cli_cmd, "--posterior FILE is required"); goto done; }
     if (sub == SUB_FORECAST && !cutoff) { rc = cli_usage(cli_cmd, "--cutoff DATE is required (e.g. --cutoff 2022-12)"); goto done; }
-    if (sub == SUB_SBC && !estimate) { rc = cli_usage(cli_cmd, "--estimate LIST is required (2-4 parameters, e.g. --estimate obs_rate_picss,attack_rate_fighter)"); goto done; }
+    if (sub == SUB_SBC && !estimate) { rc = cli_usage(cli_cmd, "--estimate LIST is required (2-4 parameters, e.g. --estimate obs_rate_picss,attack_rate)"); goto done; }
     if (cutoff) {
         int32_t first, last;
         truce_precision prec;

@@ -249,7 +249,7 @@ int truce_validate_sbc(const truce_scenario *s, const truce_validate_options *o,
         return -1;
     }
     if (!o->nestimate) {
-        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--estimate", "name the parameters to check (e.g. --estimate obs_rate_picss,attack_rate_fighter)");
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--estimate", "name the parameters to check (e.g. --estimate obs_rate_picss,attack_rate)");
         return -1;
     }
     if (o->reps < 2 || o->reps > 1000000) {
