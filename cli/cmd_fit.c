@@ -52,17 +52,23 @@ static void help(void)
 
 typedef struct progress_ctx {
     uint64_t last_sims;
+    uint64_t base_sims;   /* simulations already done when this process started (resumed) */
+    int started;
 } progress_ctx;
 
 static void progress(void *vctx, const truce_fit_progress *p)
 {
     progress_ctx *c = vctx;
+    if (!c->started) {
+        c->started = 1;
+        c->base_sims = p->sims > p->proposed ? p->sims - p->proposed : 0;
+    }
     if (!p->population_done && p->sims - c->last_sims < 256) return;
     c->last_sims = p->sims;
     char left[48] = "";
-    if (p->sims_budget && p->sims > 0 && p->seconds > 1.0) {
+    if (p->sims_budget && p->sims > c->base_sims && p->seconds > 1.0) {
         /* at this process's pace so far (resumed work not counted) */
-        double rate = (double)p->sims / p->seconds;
+        double rate = (double)(p->sims - c->base_sims) / p->seconds;
         double s = (double)(p->sims_budget - (p->sims < p->sims_budget ? p->sims : p->sims_budget)) / rate;
         snprintf(left, sizeof left, ", at most %.0f s left", s);
     }

@@ -262,16 +262,13 @@ static void propose(const abc_options *o, const abc_population *prev, const kern
         const size_t i = lo;
         const double *l = k->chol + (k->local ? i * d * d : 0);
         open_stream(&s, o->seed, t, j, ABC_PUR_KERNEL);
-        double e[64];
-        double *ev = d <= 64 ? e : malloc(d * sizeof *ev);
-        if (!ev) ev = e; /* d > 64 and no memory: unreachable in practice (dim is checked) */
+        double ev[64];   /* d <= 64: checked by abc_run_fit */
         for (size_t a = 0; a < d; a++) ev[a] = st_normal_quantile(rng_uniform(&s));
         for (size_t a = 0; a < d; a++) {
             double v = prev->z[i * d + a];
             for (size_t b = 0; b <= a; b++) v += l[a * d + b] * ev[b];
             z[a] = v;
         }
-        if (ev != e) free(ev);
     }
     open_stream(&s, o->seed, t, j, ABC_PUR_MODEL);
     uint64_t hi32 = rng_next_word(&s), lo32 = rng_next_word(&s);

@@ -64,6 +64,13 @@ if command -v mpirun >/dev/null 2>&1 && [ -x "$M" ]; then
   ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" timeout 300 mpirun $ROOTOPT --oversubscribe -np 2 \
     "$M" fit $SMALL --threads 1 --out mp >mp.out 2>mp.err; rc=$?
   check "mpirun -np 2 truce-mpi fit: exit 0 and the same posterior.csv bytes" "[ $rc -eq 0 ] && cmp -s t1/posterior.csv mp/posterior.csv"
+  # resumed under MPI: the other rank reads the store that rank 0 wrote
+  ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" timeout 300 mpirun $ROOTOPT --oversubscribe -np 2 \
+    "$M" fit $SMALL --threads 1 --max-populations 2 --out mr >/dev/null 2>&1 &&
+  ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" timeout 300 mpirun $ROOTOPT --oversubscribe -np 2 \
+    "$M" fit $SMALL --threads 1 --out mr >/dev/null 2>&1; rc=$?
+  check "mpirun -np 2: stopped after 2 populations, resumed: the same bytes" \
+    "[ $rc -eq 0 ] && cmp -s t1/posterior.csv mr/posterior.csv && grep -q '\"resumed_from_population\": 2' mr/fit.json"
 else
   no "mpirun and $M present (scripts/install-deps.sh installs OpenMPI)"
 fi
