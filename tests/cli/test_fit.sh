@@ -41,6 +41,8 @@ bad "unknown option" "unknown option" --simz 10
 bad "budget below one population" "do not cover" --estimate attack_rate --particles 50 --sims 20 --to 2010-12
 bad "budget below the screening" "screening" --sims 300 --to 2010-12
 bad "no data in the horizon" "nothing to compare" --estimate attack_rate --to 2004-12
+$T events aggregate --by month "${TRUCE_ROOT:?}/data/ucdp_ged231_sample_pakistan_events.csv" --out agg.csv 2>/dev/null
+bad "events aggregate output: no observation model for UCDP" "no observation model for UCDP" --data agg.csv --to 2010-12
 
 # ---- reproducibility: threads, processes -------------------------------------------------
 SMALL="--to 2012-12 --estimate attack_rate,lethal_share,init_militants --sims 450 --particles 40 --batch 16 --seed 3 -q"
