@@ -613,6 +613,7 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
                     free(names);
                     free(json);
                     free(ssims);
+                    agree(opt, -1, NULL);   /* the other processes wait there */
                     goto end;
                 }
             }
@@ -640,7 +641,11 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
 
     if (store) {
         nstored = fit_store_load(store, &stored, &pilot, &npilot, f->nsum, err);
-        if (nstored < 0) goto end;
+    }
+    /* every process passes here (a failure of one stops all: none waits for the others) */
+    if (nstored < 0) {
+        agree(opt, -1, NULL);
+        goto end;
     }
     if (agree(opt, 0, err) != 0) goto end;
 
