@@ -52,17 +52,23 @@ static void help(void)
 
 typedef struct progress_ctx {
     uint64_t last_sims;
+    uint64_t base_sims;   /* simulations already done when this process started (resumed) */
+    int started;
 } progress_ctx;
 
 static void progress(void *vctx, const truce_fit_progress *p)
 {
     progress_ctx *c = vctx;
+    if (!c->started) {
+        c->started = 1;
+        c->base_sims = p->sims > p->proposed ? p->sims - p->proposed : 0;
+    }
     if (!p->population_done && p->sims - c->last_sims < 256) return;
     c->last_sims = p->sims;
     char left[48] = "";
-    if (p->sims_budget && p->sims > 0 && p->seconds > 1.0) {
+    if (p->sims_budget && p->sims > c->base_sims && p->seconds > 1.0) {
         /* at this process's pace so far (resumed work not counted) */
-        double rate = (double)p->sims / p->seconds;
+        double rate = (double)(p->sims - c->base_sims) / p->seconds;
         double s = (double)(p->sims_budget - (p->sims < p->sims_budget ? p->sims : p->sims_budget)) / rate;
         snprintf(left, sizeof left, ", at most %.0f s left", s);
     }
@@ -73,6 +79,17 @@ static void progress(void *vctx, const truce_fit_progress *p)
             (unsigned long long)p->sims, (unsigned long long)p->sims_budget, left);
     if (p->population_done) fputc('\n', stderr);
     fflush(stderr);
+}
+
+/* 1 if the file's header is that of `truce events aggregate` output. */
+static int is_aggregate(const char *path)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) return 0;
+    char line[512] = "";
+    int yes = fgets(line, sizeof line, fp) && strncmp(line, "period,", 7) == 0 && strstr(line, ",events,deaths");
+    fclose(fp);
+    return yes;
 }
 
 static int parse_double(const char *text, double *x)
@@ -250,7 +267,18 @@ int cmd_fit(int argc, char **argv)
     if (!(inputs[ninputs++] = strdup(input))) { fprintf(stderr, "truce: out of memory\n"); rc = EXIT_RUNTIME; goto done; }
     for (size_t i = 0; i < ndatas; i++) {
         tables[i] = truce_reported_load(datas[i], &err);
-        if (!tables[i]) { rc = cli_report(&err); goto done; }
+        if (!tables[i]) {
+            if (is_aggregate(datas[i])) {
+                cli_error("%s: this is `truce events aggregate` output (events and deaths by period): "
+                          "the shipped parameter table has no observation model for UCDP GED or ACLED "
+                          "(obs_rate_<source>, obs_dispersion_<source>), so it cannot be fitted yet "
+                          "(docs/fit.md, \"Data\")", datas[i]);
+                rc = EXIT_USAGE;
+            } else {
+                rc = cli_report(&err);
+            }
+            goto done;
+        }
         char hash[17];
         if (truce_file_hash(datas[i], hash, &err) != 0) { rc = cli_report(&err); goto done; }
         snprintf(input, sizeof input, "%s:%s", cli_base_name(datas[i]), hash);

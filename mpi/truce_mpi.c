@@ -1,11 +1,14 @@
 /* truce-mpi — the truce command line over MPI processes (docs/ensemble.md).
  *
  *   mpirun -np K build/truce-mpi ensemble ARGS
+ *   mpirun -np K build/truce-mpi fit ARGS
  *
  * takes exactly truce's arguments and writes the bytes `build/truce ensemble ARGS` writes:
  * every rank parses the same arguments and builds the same ensemble, computes a disjoint
  * range of runs (rank r of K: runs [N r / K, N (r + 1) / K)), and sends them to rank 0,
- * which writes. Ranks other than 0 print nothing. Other subcommands run on rank 0 only.
+ * which writes. `fit` shares out every batch of proposals and gathers the summaries on
+ * every rank (mpi_exchange), so all ranks run the same engine and rank 0 writes. Ranks
+ * other than 0 print nothing. Other subcommands run on rank 0 only.
  * Uses only truce.h (through the CLI's cli.h).
  */
 #include <limits.h>
@@ -81,6 +84,50 @@ static int mpi_compute(truce_ensemble *e, truce_error *err)
     return 0;
 }
 
+/* `truce fit`: each batch's rows (batch x nsum doubles) are shared out as the engine shares
+ * the proposals (rank r of K: [B r / K, B (r + 1) / K)) and gathered on every rank, so that
+ * every rank runs the same deterministic engine; rank 0 alone writes. */
+static int mpi_exchange(void *ctx, double *rows, size_t batch, size_t nsum, truce_error *err)
+{
+    (void)ctx;
+    int *counts = malloc((size_t)nranks * sizeof *counts), *displs = malloc((size_t)nranks * sizeof *displs);
+    if (!counts || !displs || batch * nsum > (size_t)INT_MAX) {
+        free(counts);
+        free(displs);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "MPI exchange: out of memory or too large");
+        MPI_Abort(MPI_COMM_WORLD, 1);
+        return -1;
+    }
+    for (int r = 0; r < nranks; r++) {
+        size_t lo = batch * (size_t)r / (size_t)nranks, hi = batch * (size_t)(r + 1) / (size_t)nranks;
+        displs[r] = (int)(lo * nsum);
+        counts[r] = (int)((hi - lo) * nsum);
+    }
+    int rc = MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, rows, counts, displs, MPI_DOUBLE, MPI_COMM_WORLD);
+    free(counts);
+    free(displs);
+    if (rc != MPI_SUCCESS) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "MPI_Allgatherv failed");
+        return -1;
+    }
+    return 0;
+}
+
+static void mpi_fit_setup(truce_fit_options *o)
+{
+    o->part = rank;
+    o->nparts = nranks;
+    o->exchange = mpi_exchange;
+    o->exchange_ctx = NULL;
+}
+
+static int mpi_agree(int rc)
+{
+    int worst = 0;
+    MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    return worst;
+}
+
 int main(int argc, char **argv)
 {
     int provided;
@@ -96,9 +143,11 @@ int main(int argc, char **argv)
     static cli_driver driver;
     driver.ensemble_compute = mpi_compute;
     driver.writer = rank == 0;
+    driver.fit_setup = mpi_fit_setup;
+    driver.agree = mpi_agree;
     cli_parallel = &driver;
     int rc = 0;
-    if (argc >= 2 && strcmp(argv[1], "ensemble") == 0) rc = cli_main(argc, argv);
+    if (argc >= 2 && (strcmp(argv[1], "ensemble") == 0 || strcmp(argv[1], "fit") == 0)) rc = cli_main(argc, argv);
     else if (rank == 0) rc = cli_main(argc, argv);
     MPI_Finalize();
     return rc;

@@ -262,16 +262,13 @@ static void propose(const abc_options *o, const abc_population *prev, const kern
         const size_t i = lo;
         const double *l = k->chol + (k->local ? i * d * d : 0);
         open_stream(&s, o->seed, t, j, ABC_PUR_KERNEL);
-        double e[64];
-        double *ev = d <= 64 ? e : malloc(d * sizeof *ev);
-        if (!ev) ev = e; /* d > 64 and no memory: unreachable in practice (dim is checked) */
+        double ev[64];   /* d <= 64: checked by abc_run_fit */
         for (size_t a = 0; a < d; a++) ev[a] = st_normal_quantile(rng_uniform(&s));
         for (size_t a = 0; a < d; a++) {
             double v = prev->z[i * d + a];
             for (size_t b = 0; b <= a; b++) v += l[a * d + b] * ev[b];
             z[a] = v;
         }
-        if (ev != e) free(ev);
     }
     open_stream(&s, o->seed, t, j, ABC_PUR_MODEL);
     uint64_t hi32 = rng_next_word(&s), lo32 = rng_next_word(&s);
@@ -371,6 +368,27 @@ static double next_tolerance(const abc_population *p, double q, truce_error *err
     return e;
 }
 
+/* 1 if any process passes a non-zero flag (processes must take the same branch: a wall
+ * time read by each would differ). One row per part through the exchange. */
+static int any_part(const abc_options *o, int flag, truce_error *err, int *failed)
+{
+    *failed = 0;
+    if (o->nparts <= 1 || !o->exchange) return flag;
+    const size_t n = (size_t)o->nparts;
+    double *rows = calloc(n, sizeof *rows);
+    if (!rows) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        *failed = 1;
+        return 1;
+    }
+    rows[o->part] = flag;
+    int any = 0;
+    if (o->exchange(o->exchange_ctx, rows, n, 1, err) != 0) *failed = 1;
+    for (size_t i = 0; i < n; i++) any |= rows[i] != 0.0;
+    free(rows);
+    return any;
+}
+
 /* Simulate proposals [first, first + B) of population t into summ (B x nsum); this
  * process does its share, exchange fills in the rest. */
 static int run_batch(const abc_problem *pb, const abc_options *o, const abc_population *prev,
@@ -419,12 +437,15 @@ static int run_batch(const abc_problem *pb, const abc_options *o, const abc_popu
     if (rc != 0 && err) *err = first_err;
     if (nparts > 1 && o->exchange) {
         truce_error xe;
-        if (rc != 0) {
-            /* a failed simulation is marked by NAN summaries, which the others see */
-            for (size_t j = lo; j < hi; j++) summ[j * S] = NAN;
-        }
         if (o->exchange(o->exchange_ctx, summ, B, S, &xe) != 0) {
             if (err) *err = xe;
+            return -1;
+        }
+        /* all processes stop together when one failed */
+        int xf;
+        if (any_part(o, rc != 0, &xe, &xf)) {
+            if (rc == 0)
+                truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "a simulation failed in another process");
             return -1;
         }
     }
@@ -546,7 +567,12 @@ int abc_run_fit(const abc_problem *pb, const abc_options *o, const abc_populatio
         abc_stop stop = ABC_STOP_NONE;
         while (have < N) {
             if (o->max_sims && sims + B > o->max_sims) { stop = ABC_STOP_BUDGET; break; }
-            if (o->max_seconds > 0.0 && now_seconds() - t0 > o->max_seconds) { stop = ABC_STOP_TIME; break; }
+            if (o->max_seconds > 0.0) {
+                int xf;
+                int late = any_part(o, now_seconds() - t0 > o->max_seconds, err, &xf);
+                if (xf) { rc = -1; goto end; }
+                if (late) { stop = ABC_STOP_TIME; break; }
+            }
             if (run_batch(pb, o, prev, &k, t, next, B, zb, summ, threads, err) != 0) { rc = -1; goto end; }
             sims += B;
             cur.sims += B;

@@ -489,6 +489,31 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
     f->start = truce_scenario_start(s);
     f->end = truce_scenario_end(s);
 
+    size_t *given = NULL, ngiven = 0;
+    if (opt->estimate) {
+        int erc = estimate_list(opt, &given, &ngiven, err);
+        f->idx = given;   /* owned by f from here */
+        f->K = ngiven;
+        if (erc != 0) goto end;
+    }
+    {
+        /* the budget must cover the screening and population 0 (whole batches) */
+        size_t ncand = 0;
+        for (size_t i = 0; i < f->P; i++) ncand += param_table[i].prior != TRUCE_PRIOR_FIXED;
+        const uint64_t screen_need = given ? 0 : (uint64_t)SCREEN_PILOT + (uint64_t)opt->screen_trajectories * (ncand + 1);
+        const uint64_t pop0 = (uint64_t)((opt->particles + opt->batch - 1) / opt->batch) * opt->batch;
+        if (opt->sims < screen_need + pop0) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--sims",
+                            "%llu simulations do not cover %s%llu for the first population (%zu particles in batches of %zu)",
+                            (unsigned long long)opt->sims, given ? "" : "the screening's ",
+                            (unsigned long long)(given ? pop0 : screen_need), opt->particles, opt->batch);
+            if (!given) {
+                size_t n = strlen(err->message);
+                snprintf(err->message + n, sizeof err->message - n, " + %llu", (unsigned long long)pop0);
+            }
+            goto end;
+        }
+    }
     const truce_reported *data = opt->data;
     if (!data) {
         own_data = truce_reported_load_default(err);
@@ -514,13 +539,6 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
     if (!f->base) goto oom;
     truce_scenario_params(s, f->base);
 
-    size_t *given = NULL, ngiven = 0;
-    if (opt->estimate) {
-        if (estimate_list(opt, &given, &ngiven, err) != 0) {
-            free(given);
-            goto end;
-        }
-    }
     /* the options hash: everything that shapes the populations (not the stopping rules,
      * nor threads or processes) */
     {
@@ -549,24 +567,17 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
     if (opt->store && writer) {
         store = fit_store_open(opt->store, f->options_hash, opt->restart, 0, err);
     }
-    if (agree(opt, opt->store && writer && !store ? -1 : 0, err) != 0) {
-        free(given);
-        goto end;
-    }
+    if (agree(opt, opt->store && writer && !store ? -1 : 0, err) != 0) goto end;
     if (opt->store && !writer) {
         store = fit_store_open(opt->store, f->options_hash, 0, 1, err);
         if (!store && err && err->code != TRUCE_OK) {
             agree(opt, -1, NULL);
-            free(given);
             goto end;
         }
     }
     bind b = {.target = target, .base = f->base, .P = f->P};
 
-    if (given) {
-        f->idx = given;
-        f->K = ngiven;
-    } else {
+    if (!given) {
         /* the screened default: from the store when it holds one, else screened now */
         size_t len = 0;
         char *names = store ? fit_store_get(store, "screen_estimate", &len, err) : NULL;
@@ -602,6 +613,7 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
                     free(names);
                     free(json);
                     free(ssims);
+                    agree(opt, -1, NULL);   /* the other processes wait there */
                     goto end;
                 }
             }
@@ -629,7 +641,11 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
 
     if (store) {
         nstored = fit_store_load(store, &stored, &pilot, &npilot, f->nsum, err);
-        if (nstored < 0) goto end;
+    }
+    /* every process passes here (a failure of one stops all: none waits for the others) */
+    if (nstored < 0) {
+        agree(opt, -1, NULL);
+        goto end;
     }
     if (agree(opt, 0, err) != 0) goto end;
 

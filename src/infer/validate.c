@@ -8,7 +8,6 @@
 #endif
 
 #include "calendar.h"
-#include "csv.h"
 #include "observe.h"
 #include "outdir.h"
 #include "rng.h"
@@ -84,121 +83,38 @@ int vposterior_set(vposterior *p, size_t n, size_t P, const double *rows, const 
 int vposterior_load(const char *path, const truce_scenario *s, vposterior *p, truce_error *err)
 {
     memset(p, 0, sizeof *p);
-    p->P = truce_param_count();
-    if (truce_file_hash(path, p->hash, err)) return -1;
-    const char *base = strrchr(path, '/');
-    snprintf(p->name, sizeof p->name, "%s", base ? base + 1 : path);
-    csv_reader *rd = csv_open_file(path, err);
-    if (!rd) return -1;
-    double *scen = malloc(p->P * sizeof *scen);
-    long *col = NULL;
-    csv_record rec;
-    int rc = -1, got;
-    size_t ncol = 0, cap = 0;
-    if (!scen) goto oom;
+    truce_posterior *tp = truce_posterior_load(path, s, err);
+    if (!tp) return -1;
+    const size_t n = truce_posterior_count(tp), P = truce_param_count();
+    double *rows = malloc((n ? n : 1) * P * sizeof *rows), *w = malloc((n ? n : 1) * sizeof *w);
+    double *scen = malloc(P * sizeof *scen);
+    int rc = -1;
+    if (!rows || !w || !scen) {
+        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        truce_posterior_params(tp, i, rows + i * P);
+        w[i] = truce_posterior_weight(tp, i);
+    }
+    if (vposterior_set(p, n, P, rows, w, err)) goto done;
+    snprintf(p->name, sizeof p->name, "%s", truce_posterior_name(tp));
+    snprintf(p->hash, sizeof p->hash, "%s", truce_posterior_hash(tp));
+    /* the parameters the file names: those whose value differs from the scenario's in some
+     * row are certainly named; count the columns as the parameters that vary or differ */
     truce_scenario_params(s, scen);
-    got = csv_next(rd, &rec, err);
-    if (got <= 0) {
-        if (got == 0) truce_error_set(err, TRUCE_EINPUT, path, 1, NULL, "empty file: expected a header `weight,` then parameter names");
-        goto done;
-    }
-    if (rec.has_nul || rec.bad_utf8 || rec.malformed) {
-        truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "header is not valid CSV text");
-        goto done;
-    }
-    ncol = rec.n;
-    col = malloc(ncol * sizeof *col);
-    if (!col) goto oom;
-    int has_weight = 0;
-    for (size_t c = 0; c < ncol; c++) {
-        char name[128];
-        csv_field_copy(&rec.fields[c], name, sizeof name);
-        if (strcmp(name, "weight") == 0) {
-            col[c] = -1;
-            if (has_weight) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, name, "column given twice");
-                goto done;
+    for (size_t k = 0; k < P; k++)
+        for (size_t i = 0; i < n; i++)
+            if (rows[i * P + k] != scen[k]) {
+                p->ncols++;
+                break;
             }
-            has_weight = 1;
-            continue;
-        }
-        col[c] = truce_param_find(name);
-        if (col[c] < 0) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, name[0] ? name : "(empty)",
-                            "not a parameter (see 'truce params') nor 'weight'");
-            goto done;
-        }
-        for (size_t d = 0; d < c; d++)
-            if (col[d] == col[c]) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, name, "column given twice");
-                goto done;
-            }
-        p->ncols++;
-    }
-    while ((got = csv_next(rd, &rec, err)) == 1) {
-        if (rec.n == 1 && rec.fields[0].len == 0) continue;
-        if (rec.has_nul || rec.bad_utf8 || rec.malformed) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "not valid CSV text");
-            goto done;
-        }
-        if (rec.n != ncol) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "%zu fields, the header has %zu", rec.n, ncol);
-            goto done;
-        }
-        if (p->n == cap) {
-            cap = cap ? 2 * cap : 64;
-            double *r2 = realloc(p->rows, cap * p->P * sizeof *r2);
-            if (!r2) goto oom;
-            p->rows = r2;
-            double *w2 = realloc(p->w, cap * sizeof *w2);
-            if (!w2) goto oom;
-            p->w = w2;
-        }
-        double *row = p->rows + p->n * p->P;
-        memcpy(row, scen, p->P * sizeof *row);
-        p->w[p->n] = 1.0;
-        for (size_t c = 0; c < ncol; c++) {
-            double v;
-            const char *field = col[c] < 0 ? "weight" : truce_param_at((size_t)col[c])->name;
-            if (csv_parse_decimal(rec.fields[c].ptr, rec.fields[c].len, &v) || !isfinite(v)) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "'%.*s' is not a finite number",
-                                (int)(rec.fields[c].len > 40 ? 40 : rec.fields[c].len), rec.fields[c].ptr);
-                goto done;
-            }
-            if (col[c] < 0) {
-                if (v < 0.0) {
-                    truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "%.17g is negative", v);
-                    goto done;
-                }
-                p->w[p->n] = v;
-            } else {
-                row[col[c]] = v;
-            }
-        }
-        truce_error e2;
-        if (truce_params_check(row, &e2)) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "%s", e2.message);
-            goto done;
-        }
-        p->n++;
-    }
-    if (got < 0) goto done;
-    if (p->n == 0) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "no particles under the header");
-        goto done;
-    }
-    p->cum = malloc(p->n * sizeof *p->cum);
-    if (!p->cum) goto oom;
-    if (finish_weights(p, err, path)) goto done;
     rc = 0;
-    goto done;
-oom:
-    truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
 done:
-    free(col);
+    free(rows);
+    free(w);
     free(scen);
-    csv_close(rd);
-    if (rc) vposterior_free(p);
+    truce_posterior_free(tp);
     return rc;
 }
 

@@ -24,7 +24,7 @@ typedef struct vposterior {
     double *w;           /* [n], normalised to add up to 1 */
     double *cum;         /* [n] cumulative weights */
     char name[256], hash[17];
-    size_t ncols;        /* parameter columns of the file */
+    size_t ncols;        /* parameters whose values differ from the scenario's in some row */
 } vposterior;
 int vposterior_load(const char *path, const truce_scenario *s, vposterior *p, truce_error *err);
 /* From weights and full vectors in memory (copied). */

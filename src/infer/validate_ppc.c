@@ -232,7 +232,7 @@ static int write_json(FILE *f, const void *vctx, truce_error *err)
     fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n", truce_scenario_hash(p->sc));
     fputs("  \"posterior\": {\"file\": ", f);
     outdir_json_string(f, p->post.name);
-    fprintf(f, ", \"hash\": \"%s\", \"particles\": %zu, \"parameters\": %zu},\n", p->post.hash, p->post.n,
+    fprintf(f, ", \"hash\": \"%s\", \"particles\": %zu, \"parameters_varied\": %zu},\n", p->post.hash, p->post.n,
             p->post.ncols);
     fprintf(f, "  \"draws\": %llu,\n  \"seed\": %llu,\n", (unsigned long long)p->o->draws,
             (unsigned long long)p->o->seed);

@@ -1,6 +1,7 @@
 /* test_abc — the ABC-SMC engine (src/infer/abc.c) on a toy model with a known posterior,
  * and its reproducibility: the same bits on 1 and 2 threads and after resuming from a
- * stored population (processes: tests/cli/test_fit.sh under mpirun). */
+ * stored population (processes: tests/cli/test_fit.sh under mpirun); and the public
+ * truce_fit API in memory (accessors, thread invariance). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,13 +174,72 @@ static void test_budget_and_errors(void **state)
     assert_int_equal(abc_run_fit(&pb, &o, NULL, 0, NULL, 0, 0, &r, &err), -1);
 }
 
+/* The public API in memory (no store): the accessors agree with each other, and the same
+ * options give the same particles. */
+static void test_fit_api(void **state)
+{
+    (void)state;
+    truce_error err;
+    truce_scenario *s = truce_scenario_load_default(&err);
+    assert_non_null(s);
+    assert_int_equal(truce_scenario_set_end(s, "2010-12", &err), 0);
+    static const char *const est[] = {"lethal_share", "attack_rate"};
+    truce_fit_options o;
+    truce_fit_options_init(&o);
+    o.estimate = est;
+    o.nestimate = 2;
+    o.particles = 20;
+    o.batch = 10;
+    o.sims = 120;
+    o.threads = 2;
+    truce_fit *a = truce_fit_run(s, &o, &err), *b = NULL;
+    assert_non_null(a);
+    o.threads = 1;
+    b = truce_fit_run(s, &o, &err);
+    assert_non_null(b);
+    assert_int_equal(truce_fit_particle_count(a), 20);
+    assert_int_equal(truce_fit_param_count(a), 2);
+    /* table order, not the order given */
+    assert_string_equal(truce_fit_param_name(a, 0), "attack_rate");
+    assert_string_equal(truce_fit_param_name(a, 1), "lethal_share");
+    assert_null(truce_fit_param_name(a, 2));
+    assert_true(truce_fit_sims(a) <= 120);
+    assert_true(truce_fit_population_count(a) >= 2);
+    assert_int_equal(truce_fit_resumed_from(a), 0);
+    const size_t P = truce_param_count();
+    double *full = malloc(P * sizeof *full), *base = malloc(P * sizeof *base);
+    assert_non_null(full);
+    assert_non_null(base);
+    truce_scenario_params(s, base);
+    const long ia = truce_param_find("attack_rate"), il = truce_param_find("lethal_share");
+    double wsum = 0.0;
+    for (size_t i = 0; i < 20; i++) {
+        wsum += truce_fit_weight(a, i);
+        assert_memory_equal(&(double){truce_fit_weight(a, i)}, &(double){truce_fit_weight(b, i)}, sizeof(double));
+        assert_memory_equal(&(double){truce_fit_value(a, i, 0)}, &(double){truce_fit_value(b, i, 0)}, sizeof(double));
+        truce_fit_params(a, i, full);
+        assert_true(full[ia] == truce_fit_value(a, i, 0));
+        assert_true(full[il] == truce_fit_value(a, i, 1));
+        for (size_t k = 0; k < P; k++)
+            if ((long)k != ia && (long)k != il) assert_true(full[k] == base[k]);
+        assert_int_equal(truce_params_check(full, &err), 0);
+    }
+    assert_near(wsum, 1.0, 1e-12);
+    assert_true(truce_fit_closest(a) < 20);
+    free(full);
+    free(base);
+    truce_fit_free(a);
+    truce_fit_free(b);
+    truce_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_posterior_1d),      cmocka_unit_test(test_posterior_2d),
         cmocka_unit_test(test_posterior_olcm),    cmocka_unit_test(test_threads_same_bits),
         cmocka_unit_test(test_resume_same_bits),
-        cmocka_unit_test(test_budget_and_errors),
+        cmocka_unit_test(test_budget_and_errors), cmocka_unit_test(test_fit_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
