@@ -6,7 +6,7 @@
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
 # build/truce-mpi when mpicc is present), install (PREFIX, DESTDIR), asan, ubsan, tsan,
-# valgrind, fuzz-long, bench, docs, check-slow (the kill tests, the fit's recovery), clean.
+# valgrind, fuzz-long, bench, docs, check-slow (the kill tests, the fit's recovery, SBC of the fit), clean.
 
 CC      ?= cc
 STD     := -std=c17 -D_POSIX_C_SOURCE=200809L
@@ -128,7 +128,8 @@ tests-build: $(TESTBIN)
 
 # Tests too long for `make test`: the kill test (kill -9 at random moments during writes,
 # tests/slow/test_kill.sh, about 45 s), the fit's random kill loop (test_fit_kill.sh, about
-# a minute) and its longer recovery test (test_fit_recovery.sh, a few minutes).
+# a minute), its longer recovery test (test_fit_recovery.sh, a few minutes) and
+# simulation-based calibration of the fit (test_sbc.sh, 100 replications, about 20 minutes).
 check-slow: all
 	@for t in tests/slow/test_*.sh; do TRUCE=$(CURDIR)/$(BUILD)/truce TRUCE_BUILD=$(CURDIR)/$(BUILD) TRUCE_ROOT=$(CURDIR) sh $$t || exit 1; done
 

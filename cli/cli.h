@@ -103,5 +103,6 @@ int cmd_events(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 #endif

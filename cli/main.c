@@ -22,6 +22,7 @@ static const cli_command commands[] = {
     {"timeline", cmd_timeline, "list the recorded episodes with their dates and kinds"},
     {"sensitivity", cmd_sensitivity, "global sensitivity: Morris screening and Sobol indices"},
     {"fit", cmd_fit, "calibrate parameters to reported series by ABC-SMC (resumable)"},
+    {"validate", cmd_validate, "check a calibration: posterior predictive, forecasts, SBC"},
 };
 
 const cli_driver *cli_parallel = NULL;

@@ -650,6 +650,64 @@ TRUCE_API const char *truce_posterior_name(const truce_posterior *p);
 TRUCE_API const char *truce_posterior_hash(const truce_posterior *p);
 TRUCE_API void truce_posterior_free(truce_posterior *p);
 
+/* ---- validation (infer) ------------------------------------------------------------ */
+
+/* Proper scores of probabilistic forecasts (docs/validate.md; Gneiting & Raftery 2007,
+ * JASA 102:359). Lower is better; NAN for unusable input. */
+/* CRPS of the empirical distribution of the sample x[0..n) at y, exactly (energy form:
+ * mean |x - y| - mean |x - x'| / 2 over all pairs). */
+TRUCE_API double truce_crps_sample(const double *x, size_t n, double y);
+/* CRPS of Poisson(lambda) at y >= 0 (lambda 0: the point mass at 0, CRPS = y). */
+TRUCE_API double truce_crps_poisson(double lambda, double y);
+/* Smallest k with P(X <= k) >= q, X ~ Poisson(lambda), 0 < q < 1. */
+TRUCE_API double truce_poisson_quantile(double lambda, double q);
+/* Interval score of the central (1 - alpha) interval [lo, hi] at y: (hi - lo) plus
+ * 2 / alpha times the distance by which y falls outside it (MIS90: alpha 0.1). */
+TRUCE_API double truce_interval_score(double lo, double hi, double y, double alpha);
+
+/* `truce validate ppc|forecast|sbc` (docs/validate.md). Every simulation goes through the
+ * observation models (truce_observe with the data as `like`); draws are a pure function of
+ * (seed, draw index), so the outputs are the same bytes for any thread count. */
+typedef struct truce_validate_options {
+    unsigned version;          /* TRUCE_VALIDATE_OPTIONS_VERSION, set by _init */
+    const truce_reported *data;   /* the reported series; NULL: the shipped ones */
+    const char *posterior;     /* ppc: a posterior.csv (`weight,` then parameter names) */
+    uint64_t draws;            /* ppc, forecast: posterior predictive draws (default 1000) */
+    uint64_t seed;             /* default 1 */
+    int threads;               /* OpenMP threads; 0: default */
+    int32_t cutoff;            /* forecast: last day of the data the fit sees (required) */
+    const char *const *estimate;  /* forecast, sbc: parameters to fit (sbc: required) */
+    size_t nestimate;
+    uint64_t sims;             /* forecast, sbc: each fit's simulation budget (0: the fit's default) */
+    size_t particles;          /* forecast, sbc: each fit's particles (0: the fit's default) */
+    uint64_t reps;             /* sbc: replications (default 100) */
+    size_t rank_draws;         /* sbc: L, posterior draws a rank is taken among (default 99) */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);   /* NULL: none */
+    void *progress_ctx;
+} truce_validate_options;
+#define TRUCE_VALIDATE_OPTIONS_VERSION 1
+TRUCE_API void truce_validate_options_init(truce_validate_options *o);
+/* Posterior predictive checks: DIR/ppc.csv, DIR/ppc_summary.csv, DIR/ppc_episodes.csv and
+ * DIR/ppc.json, written all at once through a temporary folder (as truce_ensemble_write). */
+TRUCE_API int truce_validate_ppc(const truce_scenario *s, const truce_validate_options *o,
+                                 const char *dir, const truce_provenance *prov, truce_error *err);
+/* Time-split forecast: fit (truce_fit_run) on the data up to o->cutoff, forecast every later
+ * reported month of each monthly series from o->draws posterior predictive draws, with the
+ * episodes recorded after the cutoff (`model`) and without them (`model_unconditional`),
+ * and score CRPS and MIS90 against the baselines zero, last, conflictology and seasonal:
+ * DIR/forecast_scores.csv (series,method,crps,mis90,n), DIR/forecast.csv (each month),
+ * DIR/forecast.json, and the fit's DIR/fit.json and DIR/posterior.csv. */
+TRUCE_API int truce_validate_forecast(const truce_scenario *s, const truce_validate_options *o,
+                                      const char *dir, const truce_provenance *prov,
+                                      truce_error *err);
+/* Simulation-based calibration of the fit of o->estimate: o->reps replications, ranks among
+ * o->rank_draws posterior draws: DIR/sbc.csv (rep,parameter,true,rank,of,in50,in90),
+ * DIR/sbc_summary.csv (parameter,reps,chi2,df,p_uniform,coverage50,coverage90), DIR/sbc.json. */
+TRUCE_API int truce_validate_sbc(const truce_scenario *s, const truce_validate_options *o,
+                                 const char *dir, const truce_provenance *prov, truce_error *err);
+/* Would truce_validate_<what> ("ppc", "forecast", "sbc") accept `dir`? 0, or -1 (err). */
+TRUCE_API int truce_validate_check_out(const char *what, const char *dir, truce_error *err);
+
 /* ---- paired comparisons (assess) --------------------------------------------------- */
 
 /* `truce compare`: N runs of a BASE and an ALT scenario under common random numbers: run

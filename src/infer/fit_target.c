@@ -148,18 +148,17 @@ static int def_indices(sdef *d, const size_t *idx, size_t n, size_t na)
 
 /* The scenario's ceasefires as a timeline for the event study (dates at their recorded
  * precision, so the study's windows are those of `truce episodes`). */
-static int build_timeline(fit_target *t, truce_error *err)
+truce_timeline *fit_ceasefire_timeline(const truce_scenario *s, char ***ids, size_t *nids,
+                                       truce_error *err)
 {
-    const truce_scenario *s = t->sc;
-    size_t cap = 64 + s->nepisodes * 96, used = 0;
+    size_t cap = 64 + s->nepisodes * 96, used = 0, n = 0;
     char *text = malloc(cap);
-    if (!text) return -1;
+    char **list = calloc(s->nepisodes ? s->nepisodes : 1, sizeof *list);
+    truce_timeline *tl = NULL;
+    *ids = NULL;
+    *nids = 0;
+    if (!text || !list) goto oom;
     used += (size_t)snprintf(text, cap, "id,start,end,kind\n");
-    t->eps = calloc(s->nepisodes ? s->nepisodes : 1, sizeof *t->eps);
-    if (!t->eps) {
-        free(text);
-        return -1;
-    }
     for (size_t i = 0; i < s->nepisodes; i++) {
         const episode *e = &s->episodes[i];
         if (strcmp(e->kind, "ceasefire") != 0) continue;
@@ -170,22 +169,25 @@ static int build_timeline(fit_target *t, truce_error *err)
         int lb = e->end_precision == TRUCE_PRECISION_YEAR ? 4 : e->end_precision == TRUCE_PRECISION_MONTH ? 7 : 10;
         if (e->open_end) lb = 0;
         used += (size_t)snprintf(text + used, cap - used, "%s,%.*s,%.*s,ceasefire\n", e->id, la, a, lb, b);
-        t->eps[t->neps] = dupstr(e->id);
-        if (!t->eps[t->neps]) {
-            free(text);
-            return -1;
-        }
-        t->neps++;
+        list[n] = dupstr(e->id);
+        if (!list[n]) goto oom;
+        n++;
     }
-    if (t->neps) {
-        t->timeline = truce_timeline_load_memory("scenario episodes", text, used, err);
-        if (!t->timeline) {
-            free(text);
-            return -2;
-        }
+    if (n) {
+        tl = truce_timeline_load_memory("scenario episodes", text, used, err);
+        if (!tl) goto fail;
     }
     free(text);
-    return 0;
+    *ids = list;
+    *nids = n;
+    return tl;
+oom:
+    truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+fail:
+    free(text);
+    for (size_t i = 0; list && i < n; i++) free(list[i]);
+    free(list);
+    return NULL;
 }
 
 static truce_episodes *episode_study(const fit_target *t, size_t si, const double *v,
@@ -453,9 +455,15 @@ fit_target *fit_target_new(const truce_scenario *sc, const truce_reported *data,
     free(monthly);
     if (!ok) goto oom;
     /* episode windows: every ceasefire the observed monthly series resolve */
-    int rc = build_timeline(t, err);
-    if (rc == -1) goto oom;
-    if (rc == -2) goto fail;
+    {
+        truce_error e2;
+        truce_error_clear(&e2);
+        t->timeline = fit_ceasefire_timeline(t->sc, &t->eps, &t->neps, &e2);
+        if (!t->timeline && e2.code != TRUCE_OK) {
+            if (err) *err = e2;
+            goto fail;
+        }
+    }
     double *obsv = malloc((t->nlike ? t->nlike : 1) * sizeof *obsv);
     if (!obsv) goto oom;
     for (size_t i = 0; i < t->nlike; i++) {

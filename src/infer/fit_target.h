@@ -56,5 +56,10 @@ typedef enum fit_summary_kind {
     FIT_SUMMARY_EPISODE, FIT_SUMMARY_KINDS
 } fit_summary_kind;
 fit_summary_kind fit_target_summary_kind(const fit_target *t, size_t i);
+/* The scenario's episodes of kind "ceasefire" as a timeline for truce_episodes_run, and their
+ * ids (*ids: *nids strings, each and the array freed by the caller). NULL with *nids 0 when
+ * there is none (err untouched); NULL with err set on failure. */
+truce_timeline *fit_ceasefire_timeline(const truce_scenario *s, char ***ids, size_t *nids,
+                                       truce_error *err);
 
 #endif
