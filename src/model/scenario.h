@@ -69,6 +69,8 @@ typedef struct episode {
     double monitoring;        /* ceasefires: monitoring/enforcement in [0, 1] */
     double focus;             /* operations: intelligence-led share in [0, 1] (NAN: default) */
     double releases;          /* talks: prisoners released at the start */
+    uint32_t orgs;            /* bit mask over organisation indices it acts on (the
+                                 `organisations` column; see scenario.md for the defaults) */
     char kind[32];            /* the source timeline's kind (peace_deal, ceasefire, ...) */
 } episode;
 
@@ -80,6 +82,17 @@ typedef struct geography {
     uint64_t regions;         /* bit mask over region indices */
 } geography;
 
+/* A militant organisation (the `organisations` table; docs/scenario.md). The first one uses
+ * the parameter table's own names; organisation k >= 1 uses the `org<k+1>_` block where it
+ * has one (params.def, mechanism "org2"), and the shared parameters elsewhere. */
+#define SCENARIO_MAX_ORGS 2
+typedef struct organisation {
+    char name[SCENARIO_NAME_MAX];
+    uint64_t regions;         /* where it lives, recruits and attacks (bit mask) */
+    uint64_t sanctuaries;     /* the sanctuary regions it can retreat to (bit mask) */
+    double initial_share[SCENARIO_MAX_REGIONS]; /* its initial militants, by region */
+} organisation;
+
 struct truce_scenario {
     char name[SCENARIO_NAME_MAX];
     int32_t start, end;       /* simulated horizon, inclusive */
@@ -90,6 +103,9 @@ struct truce_scenario {
     double params[PARAM_COUNT];
     size_t ngeographies;      /* the `observations` table; 0 when the scenario has none */
     geography geographies[SCENARIO_MAX_GEOGRAPHIES];
+    size_t norgs;             /* 1 without an `organisations` table */
+    int orgs_table;           /* the scenario has an `organisations` table */
+    organisation orgs[SCENARIO_MAX_ORGS];
     char hash[17];            /* recomputed by scenario_rehash() after every change */
     char loaded_hash[17];     /* the hash as loaded, before any override */
 };
