@@ -555,10 +555,21 @@ static double youth_pool(const model_run *m)
 }
 
 /* Several organisations (docs/model.md): each recruits in its own regions, with its own
- * legitimacy, funding and coercion (its own militants per 1000 people); the pool of a
- * region and the room left are shared, so together they never recruit more than the
- * young men there are. `room` carries over from one organisation to the next. */
-static void recruitment(model_run *m, org_run *o, double *room)
+ * legitimacy, funding and coercion (its own militants per 1000 people), from the pool of
+ * the day's start (pool[r]: the young men not militants of any organisation), so that one
+ * organisation's recruits today do not change another's rate. The bounds are shared and
+ * carry over from one organisation to the next: `left[r]`, the region's pool not yet
+ * recruited today, and `room`, so that together they never recruit more young men than
+ * there are. */
+static void recruitment_pools(const model_run *m, double pool[MAXR])
+{
+    for (size_t r = 0; r < m->R; r++) {
+        const region *g = &m->sc->regions[r];
+        pool[r] = g->population > 0.0 ? nonneg(g->population * g->youth_share - all_militants(m, r)) : 0.0;
+    }
+}
+
+static void recruitment(model_run *m, org_run *o, double *room, const double pool_start[MAXR], double left[MAXR])
 {
     const double *p = o->p;
     const double funding = funding_level(o);
@@ -571,13 +582,14 @@ static void recruitment(model_run *m, org_run *o, double *room)
         double logit = p[P_recruit_grievance] * m->grievance[r] +
                        p[P_recruit_deprivation] * effective_deprivation(m, r) +
                        p[P_recruit_legitimacy] * o->legitimacy + p[P_recruit_funds] * funding;
-        double pool = nonneg(g->population * g->youth_share - (m->norgs > 1 ? all_militants(m, r) : militants));
+        double pool = pool_start[r];
         double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
         double n = draw_poisson(m, r, o->pur + PUR_RECRUIT, mean);
-        double most = fmin(pool, *room);
+        double most = fmin(left[r], *room);
         if (!m->mean_field) most = floor(most);
         if (n > most) n = most;
         *room -= n;
+        left[r] -= n;
         o->recruits[r] += n;
         o->new_recruits[r] = n;
         m->flows[TRUCE_FLOW_RECRUITED] += n;
@@ -1351,8 +1363,10 @@ int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err)
         read_levers(m);
         daily_conditions(m);
         for (size_t k = 0; k < K; k++) organisation_events(m, &m->org[k]);
-        double room = nonneg(youth_pool(m) - movement_size(m));
-        for (size_t k = 0; k < K; k++) recruitment(m, &m->org[k], &room);
+        double room = nonneg(youth_pool(m) - movement_size(m)), pool[MAXR], left[MAXR];
+        recruitment_pools(m, pool);
+        memcpy(left, pool, sizeof left);
+        for (size_t k = 0; k < K; k++) recruitment(m, &m->org[k], &room, pool, left);
         for (size_t k = 0; k < K; k++) training_and_promotion(m, &m->org[k]);
         for (size_t k = 0; k < K; k++) operations(m, &m->org[k]);
         for (size_t k = 0; k < K; k++) sanctuary_movement(m, &m->org[k]);

@@ -231,7 +231,8 @@ truce_series *truce_result_series(const truce_result *r, size_t reg, truce_varia
     const char *rname = truce_result_region_name(r, reg);
     const char *vname = truce_variable_name(v);
     if (!rname || !vname || r->row_of[reg] < 0 || r->col_of[v] < 0 ||
-        (reg < r->nregions && truce_variable_is_global(v))) {
+        (reg < r->nregions && truce_variable_is_global(v)) ||
+        (r->org >= 0 && truce_variable_info_of(v)->total == TRUCE_TOTAL_POPULATION_MEAN)) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, vname ? vname : "variable",
                         "not recorded for region '%s'", rname ? rname : "?");
         return NULL;

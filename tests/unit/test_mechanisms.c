@@ -2,7 +2,9 @@
  * parameter at zero switches it off. Most checks use the mean-field run (every draw
  * replaced by its expectation), where a switched-off mechanism leaves the trajectory
  * exactly unchanged, so the comparisons are exact rather than statistical. The scenario
- * is the default Pakistan–TTP one, cut at 2025-12-31 or earlier to keep the tests fast. */
+ * is the default Pakistan–TTP one, cut at 2025-12-31 or earlier to keep the tests fast.
+ * It has two organisations: a mechanism is off when its parameter and the second
+ * organisation's copy (org2_NAME, where there is one) are both zero. */
 #include <math.h>
 #include <string.h>
 
@@ -70,7 +72,7 @@ static double mf_total(const sets *s, truce_variable v, const char *end, const c
 static void m1_recruitment(void **state)
 {
     (void)state;
-    sets off = {{"recruit_base"}, {0.0}};
+    sets off = {{"recruit_base", "org2_recruit_base"}, {0.0, 0.0}};
     assert_true(mf_flow(NULL, TRUCE_FLOW_RECRUITED, NULL) > 1000.0);
     assert_true(mf_flow(&off, TRUCE_FLOW_RECRUITED, NULL) == 0.0);
     /* Grievance raises recruitment; the poverty effect's sign is free: both directions. */
@@ -103,7 +105,7 @@ static void m2_training_promotion(void **state)
 static void m3_finance(void **state)
 {
     (void)state;
-    sets none = {{"illicit_income", "patron_income"}, {0.0, 0.0}};
+    sets none = {{"illicit_income", "org2_illicit_income", "patron_income"}, {0.0, 0.0, 0.0}};
     assert_true(mf_flow(NULL, TRUCE_FLOW_FUNDS_ILLICIT, NULL) > 0.0);
     assert_true(mf_flow(&none, TRUCE_FLOW_FUNDS_ILLICIT, NULL) == 0.0);
     assert_true(mf_flow(&none, TRUCE_FLOW_FUNDS_PATRON, NULL) == 0.0);
@@ -113,7 +115,7 @@ static void m3_finance(void **state)
     assert_true(mf_flow(&d1, TRUCE_FLOW_FUNDS_DISRUPTED, NULL) > 0.0);
     assert_true(mf_flow(&d1, TRUCE_FLOW_FUNDS_ILLICIT, NULL) < mf_flow(&d0, TRUCE_FLOW_FUNDS_ILLICIT, NULL));
     /* Funding feeds attacks: with attack_funds = 1 and no income, fewer attacks. */
-    sets rich = {{"attack_funds"}, {1.0}}, poor = {{"attack_funds", "illicit_income", "patron_income"}, {1.0, 0.0, 0.0}};
+    sets rich = {{"attack_funds"}, {1.0}}, poor = {{"attack_funds", "illicit_income", "org2_illicit_income", "patron_income"}, {1.0, 0.0, 0.0, 0.0}};
     assert_true(mf_flow(&poor, TRUCE_FLOW_ATTACKS, NULL) < mf_flow(&rich, TRUCE_FLOW_ATTACKS, NULL));
 }
 
@@ -121,7 +123,7 @@ static void m4_attacks(void **state)
 {
     (void)state;
     /* (the ceasefire rebound, M9, is the other source of attack hazard) */
-    sets a0 = {{"attack_rate", "breakdown_rebound"}, {0.0, 0.0}};
+    sets a0 = {{"attack_rate", "org2_attack_rate", "breakdown_rebound"}, {0.0, 0.0, 0.0}};
     assert_true(mf_flow(NULL, TRUCE_FLOW_ATTACKS, NULL) > 1000.0);
     assert_true(mf_flow(&a0, TRUCE_FLOW_ATTACKS, NULL) == 0.0);
     sets e0 = {{"excitation_branching", "breakdown_rebound"}, {0.0, 0.0}},
