@@ -850,11 +850,15 @@ static void finance(model_run *m)
 
 /* ---- M6 grievance, support and intelligence ----------------------------------------------- */
 
-/* grievance' = g + relax (0.2 + 0.6 deprivation - g) + k_g collateral per 100k
- * support'   = s + relax (0.5 + 0.3 development - 0.3 g - s)
+/* grievance' = g + relax (g_0 + g_d deprivation - g) + k_g collateral per 100k
+ * support'   = s + relax (s_0 + s_dev development - s_g g - s)
  *                + k_a militant-killed civilians per 100k - k_c collateral per 100k
- * intel'     = q + rate (support x presence - q) + k_d defectors per 1000 militants,
- *   presence = 0.3 + 0.7 I / (1 + I) with I the operations intensity. */
+ * intel'     = q + rate (support x presence - q) + k_d defectors x S / (militants + S),
+ *   presence = floor + (1 - floor) I / (1 + I) with I the operations intensity.
+ * (g_0 grievance_base, g_d grievance_deprivation, s_0 support_base, s_dev
+ * support_development, s_g support_grievance, floor intel_presence_floor, S
+ * intel_defector_scale; before issue 7 these were the constants 0.2, 0.6, 0.5, 0.3, 0.3,
+ * 0.3 and 1000, which are their defaults.) */
 static void population_response(model_run *m)
 {
     const double *p = m->p;
@@ -864,18 +868,22 @@ static void population_response(model_run *m)
         double per100k = 1e5 / g->population;
         double militant_civ = m->deaths_civ[r] - m->collateral[r];
         double gr = m->grievance[r];
-        gr += p[P_grievance_relax] * (0.2 + 0.6 * effective_deprivation(m, r) - gr) +
+        gr += p[P_grievance_relax] *
+                  (p[P_grievance_base] + p[P_grievance_deprivation] * effective_deprivation(m, r) - gr) +
               p[P_grievance_collateral] * m->collateral[r] * per100k;
         double su = m->support[r];
-        su += p[P_support_relax] * (0.5 + 0.3 * m->development[r] - 0.3 * gr - su) +
+        su += p[P_support_relax] * (p[P_support_base] + p[P_support_development] * m->development[r] -
+                                    p[P_support_grievance] * gr - su) +
               p[P_support_atrocity] * militant_civ * per100k -
               p[P_support_collateral] * m->collateral[r] * per100k;
         double I = operations_intensity(m, r);
-        double presence = 0.3 + 0.7 * I / (1.0 + I);
+        const double presence0 = p[P_intel_presence_floor];
+        double presence = presence0 + (1.0 - presence0) * I / (1.0 + I);
         double militants = m->recruits[r] + m->fighters[r] + m->commanders[r];
         double q = m->intelligence[r];
         q += p[P_intel_rate] * (clamp01(su) * presence - q) +
-             p[P_intel_defectors] * m->defectors[r] * 1000.0 / (militants + 1000.0);
+             p[P_intel_defectors] * m->defectors[r] * p[P_intel_defector_scale] /
+                 (militants + p[P_intel_defector_scale]);
         m->grievance[r] = clamp01(gr);
         m->support[r] = clamp01(su);
         m->intelligence[r] = clamp01(q);
@@ -899,14 +907,15 @@ static void development_and_reintegration(model_run *m)
         m->development[r] = clamp01(d);
         m->development_lagged[r] += (m->development[r] - m->development_lagged[r]) / p[P_development_lag];
         m->flows[TRUCE_FLOW_DEVELOPMENT_DELIVERED] += delivered;
-        /* Reintegration: recruits (and fighters at half the rate) take up the programme;
+        /* Reintegration: recruits (and fighters at reintegration_fighter_share of their
+         * rate, before issue 7 the constant 0.5) take up the programme;
          * some of the reintegrated return to fighting (Blattman & Annan 2016). */
         double prog = m->lv.reintegration[r];
         double out_r = 0.0, out_f = 0.0;
         if (prog > 0.0) {
             out_r = draw_binomial(m, r, PUR_REINTEGRATE_RECRUITS, m->recruits[r], p[P_reintegration_rate] * prog);
             out_f = draw_binomial(m, r, PUR_REINTEGRATE_FIGHTERS, m->fighters[r],
-                                  0.5 * p[P_reintegration_rate] * prog);
+                                  p[P_reintegration_fighter_share] * p[P_reintegration_rate] * prog);
         }
         double back = draw_binomial(m, r, PUR_RECIDIVISM, m->reintegrated[r], p[P_recidivism_rate]);
         m->recruits[r] -= out_r;

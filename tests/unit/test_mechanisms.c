@@ -181,6 +181,52 @@ static void m6_population(void **state)
                 truce_param_at((size_t)truce_param_find("init_intelligence"))->value, 1e-12);
 }
 
+/* The baselines of the population's indices (issue 7: once constants inside the equations,
+ * now parameters with the old constants as defaults). */
+static void m6_baselines(void **state)
+{
+    (void)state;
+    /* With no deprivation link and no collateral harm, grievance starting at its baseline
+     * stays there exactly. */
+    sets flat = {{"grievance_deprivation", "grievance_collateral", "grievance_base", "init_grievance"},
+                 {0.0, 0.0, 0.35, 0.35}};
+    /* (the recorded value is a population-weighted mean: equal up to rounding) */
+    assert_near(mf_total(&flat, TRUCE_VAR_GRIEVANCE, "2012-12-31", NULL), 0.35, 1e-12);
+    sets gd0 = {{"grievance_deprivation"}, {0.0}}, gd1 = {{"grievance_deprivation"}, {1.0}};
+    assert_true(mf_total(&gd1, TRUCE_VAR_GRIEVANCE, "2012-12-31", NULL) >
+                mf_total(&gd0, TRUCE_VAR_GRIEVANCE, "2012-12-31", NULL));
+    /* Support with no development or grievance link and no shocks stays at its baseline. */
+    sets sflat = {{"support_development", "support_grievance", "support_atrocity", "support_collateral",
+                   "support_base", "init_support"},
+                  {0.0, 0.0, 0.0, 0.0, 0.6, 0.6}};
+    assert_near(mf_total(&sflat, TRUCE_VAR_SUPPORT, "2012-12-31", NULL), 0.6, 1e-12);
+    sets sg0 = {{"support_grievance"}, {0.0}}, sg6 = {{"support_grievance"}, {0.6}};
+    assert_true(mf_total(&sg6, TRUCE_VAR_SUPPORT, "2012-12-31", NULL) <
+                mf_total(&sg0, TRUCE_VAR_SUPPORT, "2012-12-31", NULL));
+    sets sd0 = {{"support_development", "development_rate"}, {0.0, 0.01}},
+         sd6 = {{"support_development", "development_rate"}, {0.6, 0.01}};
+    assert_true(mf_total(&sd6, TRUCE_VAR_SUPPORT, "2025-12-31", NULL) >
+                mf_total(&sd0, TRUCE_VAR_SUPPORT, "2025-12-31", NULL));
+    /* Presence: at floor 1 operations no longer move intelligence (support is held apart
+     * from operations by switching off collateral harm, atrocities and defectors). */
+    for (int k = 0; k < 2; k++) {
+        sets a = {{"intel_presence_floor", "intel_defectors", "ops_collateral_area", "ops_collateral_intel",
+                   "support_atrocity", "ops_baseline"},
+                  {k ? 0.3 : 1.0, 0.0, 0.0, 0.0, 0.0, 0.05}},
+             b = {{"intel_presence_floor", "intel_defectors", "ops_collateral_area", "ops_collateral_intel",
+                   "support_atrocity", "ops_baseline"},
+                  {k ? 0.3 : 1.0, 0.0, 0.0, 0.0, 0.0, 0.45}};
+        double qa = mf_total(&a, TRUCE_VAR_INTELLIGENCE, "2012-12-31", NULL);
+        double qb = mf_total(&b, TRUCE_VAR_INTELLIGENCE, "2012-12-31", NULL);
+        if (k == 0) assert_true(qa == qb);
+        else assert_true(qb > qa); /* more presence, more intelligence */
+    }
+    /* A larger defector scale makes each defector worth more intelligence. */
+    sets d1 = {{"intel_defector_scale"}, {100.0}}, d2 = {{"intel_defector_scale"}, {10000.0}};
+    assert_true(mf_total(&d2, TRUCE_VAR_INTELLIGENCE, "2012-12-31", NULL) >
+                mf_total(&d1, TRUCE_VAR_INTELLIGENCE, "2012-12-31", NULL));
+}
+
 static void m7_sanctuary(void **state)
 {
     (void)state;
@@ -294,6 +340,10 @@ static void m11_development_reintegration(void **state)
     sets r0 = {{"reintegration_rate"}, {0.0}};
     assert_true(mf_flow(NULL, TRUCE_FLOW_REINTEGRATED, NULL) > 0.0);
     assert_true(mf_flow(&r0, TRUCE_FLOW_REINTEGRATED, NULL) == 0.0);
+    /* Fighters take up reintegration at reintegration_fighter_share of the recruits'
+     * rate: more of them at 1 than at 0. */
+    sets f0 = {{"reintegration_fighter_share"}, {0.0}}, f1 = {{"reintegration_fighter_share"}, {1.0}};
+    assert_true(mf_flow(&f1, TRUCE_FLOW_REINTEGRATED, NULL) > mf_flow(&f0, TRUCE_FLOW_REINTEGRATED, NULL));
     sets c0 = {{"recidivism_rate"}, {0.0}};
     assert_true(mf_flow(NULL, TRUCE_FLOW_RECIDIVATED, NULL) > 0.0);
     assert_true(mf_flow(&c0, TRUCE_FLOW_RECIDIVATED, NULL) == 0.0);
@@ -369,6 +419,7 @@ int main(void)
         cmocka_unit_test(m4_attacks),
         cmocka_unit_test(m5_operations),
         cmocka_unit_test(m6_population),
+        cmocka_unit_test(m6_baselines),
         cmocka_unit_test(m7_sanctuary),
         cmocka_unit_test(m8_cross_border),
         cmocka_unit_test(m9_regroup),
