@@ -467,20 +467,28 @@ static void organisation_events(model_run *m)
 
 /* ---- M1 recruitment ------------------------------------------------------------------ */
 
-/* New recruits ~ Poisson(youth x recruit_base
- *     x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
- *     x (1 + coercion x militants per 1000 people)).
+/* New recruits in a region ~ Binomial(eligible, 1 - exp(-hazard)), with
+ *   hazard   = recruit_base x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
+ *              x (1 + coercion x density / (1 + saturation x density)),
+ *   density  = militants per 1000 people in the region,
+ *   eligible = (young men of the region not already militants there) x free share,
+ *   free share = 1 - movement / youth pool.
  *
  * Who can be recruited (issue 11): the young men (population x youth share) of the regions
  * recruitment draws from, not already in the movement. The movement is everyone recruited
  * and neither dead nor gone home: the militants of every region, sanctuary included, the
- * prisoners and the reintegrated (the last two can come back as fighters). Every other
- * flow moves people within the movement or out of it, so the one rule that keeps a run a
- * possible world is at the source: a day's recruits in a region are at most
- *   - its own pool, its young men not already militants there, and
- *   - the room left in the whole youth pool, the young men not already in the movement
- * (whole people in a stochastic run). The Poisson draw is truncated there; the default
- * scenario never comes near either bound (its largest day recruits ~1e2 of ~1e6). */
+ * prisoners and the reintegrated (the last two can come back as fighters).
+ *
+ * Saturation (issue 7): before, recruits were Poisson(pool x hazard) with an unbounded
+ * contagion term 1 + coercion x density, truncated at the pool and at the room left in the
+ * youth pool; about one prior standard deviation from the defaults the growth was
+ * exponential until that truncation (the whole youth pool) stopped it, so the threshold
+ * dominated any fit. Now the contagion term saturates (Capasso & Serio's saturating
+ * incidence), a day's hazard becomes a probability 1 - exp(-hazard) of a binomial draw,
+ * and the pool shrinks with the free share, so growth is logistic: the sum of the
+ * eligible over the regions is at most youth pool - movement, the room left, and no draw
+ * can exceed it. The truncation at min(pool, room) is kept only as a safety net (whole
+ * people; it cannot bind by the argument above, up to rounding). */
 static double movement_size(const model_run *m)
 {
     double n = m->prisoners;
@@ -503,7 +511,9 @@ static void recruitment(model_run *m)
 {
     const double *p = m->p;
     const double funding = funding_level(m);
-    double room = nonneg(youth_pool(m) - movement_size(m));
+    const double youth = youth_pool(m), movement = movement_size(m);
+    double room = nonneg(youth - movement);
+    const double free = youth > 0.0 ? room / youth : 0.0;
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
         m->new_recruits[r] = 0.0;
@@ -513,9 +523,11 @@ static void recruitment(model_run *m)
         double logit = p[P_recruit_grievance] * m->grievance[r] +
                        p[P_recruit_deprivation] * effective_deprivation(m, r) +
                        p[P_recruit_legitimacy] * m->legitimacy + p[P_recruit_funds] * funding;
-        double pool = nonneg(g->population * g->youth_share - militants);
-        double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
-        double n = draw_poisson(m, r, PUR_RECRUIT, mean);
+        double pool = nonneg(g->population * g->youth_share - militants) * free;
+        if (!m->mean_field) pool = floor(pool);
+        double coercion = p[P_recruit_coercion] * density / (1.0 + p[P_recruit_coercion_saturation] * density);
+        double hazard = p[P_recruit_base] * exp(logit) * (1.0 + coercion);
+        double n = draw_binomial(m, r, PUR_RECRUIT, pool, -expm1(-hazard));
         double most = fmin(pool, room);
         if (!m->mean_field) most = floor(most);
         if (n > most) n = most;
@@ -825,8 +837,28 @@ static void attacks(model_run *m)
 
 /* ---- M3 finance -------------------------------------------------------------------------- */
 
-/* funds' = funds + illicit x militants in the state's regions x (1 - disruption_effect x
- * disruption) + patron x patronage - upkeep x all militants - attack_cost x attacks. */
+/* Funds F move with income and spending (M3):
+ *   income = illicit x militants in the state's regions x (1 - disruption_effect x
+ *            disruption) + patron x patronage,
+ *   demand = upkeep x all militants + attack_cost x attacks,
+ *   dF/dt  = income - demand x F / (F + reserve).
+ * Spending answers scarcity smoothly: the organisation pays in full when it is rich and
+ * cuts back as its funds approach the reserve, so funds approach zero asymptotically and
+ * the funding level moves continuously (issue 7). The day's step is implicit (backward
+ * Euler): F' = F + income - demand x F' / (F' + reserve), the positive root of
+ *   F'^2 + b F' - c = 0,  b = reserve + demand - (F + income),  c = reserve x (F + income),
+ * which is positive for any reserve > 0 and any demand, however large. With reserve 0 it
+ * is max(0, F + income - demand): the cliff of before issue 7, where funds were clipped at
+ * zero, which made finance disruption a switch that drained the funds to the floor. */
+static double funds_after(double funds, double income, double demand, double reserve)
+{
+    const double have = funds + income;
+    const double b = reserve + demand - have, c = reserve * have;
+    const double root = sqrt(b * b + 4.0 * c);
+    /* the two forms of the same root, each free of cancellation on its side */
+    return b > 0.0 ? 2.0 * c / (b + root) : (root - b) / 2.0;
+}
+
 static void finance(model_run *m)
 {
     const double *p = m->p;
@@ -840,8 +872,11 @@ static void finance(model_run *m)
     double gross = p[P_illicit_income] * in_state;
     double disrupted = gross * clamp01(p[P_disruption_effect] * m->lv.disruption);
     double patron = p[P_patron_income] * m->patronage;
-    double spent = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
-    m->funds = nonneg(m->funds + gross - disrupted + patron - spent);
+    double demand = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
+    double income = gross - disrupted + patron;
+    double after = nonneg(funds_after(m->funds, income, demand, p[P_funds_reserve]));
+    double spent = nonneg(m->funds + income - after);
+    m->funds = after;
     m->flows[TRUCE_FLOW_FUNDS_ILLICIT] += gross - disrupted;
     m->flows[TRUCE_FLOW_FUNDS_DISRUPTED] += disrupted;
     m->flows[TRUCE_FLOW_FUNDS_PATRON] += patron;

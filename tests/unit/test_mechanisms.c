@@ -82,6 +82,54 @@ static void m1_recruitment(void **state)
     assert_true(mf_flow(&c0, TRUCE_FLOW_RECRUITED, NULL) < mf_flow(NULL, TRUCE_FLOW_RECRUITED, NULL));
 }
 
+/* Militants at the end of a mean-field run (all regions, sanctuary included). */
+static double mf_militants(const sets *s) { return mf_total(s, TRUCE_VAR_MILITANTS, "2025-12-31", NULL); }
+
+/* Issue 7: recruitment saturates. The coercion term saturates (0 switches saturation off,
+ * and without coercion saturation changes nothing), and the response of militant strength
+ * to recruit_coercion is smooth: f(c) = mean-field militants at the horizon.
+ *  - At the defaults, over steps h = 1 % of c at c = 5, 12, 30, 80: the second difference
+ *    is at most a fifth of the first. For a twice-differentiable f the ratio is O(h);
+ *    a jump or kink between the points makes it of order 1.
+ *  - At the issue's knife edge (recruit_grievance 2.5, recruit_deprivation 0.5), where
+ *    before growth ran into the truncation at the youth pool and funds hit their floor:
+ *    c from 3 to 6 in steps of 0.25, the first difference at most doubles from one step
+ *    to the next (ratio <= 1). The response is steep there (growth compounds over 24
+ *    years: the ratio reaches about 0.75, a slope growing by three quarters a step), but
+ *    smooth; the old rules gave a ratio of 3.2 at c = 4.25 (a kink: the slope quadrupled). */
+static void m1_saturation(void **state)
+{
+    (void)state;
+    sets s0 = {{"recruit_coercion_saturation"}, {0.0}}, s1 = {{"recruit_coercion_saturation"}, {1.0}};
+    assert_true(mf_flow(&s0, TRUCE_FLOW_RECRUITED, NULL) > mf_flow(&s1, TRUCE_FLOW_RECRUITED, NULL));
+    sets c0s0 = {{"recruit_coercion", "recruit_coercion_saturation"}, {0.0, 0.0}},
+         c0s1 = {{"recruit_coercion", "recruit_coercion_saturation"}, {0.0, 1.0}};
+    assert_true(mf_flow(&c0s0, TRUCE_FLOW_RECRUITED, NULL) == mf_flow(&c0s1, TRUCE_FLOW_RECRUITED, NULL));
+    static const double at[] = {5.0, 12.0, 30.0, 80.0};
+    for (size_t k = 0; k < sizeof at / sizeof at[0]; k++) {
+        double f[3], c = at[k], h = 0.01 * at[k];
+        for (int j = 0; j < 3; j++) {
+            sets s = {{"recruit_coercion"}, {c + j * h}};
+            f[j] = mf_militants(&s);
+        }
+        double d1 = f[1] - f[0], d2 = f[2] - f[1];
+        if (!(fabs(d2 - d1) <= 0.2 * fabs(d1)))
+            fail_msg("coercion %g: militants %.9g %.9g %.9g: not smooth", c, f[0], f[1], f[2]);
+    }
+    enum { NG = 13 };
+    double g[NG];
+    for (int j = 0; j < NG; j++) {
+        sets s = {{"recruit_coercion", "recruit_grievance", "recruit_deprivation"}, {3.0 + 0.25 * j, 2.5, 0.5}};
+        g[j] = mf_militants(&s);
+    }
+    for (int j = 0; j + 2 < NG; j++) {
+        double d1 = g[j + 1] - g[j], d2 = g[j + 2] - g[j + 1];
+        if (!(d1 > 0.0) || !(fabs(d2 - d1) <= fabs(d1)))
+            fail_msg("knife edge, coercion %g: militants %.9g %.9g %.9g: not smooth", 3.0 + 0.25 * j, g[j],
+                     g[j + 1], g[j + 2]);
+    }
+}
+
 static void m2_training_promotion(void **state)
 {
     (void)state;
@@ -115,6 +163,63 @@ static void m3_finance(void **state)
     /* Funding feeds attacks: with attack_funds = 1 and no income, fewer attacks. */
     sets rich = {{"attack_funds"}, {1.0}}, poor = {{"attack_funds", "illicit_income", "patron_income"}, {1.0, 0.0, 0.0}};
     assert_true(mf_flow(&poor, TRUCE_FLOW_ATTACKS, NULL) < mf_flow(&rich, TRUCE_FLOW_ATTACKS, NULL));
+}
+
+/* Daily funds of a mean-field run to `end`, into f[] (at most n days); returns the days. */
+static size_t mf_funds(const sets *s, const char *end, double *f, size_t n)
+{
+    truce_scenario *sc = scenario(s, end, NULL);
+    truce_result *r = run(sc, 1, 1);
+    size_t R = truce_scenario_region_count(sc), days = truce_result_days(r);
+    if (days > n) days = n;
+    for (size_t d = 0; d < days; d++) f[d] = truce_result_value(r, R, TRUCE_VAR_FUNDS, d);
+    truce_result_free(r);
+    truce_scenario_free(sc);
+    return days;
+}
+
+/* Issue 7: finance without a cliff at zero funds. Spending = demand x F / (F + reserve). */
+static void m3_finance_no_cliff(void **state)
+{
+    (void)state;
+    enum { N = 9000 };
+    static double f[N];
+    const double half = truce_param_at((size_t)truce_param_find("funds_half"))->value;
+    /* The default run: funds stay strictly positive every day (they approach zero only
+     * asymptotically), and the funding level F / (F + funds_half) never moves more than
+     * 0.05 in a day. Why 0.05: the level moves by at most (income + spending) / funds_half
+     * a day, about 0.02 at most in this run; the old cliff drained the funds to the floor
+     * at 0.09 a day (Dec 2019), which this bound rejects. */
+    size_t n = mf_funds(NULL, "2025-12-31", f, N);
+    double worst = 0.0;
+    for (size_t d = 0; d < n; d++) {
+        if (!(f[d] > 0.0)) fail_msg("day %zu: funds %g", d, f[d]);
+        if (d > 0) worst = fmax(worst, fabs(f[d] / (f[d] + half) - f[d - 1] / (f[d - 1] + half)));
+    }
+    assert_true(worst < 0.05);
+    /* reserve 0 is the old rule exactly: spend in full until the funds are gone, and the
+     * FATF years drain them to zero */
+    sets r0 = {{"funds_reserve"}, {0.0}};
+    n = mf_funds(&r0, "2021-12-31", f, N);
+    size_t zero_days = 0;
+    for (size_t d = 0; d < n; d++) zero_days += f[d] == 0.0;
+    assert_true(zero_days > 100);
+    /* The disruption lever's effect is continuous in its intensity: the mean funding level
+     * of 2020-2021 falls strictly as disruption_effect rises from 0 to 1 in steps of 0.05,
+     * by at most 0.1 a step (before, it fell to the floor by 0.4 and stayed there: a switch
+     * whose size the data could not inform). */
+    double prev = 2.0;
+    for (int k = 0; k <= 20; k++) {
+        sets e = {{"disruption_effect"}, {0.05 * k}};
+        n = mf_funds(&e, "2021-12-31", f, N);
+        double sum = 0.0;
+        size_t cnt = 0;
+        for (size_t d = n - 731; d < n; d++, cnt++) sum += f[d] / (f[d] + half);
+        double level = sum / (double)cnt;
+        if (!(level < prev) || (k > 0 && prev - level > 0.1))
+            fail_msg("disruption_effect %g: mean funding level %g after %g", 0.05 * k, level, prev);
+        prev = level;
+    }
 }
 
 static void m4_attacks(void **state)
@@ -414,8 +519,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(m1_recruitment),
+        cmocka_unit_test(m1_saturation),
         cmocka_unit_test(m2_training_promotion),
         cmocka_unit_test(m3_finance),
+        cmocka_unit_test(m3_finance_no_cliff),
         cmocka_unit_test(m4_attacks),
         cmocka_unit_test(m5_operations),
         cmocka_unit_test(m6_population),
