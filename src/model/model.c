@@ -292,6 +292,13 @@ static void active_episodes(model_run *m, int32_t today, uint32_t *from, uint32_
     *to = m->seg_off[m->seg + 1];
 }
 
+/* A lever cell's value today: the number from the table, or the parameter it names
+ * (`param:NAME`, issue 7) as it stands in this run. */
+static double lever_cell(const model_run *m, const episode *e, int cell, double number)
+{
+    return e->param_ref[cell] ? m->p[e->param_ref[cell] - 1] : number;
+}
+
 static void read_levers(model_run *m)
 {
     day_levers *lv = &m->lv;
@@ -323,7 +330,8 @@ static void read_levers(model_run *m)
 
         if (is_ceasefire(e->lever) && e->open_end && m->alive[i] > 0.0) {
             /* M9 breakdown hazard, lowered by monitoring and enforcement. */
-            double h = p[P_breakdown_hazard] * exp(-p[P_monitoring_effect] * e->monitoring);
+            double h = p[P_breakdown_hazard] *
+                       exp(-p[P_monitoring_effect] * lever_cell(m, e, EP_MONITORING, e->monitoring));
             h = clamp01(h);
             double before = m->alive[i], broke;
             if (m->mean_field) {
@@ -340,7 +348,8 @@ static void read_levers(model_run *m)
                 if (e->regions >> r & 1u) lv->rebound[r] += broke;
         }
         const double w = is_ceasefire(e->lever) ? m->alive[i] : 1.0;
-        const double inten = e->intensity;
+        const double inten = lever_cell(m, e, EP_INTENSITY, e->intensity);
+        const double releases = lever_cell(m, e, EP_RELEASES, e->releases);
         double release_share = 0.0, release_count = 0.0;
         int nreg = 0;
         for (size_t r = 0; r < m->R; r++) nreg += (int)(e->regions >> r & 1u);
@@ -350,18 +359,19 @@ static void read_levers(model_run *m)
         case LEVER_TALKS:
             lv->talks = fmax(lv->talks, w);
             if (in_burst) {
-                if (e->releases > 0.0) release_count = e->releases / burst_days;
+                if (releases > 0.0) release_count = releases / burst_days;
                 else release_share = 1.0 - pow(1.0 - p[P_release_share], 1.0 / burst_days);
             }
             if (e->lever == LEVER_TALKS) break;
             /* a deal is talks and a ceasefire together */
             /* fall through */
         case LEVER_CEASEFIRE:
-            if (e->lever == LEVER_CEASEFIRE && in_burst && e->releases > 0.0)
-                release_count = e->releases / burst_days;
+            if (e->lever == LEVER_CEASEFIRE && in_burst && releases > 0.0)
+                release_count = releases / burst_days;
             for (size_t r = 0; r < m->R; r++) {
                 if (!(e->regions >> r & 1u)) continue;
-                double c = isnan(e->compliance) ? p[P_ceasefire_compliance] : e->compliance;
+                double c = lever_cell(m, e, EP_COMPLIANCE, e->compliance);
+                if (isnan(c)) c = p[P_ceasefire_compliance];
                 if (w > lv->ceasefire[r]) {
                     lv->ceasefire[r] = w;
                     lv->compliance[r] = c;
@@ -374,7 +384,8 @@ static void read_levers(model_run *m)
         case LEVER_OPERATION:
             for (size_t r = 0; r < m->R; r++) {
                 if (!(e->regions >> r & 1u)) continue;
-                double f = isnan(e->focus) ? p[P_ops_focus] : e->focus;
+                double f = lever_cell(m, e, EP_FOCUS, e->focus);
+                if (isnan(f)) f = p[P_ops_focus];
                 lv->ops[r] += inten;
                 lv->focus_weight[r] += inten * f;
             }

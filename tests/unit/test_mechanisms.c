@@ -483,6 +483,33 @@ static void m13_regime_events(void **state)
     assert_near(mf_total(&j0, TRUCE_VAR_HOST_PATRONAGE, "2021-09-30", NULL), before, 1e-12);
 }
 
+/* Issue 7: a lever cell that names a parameter (`param:NAME` in episode_levers.csv or
+ * policies.csv) takes the parameter's value in force, so the fit can move it. */
+static void lever_parameters(void **state)
+{
+    (void)state;
+    /* Zarb-e-Azb (episode 20) at intensity 0 adds nothing to routine operations: the
+     * mean-field run equals the one without the episode, exactly. */
+    const char *const without20[] = {"20", NULL};
+    sets z0 = {{"ops_zarb_e_azb"}, {0.0}}, z6 = {{"ops_zarb_e_azb"}, {6.0}};
+    assert_true(mf_flow(&z0, TRUCE_FLOW_KILLED_IN_OPERATIONS, NULL) ==
+                mf_flow(NULL, TRUCE_FLOW_KILLED_IN_OPERATIONS, without20));
+    /* a stronger Zarb-e-Azb leaves fewer fighters at the end of 2014 */
+    assert_true(mf_total(&z6, TRUCE_VAR_FIGHTERS, "2014-12-31", NULL) <
+                mf_total(NULL, TRUCE_VAR_FIGHTERS, "2014-12-31", NULL));
+    /* A more intelligence-led focus kills fewer civilians in operations. */
+    sets f0 = {{"focus_army_offensives"}, {0.0}}, f1 = {{"focus_army_offensives"}, {1.0}};
+    assert_true(mf_total(&f1, TRUCE_VAR_DEATHS_CIVILIAN, "2010-12-31", NULL) <
+                mf_total(&f0, TRUCE_VAR_DEATHS_CIVILIAN, "2010-12-31", NULL));
+    /* Releases named by a parameter: more released in 2021 when it is larger. */
+    sets r0 = {{"releases_kabul_2021"}, {10.0}}, r1 = {{"releases_kabul_2021"}, {1000.0}};
+    assert_true(mf_flow(&r1, TRUCE_FLOW_RELEASED, NULL) > mf_flow(&r0, TRUCE_FLOW_RELEASED, NULL));
+    /* A policy's level (P5's coherence): a lower level weakens operations. */
+    sets c0 = {{"coherence_2022_2025"}, {0.0}}, c1 = {{"coherence_2022_2025"}, {1.0}};
+    assert_true(mf_flow(&c0, TRUCE_FLOW_KILLED_IN_OPERATIONS, NULL) <
+                mf_flow(&c1, TRUCE_FLOW_KILLED_IN_OPERATIONS, NULL));
+}
+
 /* Removing an episode changes the series after it and leaves it bitwise unchanged
  * before (every draw is keyed by its day, so common random numbers hold). */
 static void removing_an_episode(void **state)
@@ -535,6 +562,7 @@ int main(void)
         cmocka_unit_test(m11_development_reintegration),
         cmocka_unit_test(m12_politics),
         cmocka_unit_test(m13_regime_events),
+        cmocka_unit_test(lever_parameters),
         cmocka_unit_test(removing_an_episode),
     };
     return cmocka_run_group_tests_name("mechanisms", tests, NULL, NULL);

@@ -314,6 +314,7 @@ static void hash_contents(void **state)
         d->open_end = e->open_end, d->regions = e->regions;
         d->intensity = e->intensity, d->compliance = e->compliance;
         d->monitoring = e->monitoring, d->focus = e->focus, d->releases = e->releases;
+        memcpy(d->param_ref, e->param_ref, sizeof d->param_ref);
     }
     for (size_t p = 0; p < PARAM_COUNT; p++) c->params[p] = s->params[p];
     c->ngeographies = s->ngeographies;
