@@ -99,7 +99,7 @@ typedef enum truce_prior_kind {
 
 typedef struct truce_param_info {
     const char *name;        /* e.g. "attack_rate_fighter" */
-    const char *mechanism;   /* "M1".."M13", or "obs"/"init" */
+    const char *mechanism;   /* "M1".."M13", or "obs"/"init"/"lever" */
     double value;            /* default */
     truce_prior_kind prior;
     double a, b;             /* prior parameters (see truce_prior_kind) */

@@ -327,6 +327,14 @@ static void active_episodes(model_run *m, int32_t today, uint32_t *from, uint32_
     *to = m->seg_off[m->seg + 1];
 }
 
+/* A lever cell's value today: the number from the table, or the parameter it names
+ * (`param:NAME`, issue 7) as it stands in this run (lever parameters are shared by the
+ * organisations: the first's vector). */
+static double lever_cell(const model_run *m, const episode *e, int cell, double number)
+{
+    return e->param_ref[cell] ? m->p[e->param_ref[cell] - 1] : number;
+}
+
 static void clear_levers(day_levers *lv, size_t R)
 {
     /* only the R regions in use are read (arrays are MAXR wide) */
@@ -366,7 +374,8 @@ static void read_levers(model_run *m)
 
         if (is_ceasefire(e->lever) && e->open_end && m->alive[i] > 0.0) {
             /* M9 breakdown hazard, lowered by monitoring and enforcement. */
-            double h = pm[P_breakdown_hazard] * exp(-pm[P_monitoring_effect] * e->monitoring);
+            double h = pm[P_breakdown_hazard] *
+                       exp(-pm[P_monitoring_effect] * lever_cell(m, e, EP_MONITORING, e->monitoring));
             h = clamp01(h);
             double before = m->alive[i], broke;
             if (m->mean_field) {
@@ -385,7 +394,8 @@ static void read_levers(model_run *m)
                         if (e->regions >> r & 1u) m->org[o].lv.rebound[r] += broke;
         }
         const double w = is_ceasefire(e->lever) ? m->alive[i] : 1.0;
-        const double inten = e->intensity;
+        const double inten = lever_cell(m, e, EP_INTENSITY, e->intensity);
+        const double releases = lever_cell(m, e, EP_RELEASES, e->releases);
         int nreg = 0;
         for (size_t r = 0; r < m->R; r++) nreg += (int)(e->regions >> r & 1u);
         for (size_t o = 0; o < m->norgs; o++) {
@@ -399,18 +409,19 @@ static void read_levers(model_run *m)
             case LEVER_TALKS:
                 lv->talks = fmax(lv->talks, w);
                 if (in_burst) {
-                    if (e->releases > 0.0) release_count = e->releases / burst_days;
+                    if (releases > 0.0) release_count = releases / burst_days;
                     else release_share = 1.0 - pow(1.0 - p[P_release_share], 1.0 / burst_days);
                 }
                 if (e->lever == LEVER_TALKS) break;
                 /* a deal is talks and a ceasefire together */
                 /* fall through */
             case LEVER_CEASEFIRE:
-                if (e->lever == LEVER_CEASEFIRE && in_burst && e->releases > 0.0)
-                    release_count = e->releases / burst_days;
+                if (e->lever == LEVER_CEASEFIRE && in_burst && releases > 0.0)
+                    release_count = releases / burst_days;
                 for (size_t r = 0; r < m->R; r++) {
                     if (!(e->regions >> r & 1u)) continue;
-                    double c = isnan(e->compliance) ? p[P_ceasefire_compliance] : e->compliance;
+                    double c = lever_cell(m, e, EP_COMPLIANCE, e->compliance);
+                    if (isnan(c)) c = p[P_ceasefire_compliance];
                     if (w > lv->ceasefire[r]) {
                         lv->ceasefire[r] = w;
                         lv->compliance[r] = c;
@@ -423,7 +434,8 @@ static void read_levers(model_run *m)
             case LEVER_OPERATION:
                 for (size_t r = 0; r < m->R; r++) {
                     if (!(e->regions >> r & 1u)) continue;
-                    double f = isnan(e->focus) ? p[P_ops_focus] : e->focus;
+                    double f = lever_cell(m, e, EP_FOCUS, e->focus);
+                    if (isnan(f)) f = p[P_ops_focus];
                     lv->ops[r] += inten;
                     lv->focus_weight[r] += inten * f;
                 }
@@ -518,20 +530,28 @@ static void organisation_events(model_run *m, org_run *o)
 
 /* ---- M1 recruitment ------------------------------------------------------------------ */
 
-/* New recruits ~ Poisson(youth x recruit_base
- *     x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
- *     x (1 + coercion x militants per 1000 people)).
+/* New recruits in a region ~ Binomial(eligible, 1 - exp(-hazard)), with
+ *   hazard   = recruit_base x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
+ *              x (1 + coercion x density / (1 + saturation x density)),
+ *   density  = militants per 1000 people in the region,
+ *   eligible = (young men of the region not already militants there) x free share,
+ *   free share = 1 - movement / youth pool.
  *
  * Who can be recruited (issue 11): the young men (population x youth share) of the regions
  * recruitment draws from, not already in the movement. The movement is everyone recruited
  * and neither dead nor gone home: the militants of every region, sanctuary included, the
- * prisoners and the reintegrated (the last two can come back as fighters). Every other
- * flow moves people within the movement or out of it, so the one rule that keeps a run a
- * possible world is at the source: a day's recruits in a region are at most
- *   - its own pool, its young men not already militants there, and
- *   - the room left in the whole youth pool, the young men not already in the movement
- * (whole people in a stochastic run). The Poisson draw is truncated there; the default
- * scenario never comes near either bound (its largest day recruits ~1e2 of ~1e6). */
+ * prisoners and the reintegrated (the last two can come back as fighters).
+ *
+ * Saturation (issue 7): before, recruits were Poisson(pool x hazard) with an unbounded
+ * contagion term 1 + coercion x density, truncated at the pool and at the room left in the
+ * youth pool; about one prior standard deviation from the defaults the growth was
+ * exponential until that truncation (the whole youth pool) stopped it, so the threshold
+ * dominated any fit. Now the contagion term saturates (Capasso & Serio's saturating
+ * incidence), a day's hazard becomes a probability 1 - exp(-hazard) of a binomial draw,
+ * and the pool shrinks with the free share, so growth is logistic: the sum of the
+ * eligible over the regions is at most youth pool - movement, the room left, and no draw
+ * can exceed it. The truncation at min(pool, room) is kept only as a safety net (whole
+ * people; it cannot bind by the argument above, up to rounding). */
 static double movement_size(const model_run *m)
 {
     double n = 0.0;
@@ -554,45 +574,64 @@ static double youth_pool(const model_run *m)
     return y;
 }
 
-/* Several organisations (docs/model.md): each recruits in its own regions, with its own
- * legitimacy, funding and coercion (its own militants per 1000 people), from the pool of
- * the day's start (pool[r]: the young men not militants of any organisation), so that one
- * organisation's recruits today do not change another's rate. The bounds are shared and
- * carry over from one organisation to the next: `left[r]`, the region's pool not yet
- * recruited today, and `room`, so that together they never recruit more young men than
- * there are. */
-static void recruitment_pools(const model_run *m, double pool[MAXR])
+/* Several organisations (docs/model.md): each has its own hazard in its own regions (its
+ * legitimacy, funding and coercion: its own militants per 1000 people), and they compete
+ * for the same young men. A region's recruits are drawn once, with the total hazard H = sum
+ * of the hazards, Binomial(eligible, 1 - exp(-H)), and split among the organisations in
+ * proportion to their hazards (sequential binomials; the first organisation alone draws
+ * exactly as before). So the response stays smooth with several organisations: they
+ * never together take more than the eligible pool, and the truncation is only the safety
+ * net it was. */
+static double recruit_hazard(const model_run *m, const org_run *o, size_t r)
 {
-    for (size_t r = 0; r < m->R; r++) {
-        const region *g = &m->sc->regions[r];
-        pool[r] = g->population > 0.0 ? nonneg(g->population * g->youth_share - all_militants(m, r)) : 0.0;
-    }
+    const region *g = &m->sc->regions[r];
+    if (g->population <= 0.0 || !(o->regions >> r & 1u)) return 0.0;
+    const double *p = o->p;
+    double militants = o->recruits[r] + o->fighters[r] + o->commanders[r];
+    double density = militants / g->population * 1000.0;
+    double logit = p[P_recruit_grievance] * m->grievance[r] +
+                   p[P_recruit_deprivation] * effective_deprivation(m, r) +
+                   p[P_recruit_legitimacy] * o->legitimacy + p[P_recruit_funds] * funding_level(o);
+    double coercion = p[P_recruit_coercion] * density / (1.0 + p[P_recruit_coercion_saturation] * density);
+    return p[P_recruit_base] * exp(logit) * (1.0 + coercion);
 }
 
-static void recruitment(model_run *m, org_run *o, double *room, const double pool_start[MAXR], double left[MAXR])
+static void recruitment(model_run *m)
 {
-    const double *p = o->p;
-    const double funding = funding_level(o);
+    const size_t K = m->norgs;
+    const double youth = youth_pool(m), movement = movement_size(m);
+    double room = nonneg(youth - movement);
+    const double free = youth > 0.0 ? room / youth : 0.0;
+    for (size_t k = 0; k < K; k++)
+        for (size_t r = 0; r < m->R; r++) m->org[k].new_recruits[r] = 0.0;
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
-        o->new_recruits[r] = 0.0;
-        if (g->population <= 0.0 || !(o->regions >> r & 1u)) continue;
-        double militants = o->recruits[r] + o->fighters[r] + o->commanders[r];
-        double density = militants / g->population * 1000.0;
-        double logit = p[P_recruit_grievance] * m->grievance[r] +
-                       p[P_recruit_deprivation] * effective_deprivation(m, r) +
-                       p[P_recruit_legitimacy] * o->legitimacy + p[P_recruit_funds] * funding;
-        double pool = pool_start[r];
-        double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
-        double n = draw_poisson(m, r, o->pur + PUR_RECRUIT, mean);
-        double most = fmin(left[r], *room);
+        if (g->population <= 0.0) continue;
+        double h[MAXO], H = 0.0;
+        size_t last = 0;
+        for (size_t k = 0; k < K; k++) {
+            h[k] = recruit_hazard(m, &m->org[k], r);
+            H = k == 0 ? h[k] : H + h[k];
+            if (h[k] > 0.0) last = k;
+        }
+        double pool = nonneg(g->population * g->youth_share - all_militants(m, r)) * free;
+        if (!m->mean_field) pool = floor(pool);
+        double n = draw_binomial(m, r, PUR_RECRUIT, pool, -expm1(-H));
+        double most = fmin(pool, room);
         if (!m->mean_field) most = floor(most);
         if (n > most) n = most;
-        *room -= n;
-        left[r] -= n;
-        o->recruits[r] += n;
-        o->new_recruits[r] = n;
+        room -= n;
         m->flows[TRUCE_FLOW_RECRUITED] += n;
+        double left = n, H_left = H;
+        for (size_t k = 0; k < K && left > 0.0; k++) {
+            if (!(h[k] > 0.0)) continue;
+            org_run *o = &m->org[k];
+            double nk = k == last ? left : draw_binomial(m, r, o->pur + PUR_RECRUIT_SPLIT, left, h[k] / H_left);
+            H_left -= h[k];
+            left -= nk;
+            o->recruits[r] += nk;
+            o->new_recruits[r] = nk;
+        }
     }
 }
 
@@ -916,8 +955,28 @@ static void attacks(model_run *m, org_run *o)
 
 /* ---- M3 finance -------------------------------------------------------------------------- */
 
-/* funds' = funds + illicit x militants in the state's regions x (1 - disruption_effect x
- * disruption) + patron x patronage - upkeep x all militants - attack_cost x attacks. */
+/* Funds F move with income and spending (M3), for each organisation:
+ *   income = illicit x militants in the state's regions x (1 - disruption_effect x
+ *            disruption) + patron x patronage,
+ *   demand = upkeep x all militants + attack_cost x attacks,
+ *   dF/dt  = income - demand x F / (F + reserve).
+ * Spending answers scarcity smoothly: the organisation pays in full when it is rich and
+ * cuts back as its funds approach the reserve, so funds approach zero asymptotically and
+ * the funding level moves continuously (issue 7). The day's step is implicit (backward
+ * Euler): F' = F + income - demand x F' / (F' + reserve), the positive root of
+ *   F'^2 + b F' - c = 0,  b = reserve + demand - (F + income),  c = reserve x (F + income),
+ * which is positive for any reserve > 0 and any demand, however large. With reserve 0 it
+ * is max(0, F + income - demand): the cliff of before issue 7, where funds were clipped at
+ * zero, which made finance disruption a switch that drained the funds to the floor. */
+static double funds_after(double funds, double income, double demand, double reserve)
+{
+    const double have = funds + income;
+    const double b = reserve + demand - have, c = reserve * have;
+    const double root = sqrt(b * b + 4.0 * c);
+    /* the two forms of the same root, each free of cancellation on its side */
+    return b > 0.0 ? 2.0 * c / (b + root) : (root - b) / 2.0;
+}
+
 static void finance(model_run *m, org_run *o)
 {
     const double *p = o->p;
@@ -931,8 +990,11 @@ static void finance(model_run *m, org_run *o)
     double gross = p[P_illicit_income] * in_state;
     double disrupted = gross * clamp01(p[P_disruption_effect] * o->lv.disruption);
     double patron = p[P_patron_income] * o->patronage;
-    double spent = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
-    o->funds = nonneg(o->funds + gross - disrupted + patron - spent);
+    double demand = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
+    double income = gross - disrupted + patron;
+    double after = nonneg(funds_after(o->funds, income, demand, p[P_funds_reserve]));
+    double spent = nonneg(o->funds + income - after);
+    o->funds = after;
     m->flows[TRUCE_FLOW_FUNDS_ILLICIT] += gross - disrupted;
     m->flows[TRUCE_FLOW_FUNDS_DISRUPTED] += disrupted;
     m->flows[TRUCE_FLOW_FUNDS_PATRON] += patron;
@@ -941,11 +1003,15 @@ static void finance(model_run *m, org_run *o)
 
 /* ---- M6 grievance, support and intelligence ----------------------------------------------- */
 
-/* grievance' = g + relax (0.2 + 0.6 deprivation - g) + k_g collateral per 100k
- * support'   = s + relax (0.5 + 0.3 development - 0.3 g - s)
+/* grievance' = g + relax (g_0 + g_d deprivation - g) + k_g collateral per 100k
+ * support'   = s + relax (s_0 + s_dev development - s_g g - s)
  *                + k_a militant-killed civilians per 100k - k_c collateral per 100k
- * intel'     = q + rate (support x presence - q) + k_d defectors per 1000 militants,
- *   presence = 0.3 + 0.7 I / (1 + I) with I the operations intensity. */
+ * intel'     = q + rate (support x presence - q) + k_d defectors x S / (militants + S),
+ *   presence = floor + (1 - floor) I / (1 + I) with I the operations intensity.
+ * (g_0 grievance_base, g_d grievance_deprivation, s_0 support_base, s_dev
+ * support_development, s_g support_grievance, floor intel_presence_floor, S
+ * intel_defector_scale; before issue 7 these were the constants 0.2, 0.6, 0.5, 0.3, 0.3,
+ * 0.3 and 1000, which are their defaults.) */
 static void population_response(model_run *m)
 {
     const double *p = m->p;
@@ -957,18 +1023,22 @@ static void population_response(model_run *m)
         for (size_t k = 1; k < m->norgs; k++) deaths_civ += m->org[k].deaths_civ[r];
         double militant_civ = deaths_civ - m->collateral[r];
         double gr = m->grievance[r];
-        gr += p[P_grievance_relax] * (0.2 + 0.6 * effective_deprivation(m, r) - gr) +
+        gr += p[P_grievance_relax] *
+                  (p[P_grievance_base] + p[P_grievance_deprivation] * effective_deprivation(m, r) - gr) +
               p[P_grievance_collateral] * m->collateral[r] * per100k;
         double su = m->support[r];
-        su += p[P_support_relax] * (0.5 + 0.3 * m->development[r] - 0.3 * gr - su) +
+        su += p[P_support_relax] * (p[P_support_base] + p[P_support_development] * m->development[r] -
+                                    p[P_support_grievance] * gr - su) +
               p[P_support_atrocity] * militant_civ * per100k -
               p[P_support_collateral] * m->collateral[r] * per100k;
         double I = presence_intensity(m, r);
-        double presence = 0.3 + 0.7 * I / (1.0 + I);
+        const double presence0 = p[P_intel_presence_floor];
+        double presence = presence0 + (1.0 - presence0) * I / (1.0 + I);
         double militants = all_militants(m, r);
         double q = m->intelligence[r];
         q += p[P_intel_rate] * (clamp01(su) * presence - q) +
-             p[P_intel_defectors] * m->defectors[r] * 1000.0 / (militants + 1000.0);
+             p[P_intel_defectors] * m->defectors[r] * p[P_intel_defector_scale] /
+                 (militants + p[P_intel_defector_scale]);
         m->grievance[r] = clamp01(gr);
         m->support[r] = clamp01(su);
         m->intelligence[r] = clamp01(q);
@@ -992,9 +1062,10 @@ static void development_and_reintegration(model_run *m)
         m->development[r] = clamp01(d);
         m->development_lagged[r] += (m->development[r] - m->development_lagged[r]) / p[P_development_lag];
         m->flows[TRUCE_FLOW_DEVELOPMENT_DELIVERED] += delivered;
-        /* Reintegration: recruits (and fighters at half the rate) take up the programme;
-         * some of the reintegrated return to fighting (Blattman & Annan 2016). Each
-         * organisation that the programme names, with its own ex-militants. */
+        /* Reintegration: recruits (and fighters at reintegration_fighter_share of their
+         * rate, before issue 7 the constant 0.5) take up the programme; some of the
+         * reintegrated return to fighting (Blattman & Annan 2016). Each organisation that
+         * the programme names, with its own ex-militants. */
         for (size_t k = 0; k < m->norgs; k++) {
             org_run *o = &m->org[k];
             const double *po = o->p;
@@ -1004,7 +1075,7 @@ static void development_and_reintegration(model_run *m)
                 out_r = draw_binomial(m, r, o->pur + PUR_REINTEGRATE_RECRUITS, o->recruits[r],
                                       po[P_reintegration_rate] * prog);
                 out_f = draw_binomial(m, r, o->pur + PUR_REINTEGRATE_FIGHTERS, o->fighters[r],
-                                      0.5 * po[P_reintegration_rate] * prog);
+                                      po[P_reintegration_fighter_share] * po[P_reintegration_rate] * prog);
             }
             double back = draw_binomial(m, r, o->pur + PUR_RECIDIVISM, o->reintegrated[r], po[P_recidivism_rate]);
             o->recruits[r] -= out_r;
@@ -1363,10 +1434,7 @@ int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err)
         read_levers(m);
         daily_conditions(m);
         for (size_t k = 0; k < K; k++) organisation_events(m, &m->org[k]);
-        double room = nonneg(youth_pool(m) - movement_size(m)), pool[MAXR], left[MAXR];
-        recruitment_pools(m, pool);
-        memcpy(left, pool, sizeof left);
-        for (size_t k = 0; k < K; k++) recruitment(m, &m->org[k], &room, pool, left);
+        recruitment(m);
         for (size_t k = 0; k < K; k++) training_and_promotion(m, &m->org[k]);
         for (size_t k = 0; k < K; k++) operations(m, &m->org[k]);
         for (size_t k = 0; k < K; k++) sanctuary_movement(m, &m->org[k]);

@@ -147,6 +147,12 @@ void scenario_rehash(truce_scenario *s)
         h_f64(&h, e->monitoring);
         h_f64(&h, e->focus);
         h_f64(&h, e->releases);
+        /* only where a cell names a parameter, so other scenarios keep their hashes */
+        for (int k = 0; k < EP_FIELDS; k++)
+            if (e->param_ref[k]) {
+                h_i64(&h, k);
+                h_str(&h, param_table[e->param_ref[k] - 1].name);
+            }
     }
     h_u64(&h, PARAM_COUNT);
     for (size_t p = 0; p < PARAM_COUNT; p++) {
@@ -802,6 +808,41 @@ static int parse_id(table *t, const csv_record *rec, size_t col, char *out, size
     return 0;
 }
 
+/* A numeric lever cell: a number (empty gives `dflt`) or `param:NAME`, a parameter of the
+ * table whose bounds lie inside the cell's [lo, hi]; then *ref = 1 + its index and *out its
+ * default (the run reads the value in force). */
+#define PARAM_PREFIX "param:"
+static int field_lever(table *t, const csv_record *rec, size_t col, const char *name, double lo,
+                       double hi, double dflt, double *out, uint16_t *ref)
+{
+    const csv_field *f = &rec->fields[col];
+    const size_t np = sizeof PARAM_PREFIX - 1;
+    *ref = 0;
+    if (f->len < np || memcmp(f->ptr, PARAM_PREFIX, np) != 0)
+        return field_number_opt(t, rec, col, name, lo, hi, dflt, out);
+    char pname[64], sb[96];
+    const size_t n = f->len - np;
+    long id = -1;
+    if (n < sizeof pname) {
+        memcpy(pname, f->ptr + np, n);
+        pname[n] = '\0';
+        id = truce_param_find(pname);
+    }
+    if (id < 0)
+        return tfail(t, rec->line, name,
+                     "unknown parameter '%s' (`truce params` lists them; a cell is a number or "
+                     "param:NAME)",
+                     shown(f->ptr + np, n, sb, sizeof sb));
+    const truce_param_info *p = &param_table[id];
+    if (p->lo < lo || p->hi > hi)
+        return tfail(t, rec->line, name,
+                     "parameter '%s' may take values in [%g, %g], outside this column's [%g, %g]",
+                     p->name, p->lo, p->hi, lo, hi);
+    *out = p->value;
+    *ref = (uint16_t)(id + 1);
+    return 0;
+}
+
 /* The lever columns shared by the levers and policies tables. */
 enum { LV_LEVER, LV_REGIONS, LV_INTENSITY, LV_COMPLIANCE, LV_MONITORING, LV_FOCUS,
        LV_RELEASES, LV_ORGS, LV_N };
@@ -878,12 +919,16 @@ static int parse_lever(table *t, const csv_record *rec, const size_t *c, episode
         }
     }
     int jump = e->lever == LEVER_REGIME_CHANGE || e->lever == LEVER_ORGANISATION;
-    if (field_number_opt(t, rec, c[LV_INTENSITY], "intensity", INTENSITY_MIN, INTENSITY_MAX,
-                         jump ? NAN : 1.0, &e->intensity) ||
-        field_number_opt(t, rec, c[LV_COMPLIANCE], "compliance", 0, 1, NAN, &e->compliance) ||
-        field_number_opt(t, rec, c[LV_MONITORING], "monitoring", 0, 1, 0, &e->monitoring) ||
-        field_number_opt(t, rec, c[LV_FOCUS], "focus", 0, 1, NAN, &e->focus) ||
-        field_number_opt(t, rec, c[LV_RELEASES], "releases", 0, RELEASES_MAX, 0, &e->releases))
+    uint16_t *ref = e->param_ref;
+    if (field_lever(t, rec, c[LV_INTENSITY], "intensity", INTENSITY_MIN, INTENSITY_MAX,
+                    jump ? NAN : 1.0, &e->intensity, &ref[EP_INTENSITY]) ||
+        field_lever(t, rec, c[LV_COMPLIANCE], "compliance", 0, 1, NAN, &e->compliance,
+                    &ref[EP_COMPLIANCE]) ||
+        field_lever(t, rec, c[LV_MONITORING], "monitoring", 0, 1, 0, &e->monitoring,
+                    &ref[EP_MONITORING]) ||
+        field_lever(t, rec, c[LV_FOCUS], "focus", 0, 1, NAN, &e->focus, &ref[EP_FOCUS]) ||
+        field_lever(t, rec, c[LV_RELEASES], "releases", 0, RELEASES_MAX, 0, &e->releases,
+                    &ref[EP_RELEASES]))
         return -1;
     return parse_orgs(t, rec, c[LV_ORGS], e);
 }

@@ -57,6 +57,9 @@ typedef enum lever_kind {
 const char *lever_name(lever_kind k);
 int lever_from_name(const char *name, lever_kind *k);
 
+/* The numeric lever cells of an episode, in the tables' column order. */
+enum { EP_INTENSITY, EP_COMPLIANCE, EP_MONITORING, EP_FOCUS, EP_RELEASES, EP_FIELDS };
+
 typedef struct episode {
     char id[32];
     lever_kind lever;
@@ -71,6 +74,11 @@ typedef struct episode {
     double releases;          /* talks: prisoners released at the start */
     uint32_t orgs;            /* bit mask over organisation indices it acts on (the
                                  `organisations` column; see scenario.md for the defaults) */
+    /* Cells that name a parameter (`param:NAME`, docs/scenario.md): 1 + the parameter's
+     * index, per cell (EP_INTENSITY .. EP_RELEASES); 0: the number above is the value. A
+     * run reads such a cell from the parameters in force (--set, a prior draw, a fitted
+     * particle); the number above then holds the parameter's default, for display. */
+    uint16_t param_ref[EP_FIELDS];
     char kind[32];            /* the source timeline's kind (peace_deal, ceasefire, ...) */
 } episode;
 

@@ -331,6 +331,7 @@ static void hash_contents(void **state)
         d->intensity = e->intensity, d->compliance = e->compliance;
         d->monitoring = e->monitoring, d->focus = e->focus, d->releases = e->releases;
         d->orgs = e->orgs;
+        memcpy(d->param_ref, e->param_ref, sizeof d->param_ref);
     }
     c->norgs = s->norgs;
     c->orgs_table = s->orgs_table;
