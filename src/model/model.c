@@ -1329,7 +1329,7 @@ static void use_params(model_run *m, const double *values)
         o->p = o->pv;
         if (k > 0) {
             char prefix[16];
-            snprintf(prefix, sizeof prefix, "org%zu_", k + 1);
+            snprintf(prefix, sizeof prefix, "org%u_", (unsigned)(k + 1));
             const size_t n = strlen(prefix);
             for (size_t i = 0; i < PARAM_COUNT; i++)
                 if (strncmp(param_table[i].name, prefix, n) == 0) {
