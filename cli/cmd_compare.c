@@ -26,6 +26,10 @@ static void help(void)
            "  --to DATE           last day counted; both simulations end there (default: the\n"
            "                      end of BASE's horizon)\n"
            "  --threads T         OpenMP threads (default 0: OMP_NUM_THREADS or every core)\n"
+           "  --posterior FILE    a posterior.csv (as 'truce fit' writes it): pair i runs with\n"
+           "                      one particle drawn by weight (keyed by the seed and i), in\n"
+           "                      both BASE and ALT (ALT keeps its --alt-set values). Without\n"
+           "                      it both use their scenario's parameters\n"
            "  --alt-set NAME=V    override a parameter in ALT only (repeatable)\n"
            "  --alt-without ID    remove an episode from ALT's timeline only (repeatable)\n"
            "  --out DIR           output folder (default out/<BASE name>-compare)\n"
@@ -73,11 +77,13 @@ int cmd_compare(int argc, char **argv)
         {"threads", required_argument, NULL, 'T'}, {"alt-set", required_argument, NULL, 'S'},
         {"alt-without", required_argument, NULL, 'w'}, {"out", required_argument, NULL, 'o'},
         {"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
-        {"no-branch", no_argument, NULL, 'B'},     {NULL, 0, NULL, 0},
+        {"no-branch", no_argument, NULL, 'B'},     {"posterior", required_argument, NULL, 'P'},
+        {NULL, 0, NULL, 0},
     };
     truce_compare_options co;
     truce_compare_options_init(&co);
-    const char *out = NULL, *from = NULL, *to = NULL;
+    const char *out = NULL, *from = NULL, *to = NULL, *posterior_file = NULL;
+    truce_posterior *posterior = NULL;
     int quiet = 0, c;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     const char **withouts = calloc((size_t)argc, sizeof *withouts);
@@ -126,6 +132,7 @@ int cmd_compare(int argc, char **argv)
         case 'o': out = optarg; break;
         case 'q': quiet = 1; break;
         case 'B': co.no_branch = 1; break;
+        case 'P': posterior_file = optarg; break;
         case 'h': help(); goto done;
         case ':': rc = cli_usage("compare", "option '%s' needs a value", argv[optind - 1]); goto done;
         default: rc = cli_unknown_option("compare", argv[optind - 1], opts); goto done;
@@ -149,6 +156,11 @@ int cmd_compare(int argc, char **argv)
     /* Both simulations stop at --to: nothing after it is counted. */
     if (rc == EXIT_OK && to && (truce_scenario_set_end(base, to, &err) || truce_scenario_set_end(alt, to, &err)))
         rc = cli_report(&err);
+    if (rc == EXIT_OK && posterior_file) {
+        posterior = truce_posterior_load(posterior_file, base, &err);
+        if (!posterior) rc = cli_report(&err);
+        co.posterior = posterior;
+    }
     if (rc != EXIT_OK) goto done;
     char default_out[512];
     if (!out) {
@@ -182,6 +194,7 @@ int cmd_compare(int argc, char **argv)
 done:
     free(command);
     truce_compare_free(cmp);
+    truce_posterior_free(posterior);
     truce_scenario_free(base);
     truce_scenario_free(alt);
     free(sets);

@@ -28,6 +28,11 @@ static void help(void)
            "                      cycled when shorter than N\n"
            "  --prior             run i's parameters drawn from the priors (truce_prior_draw\n"
            "                      with the seed and i); parameters given to --set stay fixed\n"
+           "  --posterior FILE    a posterior.csv (as 'truce fit' writes it): run i uses one\n"
+           "                      particle drawn by weight (keyed by the seed and i);\n"
+           "                      parameters given to --set stay fixed. Without it (and\n"
+           "                      without --params or --prior) only the random numbers vary:\n"
+           "                      run i equals 'truce run --run i'\n"
            "  --set NAME=VALUE    override a parameter (repeatable; see 'truce params')\n"
            "  --without ID        remove the episode with this id from the timeline (repeatable)\n"
            "  --to DATE           end the simulation on DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
@@ -105,12 +110,14 @@ int cmd_ensemble(int argc, char **argv)
         {"set", required_argument, NULL, 'S'},       {"without", required_argument, NULL, 'w'},
         {"to", required_argument, NULL, 't'},        {"out", required_argument, NULL, 'o'},
         {"variables", required_argument, NULL, 'v'}, {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},            {NULL, 0, NULL, 0},
+        {"posterior", required_argument, NULL, 'R'}, {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     truce_ensemble_options eo;
     truce_ensemble_options_init(&eo);
     const char *out = NULL, *to = NULL, *by_name = "month";
     int quiet = 0, have_runs = 0, prior = 0, c;
+    const char *posterior = NULL;
     const char **sets = calloc((size_t)argc, sizeof *sets);
     const char **withouts = calloc((size_t)argc, sizeof *withouts);
     char **keep = calloc((size_t)argc, sizeof *keep);
@@ -150,6 +157,7 @@ int cmd_ensemble(int argc, char **argv)
             break;
         case 'p': eo.params_source = TRUCE_PARAMS_FILE; eo.params_file = optarg; break;
         case 'P': prior = 1; break;
+        case 'R': posterior = optarg; break;
         case 'S': sets[nsets++] = optarg; break;
         case 'w': withouts[nwithouts++] = optarg; break;
         case 't': to = optarg; break;
@@ -168,9 +176,16 @@ int cmd_ensemble(int argc, char **argv)
     }
     if (argc - optind > 1) { rc = cli_usage("ensemble", "expected at most one scenario file, got '%s' and '%s'", argv[optind], argv[optind + 1]); goto done; }
     if (!have_runs) { rc = cli_usage("ensemble", "--runs N is required"); goto done; }
-    if (prior && eo.params_file) { rc = cli_usage("ensemble", "--params and --prior exclude each other"); goto done; }
-    if (prior) {
-        eo.params_source = TRUCE_PARAMS_PRIOR;
+    if ((prior != 0) + (eo.params_file != NULL) + (posterior != NULL) > 1) {
+        rc = cli_usage("ensemble", "--params, --prior and --posterior exclude each other");
+        goto done;
+    }
+    if (posterior) {
+        eo.params_source = TRUCE_PARAMS_POSTERIOR;
+        eo.params_file = posterior;
+    }
+    if (prior || posterior) {
+        if (prior) eo.params_source = TRUCE_PARAMS_PRIOR;
         /* parameters pinned with --set keep their value under the prior */
         for (size_t i = 0; i < nsets; i++) {
             const char *eq = strchr(sets[i], '=');

@@ -479,7 +479,9 @@ TRUCE_API int truce_result_write_csv(const truce_result *r, truce_period by, tru
 typedef enum truce_params_source {
     TRUCE_PARAMS_SCENARIO,   /* every run uses the scenario's parameters */
     TRUCE_PARAMS_FILE,       /* rows of a CSV file (params_file), cycled over the runs */
-    TRUCE_PARAMS_PRIOR       /* run i: truce_prior_draw(seed, i, ...) */
+    TRUCE_PARAMS_PRIOR,      /* run i: truce_prior_draw(seed, i, ...) */
+    TRUCE_PARAMS_POSTERIOR   /* run i: one row of params_file (a posterior.csv, as `truce fit`
+                                writes it) drawn by its weight (truce_posterior_draw) */
 } truce_params_source;
 
 typedef struct truce_ensemble_options {
@@ -493,8 +495,8 @@ typedef struct truce_ensemble_options {
      * scenario's values) and optionally a `weight` column (finite, >= 0, not all zero);
      * one row per run, cycled when shorter than `runs`. Errors name file:line: field. */
     const char *params_file;
-    /* TRUCE_PARAMS_PRIOR: parameters named here keep the scenario's value instead of a
-     * draw (the CLI passes the names given to --set). */
+    /* TRUCE_PARAMS_PRIOR and _POSTERIOR: parameters named here keep the scenario's value
+     * instead of a draw (the CLI passes the names given to --set). */
     const char *const *prior_keep;
     size_t nprior_keep;
     int threads;               /* OpenMP threads for truce_ensemble_run_range; 0: default */
@@ -551,6 +553,29 @@ TRUCE_API void truce_ensemble_free(truce_ensemble *e);
  * then input order). NAN when nothing is left. */
 TRUCE_API double truce_quantile7(double *x, double *w, size_t n, double p);
 
+/* ---- posteriors (infer) ------------------------------------------------------------ */
+
+/* A posterior sample as `truce fit` writes it (DIR/posterior.csv, docs/fit.md): a `weight`
+ * column and one column per estimated parameter, one row per particle. The parameters it
+ * does not name keep the scenario's values. Ensembles, comparisons and assessments draw one
+ * particle per run by weight, keyed by (seed, run): any thread or process draws the same. */
+typedef struct truce_posterior truce_posterior;
+/* Read and check every row (bounds, truce_params_check); errors name file:line: field. */
+TRUCE_API truce_posterior *truce_posterior_load(const char *path, const truce_scenario *s,
+                                                truce_error *err);
+TRUCE_API size_t truce_posterior_count(const truce_posterior *p);
+TRUCE_API double truce_posterior_weight(const truce_posterior *p, size_t row);
+/* Row `row`'s full parameter vector (truce_param_count() values) into params. */
+TRUCE_API void truce_posterior_params(const truce_posterior *p, size_t row, double *params);
+/* The particle run `run` of seed `seed` uses, drawn by weight: its row (0-based); its full
+ * parameter vector into params (may be NULL). */
+TRUCE_API size_t truce_posterior_draw(const truce_posterior *p, uint64_t seed, uint64_t run,
+                                      double *params);
+/* The file's name (last path component) and truce_file_hash. */
+TRUCE_API const char *truce_posterior_name(const truce_posterior *p);
+TRUCE_API const char *truce_posterior_hash(const truce_posterior *p);
+TRUCE_API void truce_posterior_free(truce_posterior *p);
+
 /* ---- paired comparisons (assess) --------------------------------------------------- */
 
 /* `truce compare`: N runs of a BASE and an ALT scenario under common random numbers: run
@@ -572,8 +597,13 @@ typedef struct truce_compare_options {
     int no_branch;
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
+    /* NULL: both use their scenario's parameters. Else pair i draws one particle
+     * (truce_posterior_draw(posterior, seed, i)): BASE runs with it, and ALT with it too
+     * except for the parameters where ALT's scenario differs from BASE's (ALT's overrides,
+     * e.g. --alt-set), which keep ALT's values. Not kept: must outlive the call. */
+    const truce_posterior *posterior;
 } truce_compare_options;
-#define TRUCE_COMPARE_OPTIONS_VERSION 1
+#define TRUCE_COMPARE_OPTIONS_VERSION 2
 TRUCE_API void truce_compare_options_init(truce_compare_options *opt);
 
 typedef struct truce_compare truce_compare;

@@ -30,6 +30,11 @@ struct truce_compare {
     int32_t branch;        /* first day ALT may differ from BASE (see branch_day) */
     double *base, *alt;    /* [runs][TRUCE_COMPARE_NVARS] */
     char base_name[128], alt_name[128], base_hash[17], alt_hash[17];
+    /* with a posterior: its name and hash, and each scenario's own parameters (ALT keeps
+     * its values where they differ from BASE's) */
+    char post_name[256], post_hash[17];
+    size_t post_particles;
+    double base_params[PARAM_COUNT], alt_params[PARAM_COUNT];
 };
 
 void truce_compare_options_init(truce_compare_options *opt)
@@ -122,9 +127,18 @@ static int run_pair(const truce_compare *c, const truce_scenario *base, const tr
 {
     truce_run_options ro;
     record_options(c, i, &ro);
+    double pb[PARAM_COUNT], pa[PARAM_COUNT];
+    if (c->opt.posterior) {
+        /* one particle for the pair, drawn by weight; ALT keeps its own overrides */
+        truce_posterior_draw(c->opt.posterior, c->opt.seed, i, pb);
+        for (size_t k = 0; k < PARAM_COUNT; k++)
+            pa[k] = c->alt_params[k] != c->base_params[k] ? c->alt_params[k] : pb[k];
+        ro.params = pb;
+    }
     if (c->branch <= base->start) {
         truce_result *rb = truce_run(base, &ro, err);
         if (!rb || values_of(c, rb, i, bout, err)) return -1;
+        if (c->opt.posterior) ro.params = pa;
         truce_result *ra = truce_run(alt, &ro, err);
         return !ra || values_of(c, ra, i, aout, err) ? -1 : 0;
     }
@@ -199,6 +213,13 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
     c->from = from;
     c->to = to;
     c->branch = opt->no_branch ? truce_scenario_start(base) : branch_day(base, alt);
+    truce_scenario_params(base, c->base_params);
+    truce_scenario_params(alt, c->alt_params);
+    if (opt->posterior) {
+        snprintf(c->post_name, sizeof c->post_name, "%s", truce_posterior_name(opt->posterior));
+        snprintf(c->post_hash, sizeof c->post_hash, "%s", truce_posterior_hash(opt->posterior));
+        c->post_particles = truce_posterior_count(opt->posterior);
+    }
     const size_t N = (size_t)opt->runs;
     c->base = malloc(N * TRUCE_COMPARE_NVARS * sizeof *c->base);
     c->alt = malloc(N * TRUCE_COMPARE_NVARS * sizeof *c->alt);
@@ -244,6 +265,7 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
         truce_compare_free(c);
         return NULL;
     }
+    c->opt.posterior = NULL;   /* not kept (the caller's) */
     return c;
 oom:
     truce_compare_free(c);
@@ -375,6 +397,14 @@ static int put_summary_json(FILE *f, const void *ctx, truce_error *err)
     fprintf(f, "  \"seed\": %llu,\n  \"runs\": %llu,\n", (unsigned long long)c->opt.seed,
             (unsigned long long)c->opt.runs);
     fprintf(f, "  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"alt_branches_on\": \"%s\",\n", d0, d1, db);
+    if (c->post_particles) {
+        fputs("  \"params\": {\"source\": \"posterior\", \"file\": ", f);
+        outdir_json_string(f, c->post_name);
+        fprintf(f, ", \"file_hash\": \"%s\", \"particles\": %zu, \"drawn\": \"one particle per pair by weight, keyed by (seed, run)\"},\n",
+                c->post_hash, c->post_particles);
+    } else {
+        fputs("  \"params\": {\"source\": \"scenario\"},\n", f);
+    }
     provenance_put_overrides(f, prov, "alt_set", "alt_without", 0);
     provenance_put_inputs(f, prov);
     fputs(",\n  \"pairing\": \"run i of BASE and run i of ALT share the seed and the run index "

@@ -125,144 +125,14 @@ double truce_quantile7(double *x, double *w, size_t n, double p)
 
 /* ---- the parameter file ------------------------------------------------------------------- */
 
-static int parse_double(const csv_field *f, double *out)
-{
-    char buf[128];
-    if (f->len == 0 || f->len >= sizeof buf) return -1;
-    csv_field_copy(f, buf, sizeof buf);
-    char *end;
-    errno = 0;
-    double v = strtod(buf, &end);
-    if (errno == ERANGE || *end || !isfinite(v)) return -1;
-    *out = v;
-    return 0;
-}
-
-static int read_params_file(struct truce_ensemble *e, const char *path, truce_error *err)
-{
-    if (truce_file_hash(path, e->params_hash, err)) return -1;
-    const char *base = strrchr(path, '/');
-    snprintf(e->params_name, sizeof e->params_name, "%s", base ? base + 1 : path);
-    csv_reader *rd = csv_open_file(path, err);
-    if (!rd) return -1;
-    csv_record rec;
-    int rc = -1, got;
-    long *col_param = NULL;      /* parameter index of each column; -1: weight */
-    size_t ncol = 0, cap = 0;
-    got = csv_next(rd, &rec, err);
-    if (got <= 0) {
-        if (got == 0) truce_error_set(err, TRUCE_EINPUT, path, 1, NULL, "empty file: expected a header of parameter names");
-        goto done;
-    }
-    if (rec.has_nul || rec.bad_utf8 || rec.malformed) {
-        truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "header is not valid CSV text");
-        goto done;
-    }
-    ncol = rec.n;
-    col_param = malloc(ncol * sizeof *col_param);
-    if (!col_param) goto oom;
-    for (size_t c = 0; c < ncol; c++) {
-        char name[128];
-        csv_field_copy(&rec.fields[c], name, sizeof name);
-        if (strcmp(name, "weight") == 0) {
-            col_param[c] = -1;
-        } else {
-            col_param[c] = truce_param_find(name);
-            if (col_param[c] < 0) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, name[0] ? name : "(empty)",
-                                "not a parameter (see 'truce params') nor 'weight'");
-                goto done;
-            }
-        }
-        for (size_t d = 0; d < c; d++)
-            if (col_param[d] == col_param[c]) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, name, "column given twice");
-                goto done;
-            }
-        if (col_param[c] < 0) e->weighted = 1;
-    }
-    double wsum = 0.0;
-    while ((got = csv_next(rd, &rec, err)) == 1) {
-        if (rec.n == 1 && rec.fields[0].len == 0) continue; /* a blank line */
-        if (rec.has_nul || rec.bad_utf8 || rec.malformed) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "not valid CSV text");
-            goto done;
-        }
-        if (rec.n != ncol) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "%zu fields, the header has %zu", rec.n, ncol);
-            goto done;
-        }
-        if (e->nrows == cap) {
-            cap = cap ? 2 * cap : 16;
-            double *r2 = realloc(e->rows, cap * e->P * sizeof *r2);
-            if (!r2) goto oom;
-            e->rows = r2;
-            double *w2 = realloc(e->weights, cap * sizeof *w2);
-            if (!w2) goto oom;
-            e->weights = w2;
-        }
-        double *row = e->rows + e->nrows * e->P;
-        memcpy(row, e->scenario_params, e->P * sizeof *row);
-        e->weights[e->nrows] = 1.0;
-        for (size_t c = 0; c < ncol; c++) {
-            double v;
-            const char *field = col_param[c] < 0 ? "weight" : truce_param_at((size_t)col_param[c])->name;
-            if (parse_double(&rec.fields[c], &v)) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "'%.*s' is not a finite number",
-                                (int)(rec.fields[c].len > 40 ? 40 : rec.fields[c].len), rec.fields[c].ptr);
-                goto done;
-            }
-            if (col_param[c] < 0) {
-                if (v < 0.0) {
-                    truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "%.17g is negative", v);
-                    goto done;
-                }
-                e->weights[e->nrows] = v;
-                continue;
-            }
-            const truce_param_info *pi = truce_param_at((size_t)col_param[c]);
-            if (!(v >= pi->lo && v <= pi->hi)) {
-                truce_error_set(err, TRUCE_EINPUT, path, rec.line, field, "%.17g is outside [%.17g, %.17g]",
-                                v, pi->lo, pi->hi);
-                goto done;
-            }
-            row[col_param[c]] = v;
-        }
-        truce_error row_err;
-        if (truce_params_check(row, &row_err)) {
-            truce_error_set(err, TRUCE_EINPUT, path, rec.line, NULL, "%s", row_err.message);
-            goto done;
-        }
-        wsum += e->weights[e->nrows];
-        e->nrows++;
-    }
-    if (got < 0) goto done;
-    if (e->nrows == 0) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, NULL, "no rows of parameters under the header");
-        goto done;
-    }
-    if (!(wsum > 0.0) || !isfinite(wsum)) {
-        truce_error_set(err, TRUCE_EINPUT, path, 0, "weight", "the weights do not add up to a positive finite number");
-        goto done;
-    }
-    rc = 0;
-    goto done;
-oom:
-    truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "out of memory");
-done:
-    free(col_param);
-    csv_close(rd);
-    return rc;
-}
-
 /* ---- building ----------------------------------------------------------------------------- */
 
 size_t ens_params_of(const struct truce_ensemble *e, uint64_t run, double *out)
 {
     switch (e->opt.params_source) {
     case TRUCE_PARAMS_FILE: {
-        size_t row = (size_t)(run % e->nrows);
-        memcpy(out, e->rows + row * e->P, e->P * sizeof *out);
+        size_t row = (size_t)(run % e->pr.nrows);
+        memcpy(out, e->pr.rows + row * e->P, e->P * sizeof *out);
         return row + 1;
     }
     case TRUCE_PARAMS_PRIOR:
@@ -270,6 +140,14 @@ size_t ens_params_of(const struct truce_ensemble *e, uint64_t run, double *out)
         for (size_t i = 0; i < e->P; i++)
             if (e->keep[i]) out[i] = e->scenario_params[i];
         return 0;
+    case TRUCE_PARAMS_POSTERIOR: {
+        /* drawn by weight: the runs are then a sample of the posterior, equally weighted */
+        size_t row = param_rows_draw(&e->pr, e->opt.seed, run);
+        memcpy(out, e->pr.rows + row * e->P, e->P * sizeof *out);
+        for (size_t i = 0; i < e->P; i++)
+            if (e->keep[i]) out[i] = e->scenario_params[i];
+        return row + 1;
+    }
     case TRUCE_PARAMS_SCENARIO:
         break;
     }
@@ -279,7 +157,7 @@ size_t ens_params_of(const struct truce_ensemble *e, uint64_t run, double *out)
 
 static double weight_of(const struct truce_ensemble *e, uint64_t run)
 {
-    return e->opt.params_source == TRUCE_PARAMS_FILE ? e->weights[run % e->nrows] : 1.0;
+    return e->opt.params_source == TRUCE_PARAMS_FILE ? e->pr.weights[run % e->pr.nrows] : 1.0;
 }
 
 truce_ensemble *truce_ensemble_new(const truce_scenario *s, const truce_ensemble_options *opt,
@@ -303,8 +181,10 @@ truce_ensemble *truce_ensemble_new(const truce_scenario *s, const truce_ensemble
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--variables", "no known variable chosen");
         return NULL;
     }
-    if (opt->params_source == TRUCE_PARAMS_FILE && !opt->params_file) {
-        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "--params", "no file given");
+    if ((opt->params_source == TRUCE_PARAMS_FILE || opt->params_source == TRUCE_PARAMS_POSTERIOR) &&
+        !opt->params_file) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0,
+                        opt->params_source == TRUCE_PARAMS_FILE ? "--params" : "--posterior", "no file given");
         return NULL;
     }
     struct truce_ensemble *e = calloc(1, sizeof *e);
@@ -324,7 +204,17 @@ truce_ensemble *truce_ensemble_new(const truce_scenario *s, const truce_ensemble
     e->keep = calloc(e->P, 1);
     if (!e->scenario_params || !e->keep) goto oom;
     truce_scenario_params(s, e->scenario_params);
-    if (opt->params_source == TRUCE_PARAMS_FILE && read_params_file(e, opt->params_file, err)) goto fail;
+    if ((opt->params_source == TRUCE_PARAMS_FILE || opt->params_source == TRUCE_PARAMS_POSTERIOR) &&
+        param_rows_read(&e->pr, opt->params_file, e->scenario_params, err))
+        goto fail;
+    if (opt->params_source == TRUCE_PARAMS_POSTERIOR) {
+        if (!e->pr.weighted) {
+            truce_error_set(err, TRUCE_EINPUT, opt->params_file, 1, "weight",
+                            "a posterior needs a weight column (as truce fit writes posterior.csv)");
+            goto fail;
+        }
+        e->pr.weighted = 0;   /* runs drawn by weight count equally in the bands */
+    }
     for (size_t i = 0; i < opt->nprior_keep; i++) {
         long k = truce_param_find(opt->prior_keep[i]);
         if (k < 0) {
@@ -378,8 +268,7 @@ void truce_ensemble_free(truce_ensemble *e)
     if (!e) return;
     truce_scenario_free(e->sc);
     free(e->scenario_params);
-    free(e->rows);
-    free(e->weights);
+    param_rows_free(&e->pr);
     free(e->keep);
     free(e->pstart);
     free(e->cols);
@@ -573,7 +462,7 @@ static const double band_p[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
 static void band(const struct truce_ensemble *e, size_t col, double *x, wpair *v, double out[6])
 {
     const uint64_t N = e->opt.runs;
-    if (!e->weighted) {
+    if (!e->pr.weighted) {
         double s = 0.0;
         for (uint64_t i = 0; i < N; i++) {
             x[i] = e->values[(size_t)i * e->nvalues + col];
@@ -691,9 +580,24 @@ static int write_summary(FILE *f, const void *vctx, truce_error *err)
     switch (e->opt.params_source) {
     case TRUCE_PARAMS_FILE:
         fputs("\"file\", \"file\": ", f);
-        outdir_json_string(f, e->params_name);
-        fprintf(f, ", \"file_hash\": \"%s\", \"rows\": %zu, \"weighted\": %s}", e->params_hash, e->nrows,
-                e->weighted ? "true" : "false");
+        outdir_json_string(f, e->pr.params_name);
+        fprintf(f, ", \"file_hash\": \"%s\", \"rows\": %zu, \"weighted\": %s}", e->pr.params_hash, e->pr.nrows,
+                e->pr.weighted ? "true" : "false");
+        break;
+    case TRUCE_PARAMS_POSTERIOR:
+        fputs("\"posterior\", \"file\": ", f);
+        outdir_json_string(f, e->pr.params_name);
+        fprintf(f, ", \"file_hash\": \"%s\", \"particles\": %zu, \"drawn\": \"by weight, keyed by (seed, run)\", \"kept\": [",
+                e->pr.params_hash, e->pr.nrows);
+        {
+            int first = 1;
+            for (size_t i = 0; i < e->P; i++)
+                if (e->keep[i]) {
+                    fprintf(f, "%s\"%s\"", first ? "" : ", ", truce_param_at(i)->name);
+                    first = 0;
+                }
+        }
+        fputs("]}", f);
         break;
     case TRUCE_PARAMS_PRIOR: {
         fputs("\"prior\", \"kept\": [", f);
@@ -714,7 +618,7 @@ static int write_summary(FILE *f, const void *vctx, truce_error *err)
     provenance_put_overrides(f, prov, "set", "without", 1);
     provenance_put_inputs(f, prov);
     fputs(",\n  \"quantiles\": ", f);
-    outdir_json_string(f, e->weighted
+    outdir_json_string(f, e->pr.weighted
                               ? "weighted type 7: type 7 on the runs with weight > 0, each repeated w n / W times (frequency weights scaled to the n runs); mean weighted"
                               : "type 7 (R default, NumPy linear): h = (n-1)p, linear between order statistics");
     fputs(",\n  \"random_words_per_run\": ", f);

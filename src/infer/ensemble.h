@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "param_rows.h"
 #include "truce.h"
 
 /* One banded cell: a region (index nregions is "all") and a variable. */
@@ -20,12 +21,7 @@ struct truce_ensemble {
     size_t R;                    /* the scenario's regions */
     size_t P;                    /* parameters */
     double *scenario_params;     /* [P] */
-    /* TRUCE_PARAMS_FILE: nrows vectors of P values, their weights (1 without a column) */
-    size_t nrows;
-    double *rows;
-    double *weights;
-    int weighted;
-    char params_name[256], params_hash[17];
+    param_rows pr;               /* TRUCE_PARAMS_FILE, TRUCE_PARAMS_POSTERIOR */
     unsigned char *keep;         /* [P]: 1 keeps the scenario's value under the prior */
     /* the bands' layout: periods of opt.by, then cells in series.csv order */
     size_t nper;

@@ -54,6 +54,7 @@ enum rng_purpose {
     PUR_DESERT_COMMANDERS,
     PUR_PRIOR,                 /* truce_prior_draw: region field = parameter index */
     PUR_OBSERVE,               /* truce_observe: region and high day bits = the series' hash */
+    PUR_POSTERIOR,             /* which posterior particle run i uses (param_rows_draw) */
     PUR_RECRUIT_SPLIT,         /* a region's recruits split among several organisations */
 };
 

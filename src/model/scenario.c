@@ -1324,6 +1324,73 @@ static const ydoc_node *y_require(loader *L, const ydoc_node *map, const char *k
     return v;
 }
 
+/* ---- calibration: a posterior particle's parameters ------------------------------------- */
+
+/* `calibration: {posterior: PATH, row: N}`: the parameters named in row N (1-based, data
+ * rows) of a posterior.csv (`weight,` then parameter names, as `truce fit` writes it) become
+ * the scenario's; `parameters:` overrides apply after them. The default scenario uses the
+ * shipped posterior's particle closest to the data (docs/calibration.md). */
+static int load_calibration(loader *L, const ydoc_node *v)
+{
+    char sb[96];
+    if (v->type != YDOC_MAPPING) return yfail(L, v, "calibration", "expected a mapping with posterior: and row:");
+    static const char *const keys[] = {"posterior", "row"};
+    if (y_check_keys(L, v, "calibration.", keys, 2)) return -1;
+    const ydoc_node *path = y_require(L, v, "posterior", "calibration.posterior");
+    const ydoc_node *rown = y_require(L, v, "row", "calibration.row");
+    if (!path || !rown) return -1;
+    double want;
+    if (rown->type != YDOC_SCALAR || parse_number(rown->text, rown->len, &want) != 0 || want < 1 ||
+        want > 1e9 || want != floor(want))
+        return yfail(L, rown, "calibration.row", "expected a row number >= 1, got '%s'",
+                     rown->type == YDOC_SCALAR ? shown(rown->text, rown->len, sb, sizeof sb) : "a mapping or list");
+    table t;
+    if (table_open(&t, L, path, "calibration.posterior")) return -1;
+    csv_record rec;
+    int k = table_next(&t, &rec), rc = -1;
+    long col_param[MAX_COLUMNS];
+    size_t ncol = 0, row = 0;
+    if (k < 0) goto done;
+    if (k == 0) {
+        tfail(&t, 0, NULL, "empty table (no header)");
+        goto done;
+    }
+    if (rec.n > MAX_COLUMNS) {
+        tfail(&t, rec.line, NULL, "more than %d columns in the header", MAX_COLUMNS);
+        goto done;
+    }
+    ncol = rec.n;
+    for (size_t c = 0; c < ncol; c++) {
+        char name[64];
+        const csv_field *f = &rec.fields[c];
+        csv_field_copy(f, name, sizeof name);
+        col_param[c] = -1;
+        if (strcmp(name, "weight") == 0) continue;
+        col_param[c] = f->len < sizeof name ? truce_param_find(name) : -1;
+        if (col_param[c] < 0) {
+            tfail(&t, rec.line, shown(f->ptr, f->len, sb, sizeof sb), "not a parameter (see truce params) nor 'weight'");
+            goto done;
+        }
+    }
+    t.ncols = ncol;
+    while ((k = table_next(&t, &rec)) == 1) {
+        if (++row < (size_t)want) continue;
+        for (size_t c = 0; c < ncol; c++) {
+            if (col_param[c] < 0) continue;
+            const truce_param_info *p = &param_table[col_param[c]];
+            double x;
+            if (field_number(&t, &rec, c, p->name, p->lo, p->hi, &x)) goto done;
+            if (set_param_at(L->s, (param_id)col_param[c], x, t.name, rec.line, p->name, L->err)) goto done;
+        }
+        rc = 0;
+        goto done;
+    }
+    if (k == 0) tfail(&t, 0, "calibration.row", "row %.0f asked for, the table has %zu rows", want, row);
+done:
+    table_close(&t);
+    return rc;
+}
+
 static int load_yaml(loader *L, const ydoc_node *root)
 {
     truce_scenario *s = L->s;
@@ -1332,7 +1399,7 @@ static int load_yaml(loader *L, const ydoc_node *root)
         return yfail(L, root, NULL, "expected a mapping of keys (name, start, end, ...)");
     static const char *const top[] = {"name",     "description", "start",      "end",         "regions",
                                       "episodes", "policies",    "parameters", "observations",
-                                      "organisations"};
+                                      "organisations", "calibration"};
     if (y_check_keys(L, root, "", top, sizeof top / sizeof top[0])) return -1;
 
     const ydoc_node *v = y_require(L, root, "name", "name");
@@ -1400,6 +1467,9 @@ static int load_yaml(loader *L, const ydoc_node *root)
 
     /* observations: which regions each geography of the reported series covers */
     if ((v = ydoc_get(root, "observations")) && load_geographies(L, v)) return -1;
+
+    /* calibrated parameters first: `parameters:` overrides them */
+    if ((v = ydoc_get(root, "calibration")) && load_calibration(L, v)) return -1;
 
     v = ydoc_get(root, "parameters");
     if (v && v->type == YDOC_MAPPING) {

@@ -64,6 +64,22 @@ badc "unknown episode: exit 2" "no_such_episode" default default --alt-without n
 badc "bad --from: exit 2" "--from: '20x'" default default --from 20x
 badc "window outside the horizon: exit 2" "not inside" default default --from 2030 --to 2025 --runs 2
 badc "missing scenario file: exit 2" "nofile.yaml" default nofile.yaml --runs 2
+# --posterior: pair i draws one particle by weight for both BASE and ALT.
+printf 'weight,regroup_strength,attack_rate\n0,0,1e-4\n1,1.5,2e-4\n' >post1.csv
+$T compare default default --posterior post1.csv --runs 3 --to 2004 --out pp -q; rc=$?
+$T run --seed 1 --run 1 --to 2004 --by year --set regroup_strength=1.5 --set attack_rate=2e-4 --out pr1 -q
+exp=$(awk -F, 'NR>1 && $3=="all" && $4=="attacks" {s+=$5} END {print s}' pr1/series.csv)
+got=$(awk -F, '$1==1 && $2=="attacks" {print $3}' pp/differences.csv)
+check "--posterior: identical scenarios still differ by exactly 0" \
+  "[ $rc -eq 0 ] && awk -F, 'NR>1 && \$5 != \"0\" {bad=1} END {exit bad}' pp/differences.csv && grep -q '\"source\": \"posterior\"' pp/summary.json"
+check "--posterior with one particle of weight 1: BASE of pair 1 is truce run --run 1 with its values" "[ -n \"$exp\" ] && [ \"$exp\" = \"$got\" ]"
+$T compare default default --posterior post1.csv --alt-set attack_rate=3e-4 --runs 2 --to 2004 --out pa -q
+$T run --seed 1 --run 1 --to 2004 --by year --set regroup_strength=1.5 --set attack_rate=3e-4 --out pa1 -q
+exp=$(awk -F, 'NR>1 && $3=="all" && $4=="attacks" {s+=$5} END {print s}' pa1/series.csv)
+got=$(awk -F, '$1==1 && $2=="attacks" {print $4}' pa/differences.csv)
+check "--posterior with --alt-set: ALT keeps its override, the particle's other values" "[ -n \"$exp\" ] && [ \"$exp\" = \"$got\" ]"
+printf 'attack_rate\n1e-4\n' >post3.csv
+badc "--posterior without weights: exit 2" "post3.csv:1: weight" default default --posterior post3.csv --runs 2
 check "summary.json records version, command, both scenarios' hashes, seed, runs, window, branch day, overrides" \
   "grep -q '\"truce_version\"' w1/summary.json && grep -q '\"command\": \"truce compare' w1/summary.json && grep -q '\"alt_without\": \[\"28\"\]' w1/summary.json && grep -q '\"alt_branches_on\": \"2022-06-02\"' w1/summary.json && grep -q '\"from\": \"2022-01-01\"' w1/summary.json && [ \$(grep -c 'scenario_hash' w1/summary.json) -eq 2 ] && ! grep -q \"\$PWD\" w1/summary.json"
 check "summary.json leaves out --threads: the same bytes for 1 and 2 threads" "cmp -s w1/summary.json w2/summary.json"

@@ -79,6 +79,29 @@ bad "params file missing: exit 2" "nofile.csv" --runs 2 --params nofile.csv
 bad "--params with --prior: exit 2" "exclude each other" --runs 2 --params p.csv --prior
 bad "--set of an unknown parameter: exit 2" "no_such_param" --runs 2 --set no_such_param=1
 
+# --posterior: run i uses one particle drawn by weight, keyed by (seed, i). A particle of
+# weight 1 (the others 0) is every run's: then run i equals `truce run --run i --set ...`.
+printf 'weight,regroup_strength,attack_rate\n0,0,1e-4\n1,1.5,2e-4\n0,3,3e-4\n' >post1.csv
+$T ensemble --runs 3 --seed 3 --to 2004 --by year --posterior post1.csv --out pe -q
+$T run --seed 3 --run 2 --to 2004 --by year --set regroup_strength=1.5 --set attack_rate=2e-4 --out pr2 -q
+exp=$(awk -F, 'NR>1 && $3=="all" && $4=="attacks" {s+=$5} END {print s}' pr2/series.csv)
+got=$(awk -F, '$1==2 && $5=="attacks" {print $6}' pe/runs.csv)
+check "--posterior with one particle of weight 1: run 2 equals truce run --run 2 with its values" \
+  "[ -n \"$exp\" ] && [ \"$exp\" = \"$got\" ] && [ \$(awk -F, 'NR>1 && \$2!=2' pe/runs.csv | wc -l) -eq 0 ]"
+check "--posterior: summary.json names the posterior and its hash" \
+  "grep -q '\"source\": \"posterior\", \"file\": \"post1.csv\", \"file_hash\": \"[0-9a-f]\{16\}\", \"particles\": 3' pe/summary.json"
+# Weights 0.2 / 0.8 over 1000 runs: the first particle's count is Binomial(1000, 0.2), mean
+# 200, sd 12.6; [150, 250] is a 4-sd band (a correct draw fails it about once in 15,000).
+printf 'weight,attack_rate\n0.2,1e-4\n0.8,2e-4\n' >post2.csv
+$T ensemble --runs 1000 --seed 5 --to 2002-01-05 --by year --variables attacks --posterior post2.csv --threads 2 --out pw2 -q
+$T ensemble --runs 1000 --seed 5 --to 2002-01-05 --by year --variables attacks --posterior post2.csv --threads 1 --out pw1 -q
+n1=$(awk -F, 'NR>1 && $2==1' pw2/runs.csv | wc -l)
+check "--posterior draws particles by weight (0.2 of 1000 runs: $n1 in [150, 250])" "[ $n1 -ge 150 ] && [ $n1 -le 250 ]"
+check "--posterior: identical bytes on 1 and 2 threads" "same3 pw1 pw2"
+printf 'attack_rate\n1e-4\n' >post3.csv
+bad "--posterior without a weight column: exit 2" "post3.csv:1: weight: a posterior needs a weight column" --runs 2 --posterior post3.csv
+bad "--posterior with --prior: exit 2" "exclude each other" --runs 2 --posterior post2.csv --prior
+
 # --out and --threads are left out of the recorded command, also when abbreviated
 $T ensemble --runs 2 --by year --to 2003 --thr 1 --ou abbr_a -q && $T ensemble --runs 2 --by year --to 2003 --thread=2 --ou=abbr_b -q
 check "abbreviated --ou and --thr leave summary.json's bytes alone" "cmp -s abbr_a/summary.json abbr_b/summary.json && ! grep -q abbr_ abbr_a/summary.json"
