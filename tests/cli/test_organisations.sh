@@ -106,6 +106,11 @@ check "negative control: a ceasefire naming both lowers the Baloch attacks ($b_b
 $T run --seed 7 --by year --out y -q
 check "the default run writes both organisations in Balochistan" \
   "grep -q '^2024,2024-01-01,balochistan_baloch,attacks,[0-9]*,baloch\$' y/series_by_organisation.csv && grep -q '^2024,2024-01-01,balochistan_baloch,attacks,[0-9]*,ttp\$' y/series_by_organisation.csv"
+# The org2_ block is the second organisation's own: its attack rate at zero silences the
+# Baloch insurgency and not the TTP (mean field: no attacks at all, not just few).
+$T run --mean-field --by year --set org2_attack_rate=0 --out a0 -q
+check "org2_attack_rate=0: no Baloch attacks, TTP attacks as usual" \
+  "awk -F, '\$3 == \"all\" && \$4 == \"attacks\" {s[\$6] += \$5} END {exit !(s[\"baloch\"] == 0 && s[\"ttp\"] > 1000)}' a0/series_by_organisation.csv"
 $T run s/pakistan-ttp.yaml --set org2_attack_rate=-1 --out z -q 2>err; rc=$?
 check "an org2 parameter out of bounds exits 2" "[ $rc -eq 2 ] && grep -q org2_attack_rate err"
 exit $fail
