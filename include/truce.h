@@ -452,12 +452,13 @@ typedef struct truce_provenance {
     const truce_reported *observed;
 } truce_provenance;
 
-/* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json and,
- * with prov->observed, DIR/observed.csv,
+/* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json,
+ * with prov->observed DIR/observed.csv, and for a run of several organisations
+ * DIR/series_by_organisation.csv (the same plus an organisation column),
  * summarised by `by` (as truce_result_series). Written to a temporary folder beside DIR
  * and swapped in at the end in one step (see "output" above): on failure DIR is as it
- * was. An existing DIR is replaced only if it holds nothing but series.csv and
- * summary.json; a link, a file or any other folder is refused (TRUCE_EINPUT), as is a
+ * was. An existing DIR is replaced only if it holds nothing but these files; a link, a
+ * file or any other folder is refused (TRUCE_EINPUT), as is a
  * DIR whose parent folder does not exist. prov may be NULL. */
 TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                                  truce_period by, const truce_provenance *prov,
