@@ -47,6 +47,7 @@ static const char *mechanism_title(const char *m)
         {"M11", "M11 Development and reintegration"},
         {"M12", "M12 Politics: coherence and the chorus for dialogue"},
         {"M13", "M13 Regime events"},
+        {"lever", "Lever levels of recorded episodes and policies that have no source"},
         {"obs", "Observation models: how each source reports"},
     };
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++)

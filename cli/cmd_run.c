@@ -14,7 +14,9 @@ static void help(void)
 {
     printf("usage: truce run [SCENARIO.yaml] [options]\n\n"
            "Simulate the scenario once (default: the built-in Pakistan-TTP scenario, 2002-2025)\n"
-           "and write OUT/series.csv (tidy: date,region,variable,value) and OUT/summary.json.\n"
+           "and write OUT/series.csv (tidy: date,region,variable,value) and OUT/summary.json;\n"
+           "with several militant organisations also OUT/series_by_organisation.csv (the same\n"
+           "plus an organisation column; series.csv is over all of them).\n"
            "The same seed gives the same bytes. The run reads no observed series: violence\n"
            "comes only from the model's stocks and flows.\n\n"
            "options:\n"
@@ -68,7 +70,17 @@ static void print_summary(const truce_result *r, const truce_scenario *s, const 
     printf("  militants at the end: %.0f (%.0f in the sanctuary)\n",
            truce_result_total(r, R, TRUCE_VAR_MILITANTS, from, to),
            truce_result_total(r, R, TRUCE_VAR_MILITANTS_IN_SANCTUARY, from, to));
-    printf("  written: %s/series.csv, %s/summary.json\n", out, out);
+    const size_t K = truce_result_organisation_count(r);
+    if (K > 1) {
+        printf("  attacks by organisation:");
+        for (size_t k = 0; k < K; k++)
+            printf("%s %s %.0f", k ? "," : "", truce_result_organisation_name(r, k),
+                   truce_result_total(truce_result_organisation(r, k), R, TRUCE_VAR_ATTACKS, from, to));
+        printf("\n");
+        printf("  written: %s/series.csv, %s/series_by_organisation.csv, %s/summary.json\n", out, out, out);
+    } else {
+        printf("  written: %s/series.csv, %s/summary.json\n", out, out);
+    }
 }
 
 int cmd_run(int argc, char **argv)

@@ -99,7 +99,7 @@ typedef enum truce_prior_kind {
 
 typedef struct truce_param_info {
     const char *name;        /* e.g. "attack_rate_fighter" */
-    const char *mechanism;   /* "M1".."M13", or "obs"/"init" */
+    const char *mechanism;   /* "M1".."M13", or "obs"/"init"/"lever" */
     double value;            /* default */
     truce_prior_kind prior;
     double a, b;             /* prior parameters (see truce_prior_kind) */
@@ -161,6 +161,9 @@ TRUCE_API int32_t truce_scenario_end(const truce_scenario *s);
 TRUCE_API size_t truce_scenario_region_count(const truce_scenario *s);
 TRUCE_API const char *truce_scenario_region_name(const truce_scenario *s, size_t region);
 TRUCE_API size_t truce_scenario_episode_count(const truce_scenario *s);
+/* Militant organisations: 1 without an organisations table; names as in that table. */
+TRUCE_API size_t truce_scenario_organisation_count(const truce_scenario *s);
+TRUCE_API const char *truce_scenario_organisation_name(const truce_scenario *s, size_t k);
 /* Recorded episodes and background policies (those with an effect in the model) whose
  * recorded end falls on or after `since` and before the horizon's last day: they stop at
  * their dates while the run goes on, e.g. when --to moves the end past the scenario's
@@ -399,6 +402,17 @@ TRUCE_API double truce_result_flow(const truce_result *r, truce_flow f);
 /* Random words drawn during the run (32-bit words from Philox). */
 TRUCE_API uint64_t truce_result_draws(const truce_result *r);
 
+/* Several militant organisations (the scenario's `organisations` table, docs/scenario.md):
+ * the values above are over every organisation (flows, people and funds summed; the
+ * legitimacy and host patronage of the first). truce_result_organisation(r, k) is the same
+ * record for organisation k alone, to read with the functions above (the shared state,
+ * grievance, support, intelligence and development, has no value there: NAN); NULL if k is
+ * out of range. With one organisation it is r itself. */
+TRUCE_API size_t truce_result_organisation_count(const truce_result *r);
+/* Its name in the organisations table ("militants" without one); NULL if out of range. */
+TRUCE_API const char *truce_result_organisation_name(const truce_result *r, size_t k);
+TRUCE_API const truce_result *truce_result_organisation(const truce_result *r, size_t k);
+
 /* ---- observation models ------------------------------------------------------------ */
 
 /* What each source would report of a run (docs/observations.md): for (source, metric,
@@ -438,12 +452,13 @@ typedef struct truce_provenance {
     const truce_reported *observed;
 } truce_provenance;
 
-/* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json and,
- * with prov->observed, DIR/observed.csv,
+/* Write DIR/series.csv (period,period_start,region,variable,value), DIR/summary.json,
+ * with prov->observed DIR/observed.csv, and for a run of several organisations
+ * DIR/series_by_organisation.csv (the same plus an organisation column),
  * summarised by `by` (as truce_result_series). Written to a temporary folder beside DIR
  * and swapped in at the end in one step (see "output" above): on failure DIR is as it
- * was. An existing DIR is replaced only if it holds nothing but series.csv and
- * summary.json; a link, a file or any other folder is refused (TRUCE_EINPUT), as is a
+ * was. An existing DIR is replaced only if it holds nothing but these files; a link, a
+ * file or any other folder is refused (TRUCE_EINPUT), as is a
  * DIR whose parent folder does not exist. prov may be NULL. */
 TRUCE_API int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                                  truce_period by, const truce_provenance *prov,

@@ -15,6 +15,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +24,12 @@
 #include "rng.h"
 
 #define MAXR SCENARIO_MAX_REGIONS
+#define MAXO SCENARIO_MAX_ORGS
 #define PI 3.14159265358979323846
 
-/* Levers in force on one day, per region, after reading the timeline. */
+/* Levers in force on one day for one organisation, per region, after reading the timeline.
+ * The levers on the shared state (development, coherence, border clashes) are read into
+ * the first organisation's (see lever_scopes in scenario.c). */
 typedef struct day_levers {
     double ops[MAXR];           /* operations intensity from named operations */
     double focus_weight[MAXR];  /* sum of intensity x focus (intelligence-led share) */
@@ -45,10 +49,35 @@ typedef struct day_levers {
     double patronage_jump, legitimacy_jump;
 } day_levers;
 
+/* One organisation's state, its parameters and today's levers and flows (docs/model.md,
+ * "Several organisations"). The mechanisms take one organisation at a time; what the
+ * organisations share (grievance, support, intelligence, development) is in truce_model. */
+typedef struct org_run {
+    const double *p;             /* = pv: the parameters in force for this organisation */
+    double pv[PARAM_COUNT];
+    unsigned pur;                /* added to every purpose code of its draws: 0 for the first
+                                    organisation (its draws are those of a one-organisation
+                                    run), k << 8 for organisation k */
+    uint64_t regions, sanctuaries; /* scenario.h: organisation */
+    /* stocks per region */
+    double recruits[MAXR], fighters[MAXR], commanders[MAXR], reintegrated[MAXR];
+    double excitation[MAXR];     /* self-exciting part of the attack hazard (M4) */
+    /* organisation-wide stocks */
+    double funds, legitimacy, patronage, prisoners;
+    /* today's flows per region, by this organisation or against it */
+    double attacks[MAXR], deaths_sec[MAXR], deaths_civ[MAXR], deaths_mil[MAXR];
+    double new_recruits[MAXR], mil_in_attacks[MAXR], mil_in_operations[MAXR];
+    double ops_intensity[MAXR];  /* effective operations intensity against it */
+    double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
+    day_levers lv;
+} org_run;
+
 struct truce_model {
     const truce_scenario *sc;
-    const double *p;             /* = pv: the parameters in force */
+    const double *p;             /* = pv: the parameters in force (the first organisation's) */
     double pv[PARAM_COUNT];
+    size_t norgs;
+    org_run org[MAXO];
     int own_params;              /* opt->params was given: a switch keeps them */
     uint64_t seed;
     uint32_t run;
@@ -60,22 +89,15 @@ struct truce_model {
     size_t period;               /* recorded period of the current day */
     struct truce_result *res;    /* what is recorded */
     size_t R;
-    /* stocks per region */
-    double recruits[MAXR], fighters[MAXR], commanders[MAXR], reintegrated[MAXR];
+    /* shared stocks per region */
     double grievance[MAXR], support[MAXR], intelligence[MAXR];
     double development[MAXR], development_lagged[MAXR];
-    double excitation[MAXR];     /* self-exciting part of the attack hazard (M4) */
-    /* organisation-wide stocks */
-    double funds, legitimacy, patronage, prisoners;
     /* per-episode state */
     double *alive;               /* ceasefire survival weight (1 until breakdown) */
-    /* today's flows per region */
-    double attacks[MAXR], deaths_sec[MAXR], deaths_civ[MAXR], deaths_mil[MAXR];
-    double new_recruits[MAXR], collateral[MAXR], defectors[MAXR];
-    double mil_in_attacks[MAXR], mil_in_operations[MAXR];
+    /* today's flows per region, over every organisation */
+    double collateral[MAXR], defectors[MAXR];
     double flows[TRUCE_FLOW_COUNT];
     uint64_t draws;
-    double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
     int32_t *burst_end;          /* per episode: last day its start date covers */
     /* The episodes read_levers must look at, by stretch of days (episode_index): stretch k
      * covers days seg_first[k] .. seg_first[k+1] - 1 and lists, in episode order, the
@@ -88,11 +110,10 @@ struct truce_model {
     /* today's conditions, computed once a day after the levers (M5, M10) */
     double season_cos;           /* cos(2 pi (day of year - peak) / 365.25) */
     double mobility[MAXR];       /* seasonal mobility multiplier */
-    double ops_intensity[MAXR];  /* effective operations intensity */
-    day_levers lv;
     /* recording (recording_tables): each variable's total rule, each recorded column's
      * kind, and the lists of all variables and columns and of the flows alone */
     uint8_t var_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
+    uint8_t var_shared[TRUCE_VAR_COUNT]; /* a variable of the shared state (no per-organisation value) */
     uint8_t var_all[TRUCE_VAR_COUNT], var_flows[TRUCE_VAR_COUNT];
     uint8_t col_all[TRUCE_VAR_COUNT], col_flows[TRUCE_VAR_COUNT];
     size_t nvar_all, nvar_flow, ncol_all, ncol_flow;
@@ -136,13 +157,13 @@ static double draw_binomial(model_run *m, size_t where, unsigned purpose, double
 }
 
 /* Sum of `count` severities from the truncated power law (M4). */
-static double draw_severity_sum(model_run *m, size_t where, unsigned purpose, double count)
+static double draw_severity_sum(model_run *m, const org_run *o, size_t where, unsigned purpose, double count)
 {
-    const double alpha = m->p[P_severity_exponent];
-    const uint64_t cap = (uint64_t)m->p[P_severity_cap];
+    const double alpha = o->p[P_severity_exponent];
+    const uint64_t cap = (uint64_t)o->p[P_severity_cap];
     if (!(count > 0.0)) return 0.0;
-    if (m->mean_field) return count * m->severity_mean;
-    if (count > SEVERITY_EXACT_LIMIT) return floor(count * m->severity_mean + 0.5);
+    if (m->mean_field) return count * o->severity_mean;
+    if (count > SEVERITY_EXACT_LIMIT) return floor(count * o->severity_mean + 0.5);
     rng_stream s;
     rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double sum = 0.0;
@@ -157,9 +178,23 @@ static double nonneg(double x) { return x > 0.0 ? x : 0.0; }
 static int is_state(const model_run *m, size_t r) { return !m->sc->regions[r].sanctuary; }
 
 /* Funding level in [0, 1): funds / (funds + funds_half) (M3). */
-static double funding_level(const model_run *m)
+static double funding_level(const org_run *o)
 {
-    return m->funds / (m->funds + m->p[P_funds_half]);
+    return o->funds / (o->funds + o->p[P_funds_half]);
+}
+
+/* Recruits, fighters and commanders of one organisation in region r. */
+static double org_militants(const org_run *o, size_t r)
+{
+    return o->recruits[r] + o->fighters[r] + o->commanders[r];
+}
+
+/* ... and of every organisation (the first's value alone when there is one). */
+static double all_militants(const model_run *m, size_t r)
+{
+    double n = org_militants(&m->org[0], r);
+    for (size_t k = 1; k < m->norgs; k++) n += org_militants(&m->org[k], r);
+    return n;
 }
 
 /* Deprivation after development (M11): deprivation x (1 - effect x lagged development). */
@@ -292,12 +327,18 @@ static void active_episodes(model_run *m, int32_t today, uint32_t *from, uint32_
     *to = m->seg_off[m->seg + 1];
 }
 
-static void read_levers(model_run *m)
+/* A lever cell's value today: the number from the table, or the parameter it names
+ * (`param:NAME`, issue 7) as it stands in this run (lever parameters are shared by the
+ * organisations: the first's vector). */
+static double lever_cell(const model_run *m, const episode *e, int cell, double number)
 {
-    day_levers *lv = &m->lv;
-    const double *p = m->p;
+    return e->param_ref[cell] ? m->p[e->param_ref[cell] - 1] : number;
+}
+
+static void clear_levers(day_levers *lv, size_t R)
+{
     /* only the R regions in use are read (arrays are MAXR wide) */
-    for (size_t r = 0; r < m->R; r++) {
+    for (size_t r = 0; r < R; r++) {
         lv->ops[r] = lv->focus_weight[r] = lv->ceasefire[r] = lv->compliance[r] = lv->announce[r] = 0.0;
         lv->strike[r] = lv->clash[r] = lv->development[r] = lv->reintegration[r] = 0.0;
         lv->release_share[r] = lv->release_count[r] = lv->rebound[r] = 0.0;
@@ -305,6 +346,14 @@ static void read_levers(model_run *m)
     lv->talks = lv->ceasefire_any = lv->disruption = lv->host_pressure = lv->chorus = 0.0;
     lv->patronage_jump = lv->legitimacy_jump = 0.0;
     lv->coherence = -1.0;
+}
+
+/* Each episode acts on the organisations of its mask (e->orgs): its lever goes into each
+ * one's day_levers; a ceasefire's breakdown is drawn once, for the episode. */
+static void read_levers(model_run *m)
+{
+    const double *pm = m->p;
+    for (size_t o = 0; o < m->norgs; o++) clear_levers(&m->org[o].lv, m->R);
     const int32_t today = m->date;
     uint32_t j, jend;
     active_episodes(m, today, &j, &jend);
@@ -313,8 +362,10 @@ static void read_levers(model_run *m)
         const episode *e = &m->sc->episodes[i];
         /* A ceasefire's rebound happens the day after it ends (recorded end or breakdown). */
         if (is_ceasefire(e->lever) && today == e->end + 1 && m->alive[i] > 0.0) {
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) lv->rebound[r] += m->alive[i];
+            for (size_t o = 0; o < m->norgs; o++)
+                if (e->orgs >> o & 1u)
+                    for (size_t r = 0; r < m->R; r++)
+                        if (e->regions >> r & 1u) m->org[o].lv.rebound[r] += m->alive[i];
         }
         if (today < e->start || today > e->end) continue;
         const int32_t burst_end = m->burst_end[i];
@@ -323,7 +374,8 @@ static void read_levers(model_run *m)
 
         if (is_ceasefire(e->lever) && e->open_end && m->alive[i] > 0.0) {
             /* M9 breakdown hazard, lowered by monitoring and enforcement. */
-            double h = p[P_breakdown_hazard] * exp(-p[P_monitoring_effect] * e->monitoring);
+            double h = pm[P_breakdown_hazard] *
+                       exp(-pm[P_monitoring_effect] * lever_cell(m, e, EP_MONITORING, e->monitoring));
             h = clamp01(h);
             double before = m->alive[i], broke;
             if (m->mean_field) {
@@ -336,112 +388,123 @@ static void read_levers(model_run *m)
                 if (broke > 0.0) m->alive[i] = 0.0;
             }
             m->flows[TRUCE_FLOW_CEASEFIRE_BREAKDOWNS] += broke;
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) lv->rebound[r] += broke;
+            for (size_t o = 0; o < m->norgs; o++)
+                if (e->orgs >> o & 1u)
+                    for (size_t r = 0; r < m->R; r++)
+                        if (e->regions >> r & 1u) m->org[o].lv.rebound[r] += broke;
         }
         const double w = is_ceasefire(e->lever) ? m->alive[i] : 1.0;
-        const double inten = e->intensity;
-        double release_share = 0.0, release_count = 0.0;
+        const double inten = lever_cell(m, e, EP_INTENSITY, e->intensity);
+        const double releases = lever_cell(m, e, EP_RELEASES, e->releases);
         int nreg = 0;
         for (size_t r = 0; r < m->R; r++) nreg += (int)(e->regions >> r & 1u);
+        for (size_t o = 0; o < m->norgs; o++) {
+            if (!(e->orgs >> o & 1u)) continue;
+            day_levers *lv = &m->org[o].lv;
+            const double *p = m->org[o].p;
+            double release_share = 0.0, release_count = 0.0;
 
-        switch (e->lever) {
-        case LEVER_PEACE_DEAL:
-        case LEVER_TALKS:
-            lv->talks = fmax(lv->talks, w);
-            if (in_burst) {
-                if (e->releases > 0.0) release_count = e->releases / burst_days;
-                else release_share = 1.0 - pow(1.0 - p[P_release_share], 1.0 / burst_days);
-            }
-            if (e->lever == LEVER_TALKS) break;
-            /* a deal is talks and a ceasefire together */
-            /* fall through */
-        case LEVER_CEASEFIRE:
-            if (e->lever == LEVER_CEASEFIRE && in_burst && e->releases > 0.0)
-                release_count = e->releases / burst_days;
-            for (size_t r = 0; r < m->R; r++) {
-                if (!(e->regions >> r & 1u)) continue;
-                double c = isnan(e->compliance) ? p[P_ceasefire_compliance] : e->compliance;
-                if (w > lv->ceasefire[r]) {
-                    lv->ceasefire[r] = w;
-                    lv->compliance[r] = c;
+            switch (e->lever) {
+            case LEVER_PEACE_DEAL:
+            case LEVER_TALKS:
+                lv->talks = fmax(lv->talks, w);
+                if (in_burst) {
+                    if (releases > 0.0) release_count = releases / burst_days;
+                    else release_share = 1.0 - pow(1.0 - p[P_release_share], 1.0 / burst_days);
                 }
-                if (today - e->start < (int32_t)p[P_announcement_days])
-                    lv->announce[r] = fmax(lv->announce[r], w);
-                lv->ceasefire_any = fmax(lv->ceasefire_any, lv->ceasefire[r]);
+                if (e->lever == LEVER_TALKS) break;
+                /* a deal is talks and a ceasefire together */
+                /* fall through */
+            case LEVER_CEASEFIRE:
+                if (e->lever == LEVER_CEASEFIRE && in_burst && releases > 0.0)
+                    release_count = releases / burst_days;
+                for (size_t r = 0; r < m->R; r++) {
+                    if (!(e->regions >> r & 1u)) continue;
+                    double c = lever_cell(m, e, EP_COMPLIANCE, e->compliance);
+                    if (isnan(c)) c = p[P_ceasefire_compliance];
+                    if (w > lv->ceasefire[r]) {
+                        lv->ceasefire[r] = w;
+                        lv->compliance[r] = c;
+                    }
+                    if (today - e->start < (int32_t)p[P_announcement_days])
+                        lv->announce[r] = fmax(lv->announce[r], w);
+                    lv->ceasefire_any = fmax(lv->ceasefire_any, lv->ceasefire[r]);
+                }
+                break;
+            case LEVER_OPERATION:
+                for (size_t r = 0; r < m->R; r++) {
+                    if (!(e->regions >> r & 1u)) continue;
+                    double f = lever_cell(m, e, EP_FOCUS, e->focus);
+                    if (isnan(f)) f = p[P_ops_focus];
+                    lv->ops[r] += inten;
+                    lv->focus_weight[r] += inten * f;
+                }
+                break;
+            case LEVER_CROSS_BORDER_STRIKE:
+                for (size_t r = 0; r < m->R; r++)
+                    if (e->regions >> r & 1u) lv->strike[r] += inten;
+                break;
+            case LEVER_BORDER_CLASH:
+                for (size_t r = 0; r < m->R; r++)
+                    if (e->regions >> r & 1u) lv->clash[r] += inten;
+                break;
+            case LEVER_FINANCE_DISRUPTION: lv->disruption = fmax(lv->disruption, inten); break;
+            case LEVER_HOST_PRESSURE: lv->host_pressure += inten; break;
+            case LEVER_DEVELOPMENT:
+                for (size_t r = 0; r < m->R; r++)
+                    if (e->regions >> r & 1u) lv->development[r] += inten;
+                break;
+            case LEVER_REINTEGRATION:
+                for (size_t r = 0; r < m->R; r++)
+                    if (e->regions >> r & 1u) lv->reintegration[r] += inten;
+                break;
+            case LEVER_COHERENCE:
+                lv->coherence = lv->coherence < 0.0 ? clamp01(inten) : fmin(lv->coherence, clamp01(inten));
+                break;
+            case LEVER_CHORUS: lv->chorus += inten; break;
+            case LEVER_REGIME_CHANGE:
+                if (in_burst)
+                    lv->patronage_jump += (isnan(inten) ? p[P_regime_patronage] : inten) / burst_days;
+                break;
+            case LEVER_ORGANISATION:
+                if (in_burst)
+                    lv->legitimacy_jump +=
+                        (isnan(inten) ? p[P_organisation_legitimacy] : inten) / burst_days;
+                break;
+            case LEVER_NONE:
+            case LEVER_COUNT: break;
             }
-            break;
-        case LEVER_OPERATION:
-            for (size_t r = 0; r < m->R; r++) {
-                if (!(e->regions >> r & 1u)) continue;
-                double f = isnan(e->focus) ? p[P_ops_focus] : e->focus;
-                lv->ops[r] += inten;
-                lv->focus_weight[r] += inten * f;
-            }
-            break;
-        case LEVER_CROSS_BORDER_STRIKE:
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) lv->strike[r] += inten;
-            break;
-        case LEVER_BORDER_CLASH:
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) lv->clash[r] += inten;
-            break;
-        case LEVER_FINANCE_DISRUPTION: lv->disruption = fmax(lv->disruption, inten); break;
-        case LEVER_HOST_PRESSURE: lv->host_pressure += inten; break;
-        case LEVER_DEVELOPMENT:
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) lv->development[r] += inten;
-            break;
-        case LEVER_REINTEGRATION:
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) lv->reintegration[r] += inten;
-            break;
-        case LEVER_COHERENCE:
-            lv->coherence = lv->coherence < 0.0 ? clamp01(inten) : fmin(lv->coherence, clamp01(inten));
-            break;
-        case LEVER_CHORUS: lv->chorus += inten; break;
-        case LEVER_REGIME_CHANGE:
-            if (in_burst)
-                lv->patronage_jump += (isnan(inten) ? p[P_regime_patronage] : inten) / burst_days;
-            break;
-        case LEVER_ORGANISATION:
-            if (in_burst)
-                lv->legitimacy_jump +=
-                    (isnan(inten) ? p[P_organisation_legitimacy] : inten) / burst_days;
-            break;
-        case LEVER_NONE:
-        case LEVER_COUNT: break;
+            if ((release_share > 0.0 || release_count > 0.0) && nreg > 0)
+                for (size_t r = 0; r < m->R; r++)
+                    if (e->regions >> r & 1u) {
+                        lv->release_share[r] += release_share / nreg;
+                        lv->release_count[r] += release_count / nreg;
+                    }
         }
-        if ((release_share > 0.0 || release_count > 0.0) && nreg > 0)
-            for (size_t r = 0; r < m->R; r++)
-                if (e->regions >> r & 1u) {
-                    lv->release_share[r] += release_share / nreg;
-                    lv->release_count[r] += release_count / nreg;
-                }
     }
-    if (lv->coherence < 0.0) lv->coherence = p[P_coherence_default];
+    for (size_t o = 0; o < m->norgs; o++)
+        if (m->org[o].lv.coherence < 0.0) m->org[o].lv.coherence = m->org[o].p[P_coherence_default];
 }
 
 /* ---- M13 regime events, M9 legitimacy and prisoner releases -------------------------- */
 
-static void organisation_events(model_run *m)
+static void organisation_events(model_run *m, org_run *o)
 {
-    const double *p = m->p;
-    const day_levers *lv = &m->lv;
+    const double *p = o->p;
+    const day_levers *lv = &o->lv;
     /* M13: a regime change in the host country moves patronage; the militants uniting
      * moves legitimacy. M7: diplomatic pressure on the host lowers patronage. */
-    m->patronage = clamp01(m->patronage + lv->patronage_jump -
-                           p[P_host_pressure_effect] / 365.0 * lv->host_pressure * m->patronage);
+    o->patronage = clamp01(o->patronage + lv->patronage_jump -
+                           p[P_host_pressure_effect] / 365.0 * lv->host_pressure * o->patronage);
     /* M9 and M12: legitimacy rises during talks and with the chorus for dialogue, decays. */
-    double L = m->legitimacy + lv->legitimacy_jump;
+    double L = o->legitimacy + lv->legitimacy_jump;
     L += p[P_talks_legitimacy] * lv->talks * (1.0 - L) + p[P_chorus_legitimacy] * lv->chorus * (1.0 - L) -
          p[P_legitimacy_decay] * L;
-    m->legitimacy = clamp01(L);
+    o->legitimacy = clamp01(L);
     /* M9: prisoner releases at the start of talks, deals and ceasefires: today's share
      * of the prisoners is drawn once, then split over the receiving regions by their
      * weights (sequential binomials). */
-    const double held = m->prisoners;
+    const double held = o->prisoners;
     if (held <= 0.0) return;
     double weight[MAXR], share = 0.0;
     size_t last = 0;
@@ -451,41 +514,53 @@ static void organisation_events(model_run *m)
         if (weight[r] > 0.0) last = r;
     }
     if (share <= 0.0) return;
-    double released = draw_binomial(m, 0, PUR_RELEASE, held, fmin(share, 1.0));
-    m->prisoners -= released;
+    double released = draw_binomial(m, 0, o->pur + PUR_RELEASE, held, fmin(share, 1.0));
+    o->prisoners -= released;
     m->flows[TRUCE_FLOW_RELEASED] += released;
     double weight_left = share;
     for (size_t r = 0; r < m->R && released > 0.0; r++) {
         if (weight[r] <= 0.0) continue;
         double here = r == last ? released
-                                : draw_binomial(m, r, PUR_RELEASE_SPLIT, released, weight[r] / weight_left);
+                                : draw_binomial(m, r, o->pur + PUR_RELEASE_SPLIT, released, weight[r] / weight_left);
         weight_left -= weight[r];
-        m->fighters[r] += here;
+        o->fighters[r] += here;
         released -= here;
     }
 }
 
 /* ---- M1 recruitment ------------------------------------------------------------------ */
 
-/* New recruits ~ Poisson(youth x recruit_base
- *     x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
- *     x (1 + coercion x militants per 1000 people)).
+/* New recruits in a region ~ Binomial(eligible, 1 - exp(-hazard)), with
+ *   hazard   = recruit_base x exp(b_g grievance + b_d deprivation + b_L legitimacy + b_f funding)
+ *              x (1 + coercion x density / (1 + saturation x density)),
+ *   density  = militants per 1000 people in the region,
+ *   eligible = (young men of the region not already militants there) x free share,
+ *   free share = 1 - movement / youth pool.
  *
  * Who can be recruited (issue 11): the young men (population x youth share) of the regions
  * recruitment draws from, not already in the movement. The movement is everyone recruited
  * and neither dead nor gone home: the militants of every region, sanctuary included, the
- * prisoners and the reintegrated (the last two can come back as fighters). Every other
- * flow moves people within the movement or out of it, so the one rule that keeps a run a
- * possible world is at the source: a day's recruits in a region are at most
- *   - its own pool, its young men not already militants there, and
- *   - the room left in the whole youth pool, the young men not already in the movement
- * (whole people in a stochastic run). The Poisson draw is truncated there; the default
- * scenario never comes near either bound (its largest day recruits ~1e2 of ~1e6). */
+ * prisoners and the reintegrated (the last two can come back as fighters).
+ *
+ * Saturation (issue 7): before, recruits were Poisson(pool x hazard) with an unbounded
+ * contagion term 1 + coercion x density, truncated at the pool and at the room left in the
+ * youth pool; about one prior standard deviation from the defaults the growth was
+ * exponential until that truncation (the whole youth pool) stopped it, so the threshold
+ * dominated any fit. Now the contagion term saturates (Capasso & Serio's saturating
+ * incidence), a day's hazard becomes a probability 1 - exp(-hazard) of a binomial draw,
+ * and the pool shrinks with the free share, so growth is logistic: the sum of the
+ * eligible over the regions is at most youth pool - movement, the room left, and no draw
+ * can exceed it. The truncation at min(pool, room) is kept only as a safety net (whole
+ * people; it cannot bind by the argument above, up to rounding). */
 static double movement_size(const model_run *m)
 {
-    double n = m->prisoners;
-    for (size_t r = 0; r < m->R; r++)
-        n += m->recruits[r] + m->fighters[r] + m->commanders[r] + m->reintegrated[r];
+    double n = 0.0;
+    for (size_t k = 0; k < m->norgs; k++) {
+        const org_run *o = &m->org[k];
+        n = k == 0 ? o->prisoners : n + o->prisoners;
+        for (size_t r = 0; r < m->R; r++)
+            n += o->recruits[r] + o->fighters[r] + o->commanders[r] + o->reintegrated[r];
+    }
     return n;
 }
 
@@ -499,71 +574,105 @@ static double youth_pool(const model_run *m)
     return y;
 }
 
+/* Several organisations (docs/model.md): each has its own hazard in its own regions (its
+ * legitimacy, funding and coercion: its own militants per 1000 people), and they compete
+ * for the same young men. A region's recruits are drawn once, with the total hazard H = sum
+ * of the hazards, Binomial(eligible, 1 - exp(-H)), and split among the organisations in
+ * proportion to their hazards (sequential binomials; the first organisation alone draws
+ * exactly as before). So the response stays smooth with several organisations: they
+ * never together take more than the eligible pool, and the truncation is only the safety
+ * net it was. */
+static double recruit_hazard(const model_run *m, const org_run *o, size_t r)
+{
+    const region *g = &m->sc->regions[r];
+    if (g->population <= 0.0 || !(o->regions >> r & 1u)) return 0.0;
+    const double *p = o->p;
+    double militants = o->recruits[r] + o->fighters[r] + o->commanders[r];
+    double density = militants / g->population * 1000.0;
+    double logit = p[P_recruit_grievance] * m->grievance[r] +
+                   p[P_recruit_deprivation] * effective_deprivation(m, r) +
+                   p[P_recruit_legitimacy] * o->legitimacy + p[P_recruit_funds] * funding_level(o);
+    double coercion = p[P_recruit_coercion] * density / (1.0 + p[P_recruit_coercion_saturation] * density);
+    return p[P_recruit_base] * exp(logit) * (1.0 + coercion);
+}
+
 static void recruitment(model_run *m)
 {
-    const double *p = m->p;
-    const double funding = funding_level(m);
-    double room = nonneg(youth_pool(m) - movement_size(m));
+    const size_t K = m->norgs;
+    const double youth = youth_pool(m), movement = movement_size(m);
+    double room = nonneg(youth - movement);
+    const double free = youth > 0.0 ? room / youth : 0.0;
+    for (size_t k = 0; k < K; k++)
+        for (size_t r = 0; r < m->R; r++) m->org[k].new_recruits[r] = 0.0;
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
-        m->new_recruits[r] = 0.0;
         if (g->population <= 0.0) continue;
-        double militants = m->recruits[r] + m->fighters[r] + m->commanders[r];
-        double density = militants / g->population * 1000.0;
-        double logit = p[P_recruit_grievance] * m->grievance[r] +
-                       p[P_recruit_deprivation] * effective_deprivation(m, r) +
-                       p[P_recruit_legitimacy] * m->legitimacy + p[P_recruit_funds] * funding;
-        double pool = nonneg(g->population * g->youth_share - militants);
-        double mean = pool * p[P_recruit_base] * exp(logit) * (1.0 + p[P_recruit_coercion] * density);
-        double n = draw_poisson(m, r, PUR_RECRUIT, mean);
+        double h[MAXO], H = 0.0;
+        size_t last = 0;
+        for (size_t k = 0; k < K; k++) {
+            h[k] = recruit_hazard(m, &m->org[k], r);
+            H = k == 0 ? h[k] : H + h[k];
+            if (h[k] > 0.0) last = k;
+        }
+        double pool = nonneg(g->population * g->youth_share - all_militants(m, r)) * free;
+        if (!m->mean_field) pool = floor(pool);
+        double n = draw_binomial(m, r, PUR_RECRUIT, pool, -expm1(-H));
         double most = fmin(pool, room);
         if (!m->mean_field) most = floor(most);
         if (n > most) n = most;
         room -= n;
-        m->recruits[r] += n;
-        m->new_recruits[r] = n;
         m->flows[TRUCE_FLOW_RECRUITED] += n;
+        double left = n, H_left = H;
+        for (size_t k = 0; k < K && left > 0.0; k++) {
+            if (!(h[k] > 0.0)) continue;
+            org_run *o = &m->org[k];
+            double nk = k == last ? left : draw_binomial(m, r, o->pur + PUR_RECRUIT_SPLIT, left, h[k] / H_left);
+            H_left -= h[k];
+            left -= nk;
+            o->recruits[r] += nk;
+            o->new_recruits[r] = nk;
+        }
     }
 }
 
 /* ---- M2 training, promotion, leadership replacement, desertion ----------------------- */
 
-static double regroup_factor(const model_run *m, size_t r)
+static double regroup_factor(const model_run *m, const org_run *o, size_t r)
 {
     /* M9 regroup: during a ceasefire training, promotion and returns run x (1 + strength).
      * In the sanctuary the relevant ceasefire is any ceasefire in the state's regions. */
-    double w = m->sc->regions[r].sanctuary ? m->lv.ceasefire_any : m->lv.ceasefire[r];
-    return nonneg(1.0 + m->p[P_regroup_strength] * w);
+    double w = m->sc->regions[r].sanctuary ? o->lv.ceasefire_any : o->lv.ceasefire[r];
+    return nonneg(1.0 + o->p[P_regroup_strength] * w);
 }
 
-static void training_and_promotion(model_run *m)
+static void training_and_promotion(model_run *m, org_run *o)
 {
-    const double *p = m->p;
+    const double *p = o->p;
     for (size_t r = 0; r < m->R; r++) {
-        const double regroup = regroup_factor(m, r);
+        const double regroup = regroup_factor(m, o, r);
         const double where = m->sc->regions[r].sanctuary ? p[P_train_sanctuary_mult] : 1.0;
-        double trained = draw_binomial(m, r, PUR_TRAIN, m->recruits[r],
+        double trained = draw_binomial(m, r, o->pur + PUR_TRAIN, o->recruits[r],
                                        p[P_train_rate] * where * regroup);
-        m->recruits[r] -= trained;
+        o->recruits[r] -= trained;
         /* Promotion fills the commanders' ranks towards their target share, faster when
          * they fall short (leadership replacement after losses), smoothly:
          * p = promote_rate / (1 + exp(strength x (commanders / target - 1))),
          * half of promote_rate at the target; strength 0 switches the response off.
          * (A kinked rule such as max(0, shortfall) would make the mean-field run a biased
          * picture of the stochastic one where commanders hover around the target.) */
-        double target = p[P_commander_target] * m->fighters[r];
-        double ratio = target > 0.0 ? m->commanders[r] / target : 1.0;
+        double target = p[P_commander_target] * o->fighters[r];
+        double ratio = target > 0.0 ? o->commanders[r] / target : 1.0;
         double promoted = draw_binomial(
-            m, r, PUR_PROMOTE, m->fighters[r],
+            m, r, o->pur + PUR_PROMOTE, o->fighters[r],
             p[P_promote_rate] / (1.0 + exp(p[P_replacement_strength] * (ratio - 1.0))) * regroup);
-        m->fighters[r] += trained - promoted;
-        m->commanders[r] += promoted;
-        double left_r = draw_binomial(m, r, PUR_DESERT_RECRUITS, m->recruits[r], p[P_desert_rate]);
-        double left_f = draw_binomial(m, r, PUR_DESERT_FIGHTERS, m->fighters[r], p[P_desert_rate]);
-        double left_c = draw_binomial(m, r, PUR_DESERT_COMMANDERS, m->commanders[r], p[P_desert_rate]);
-        m->recruits[r] -= left_r;
-        m->fighters[r] -= left_f;
-        m->commanders[r] -= left_c;
+        o->fighters[r] += trained - promoted;
+        o->commanders[r] += promoted;
+        double left_r = draw_binomial(m, r, o->pur + PUR_DESERT_RECRUITS, o->recruits[r], p[P_desert_rate]);
+        double left_f = draw_binomial(m, r, o->pur + PUR_DESERT_FIGHTERS, o->fighters[r], p[P_desert_rate]);
+        double left_c = draw_binomial(m, r, o->pur + PUR_DESERT_COMMANDERS, o->commanders[r], p[P_desert_rate]);
+        o->recruits[r] -= left_r;
+        o->fighters[r] -= left_f;
+        o->commanders[r] -= left_c;
         m->flows[TRUCE_FLOW_TRAINED] += trained;
         m->flows[TRUCE_FLOW_PROMOTED] += promoted;
         m->flows[TRUCE_FLOW_DESERTED] += left_r + left_f + left_c;
@@ -574,10 +683,10 @@ static void training_and_promotion(model_run *m)
 
 /* Effective intensity: (baseline + named operations) x (1 - pause x ceasefire)
  * x coherence (M12) x morale (M12) x winter effectiveness (M10). */
-static double compute_operations_intensity(const model_run *m, size_t r)
+static double compute_operations_intensity(const model_run *m, const org_run *o, size_t r)
 {
-    const double *p = m->p;
-    const day_levers *lv = &m->lv;
+    const double *p = o->p;
+    const day_levers *lv = &o->lv;
     if (!is_state(m, r)) return 0.0;
     double coherence = nonneg(1.0 - p[P_coherence_effect] * (1.0 - lv->coherence));
     double morale = nonneg(1.0 - p[P_chorus_morale] * lv->chorus);
@@ -586,7 +695,7 @@ static double compute_operations_intensity(const model_run *m, size_t r)
                   coherence * morale * season_operations(m, r));
 }
 
-static double operations_intensity(const model_run *m, size_t r) { return m->ops_intensity[r]; }
+static double operations_intensity(const org_run *o, size_t r) { return o->ops_intensity[r]; }
 
 /* Today's seasonal multipliers and operations intensities (they depend only on the date
  * and the levers, so they are computed once a day). */
@@ -596,16 +705,33 @@ static void daily_conditions(model_run *m)
     for (size_t r = 0; r < m->R; r++) {
         m->mobility[r] =
             nonneg(1.0 + m->p[P_season_amplitude] * m->sc->regions[r].mountain_share * m->season_cos);
-        m->ops_intensity[r] = compute_operations_intensity(m, r);
+        for (size_t k = 0; k < m->norgs; k++)
+            m->org[k].ops_intensity[r] = compute_operations_intensity(m, &m->org[k], r);
     }
 }
 
-static double operations_focus(const model_run *m, size_t r)
+/* The operations intensity the population of region r sees (M6 presence): against the
+ * first organisation, moved towards the intensity against each other one by its share of
+ * the region's militants, I_0 + sum_k n_k (I_k - I_0) / sum_k n_k, so that an organisation
+ * absent from a region changes nothing there and the first's value is exact alone. */
+static double presence_intensity(const model_run *m, size_t r)
 {
-    const double base = m->p[P_ops_baseline];
-    double weight = base * m->p[P_ops_focus] + m->lv.focus_weight[r];
-    double total = base + m->lv.ops[r];
-    return total > 0.0 ? clamp01(weight / total) : m->p[P_ops_focus];
+    const double I0 = m->org[0].ops_intensity[r];
+    if (m->norgs == 1) return I0;
+    const double n = all_militants(m, r);
+    if (!(n > 0.0)) return I0;
+    double I = I0;
+    for (size_t k = 1; k < m->norgs; k++)
+        I += org_militants(&m->org[k], r) * (m->org[k].ops_intensity[r] - I0) / n;
+    return I;
+}
+
+static double operations_focus(const org_run *o, size_t r)
+{
+    const double base = o->p[P_ops_baseline];
+    double weight = base * o->p[P_ops_focus] + o->lv.focus_weight[r];
+    double total = base + o->lv.ops[r];
+    return total > 0.0 ? clamp01(weight / total) : o->p[P_ops_focus];
 }
 
 /* Removal hazard per militant: intelligence-led (kill_intel x intelligence x focus) plus
@@ -613,39 +739,38 @@ static double operations_focus(const model_run *m, size_t r)
  * intelligence-led part. A share of those removed is captured, the rest killed. Each
  * militant removed costs security-force lives; each killed brings collateral civilian
  * deaths, fewer in intelligence-led operations (Kress & Szechtman 2009). */
-static void operations(model_run *m)
+static void operations(model_run *m, org_run *o)
 {
-    const double *p = m->p;
+    const double *p = o->p;
     for (size_t r = 0; r < m->R; r++) {
-        m->collateral[r] = 0.0;
-        double I = operations_intensity(m, r);
+        double I = operations_intensity(o, r);
         if (I <= 0.0) continue;
-        double focus = operations_focus(m, r);
+        double focus = operations_focus(o, r);
         double h_intel = p[P_ops_kill_intel] * m->intelligence[r] * focus * I;
         double h_area = p[P_ops_kill_area] * (1.0 - focus) * I;
         double p_rank = 1.0 - exp(-(h_intel + h_area));
         double p_cmd = 1.0 - exp(-(h_intel * p[P_ops_commander_exposure] + h_area));
-        double out_r = draw_binomial(m, r, PUR_OPS_RECRUITS, m->recruits[r], p_rank);
-        double out_f = draw_binomial(m, r, PUR_OPS_FIGHTERS, m->fighters[r], p_rank);
-        double out_c = draw_binomial(m, r, PUR_OPS_COMMANDERS, m->commanders[r], p_cmd);
-        m->recruits[r] -= out_r;
-        m->fighters[r] -= out_f;
-        m->commanders[r] -= out_c;
+        double out_r = draw_binomial(m, r, o->pur + PUR_OPS_RECRUITS, o->recruits[r], p_rank);
+        double out_f = draw_binomial(m, r, o->pur + PUR_OPS_FIGHTERS, o->fighters[r], p_rank);
+        double out_c = draw_binomial(m, r, o->pur + PUR_OPS_COMMANDERS, o->commanders[r], p_cmd);
+        o->recruits[r] -= out_r;
+        o->fighters[r] -= out_f;
+        o->commanders[r] -= out_c;
         double removed = out_r + out_f + out_c;
-        double captured = draw_binomial(m, r, PUR_OPS_CAPTURE, removed, p[P_ops_capture_share]);
+        double captured = draw_binomial(m, r, o->pur + PUR_OPS_CAPTURE, removed, p[P_ops_capture_share]);
         double killed = removed - captured;
-        m->prisoners += captured;
+        o->prisoners += captured;
         m->defectors[r] += captured;
         double intel_share = (h_intel + h_area) > 0.0 ? h_intel / (h_intel + h_area) : 0.0;
-        double sec = draw_poisson(m, r, PUR_OPS_SECURITY_LOSS, p[P_ops_security_loss] * removed);
-        double col = draw_poisson(m, r, PUR_OPS_COLLATERAL,
+        double sec = draw_poisson(m, r, o->pur + PUR_OPS_SECURITY_LOSS, p[P_ops_security_loss] * removed);
+        double col = draw_poisson(m, r, o->pur + PUR_OPS_COLLATERAL,
                                   killed * (intel_share * p[P_ops_collateral_intel] +
                                             (1.0 - intel_share) * p[P_ops_collateral_area]));
-        m->deaths_mil[r] += killed;
-        m->mil_in_operations[r] += killed;
-        m->deaths_sec[r] += sec;
-        m->deaths_civ[r] += col;
-        m->collateral[r] = col;
+        o->deaths_mil[r] += killed;
+        o->mil_in_operations[r] += killed;
+        o->deaths_sec[r] += sec;
+        o->deaths_civ[r] += col;
+        m->collateral[r] += col;
         m->flows[TRUCE_FLOW_KILLED_IN_OPERATIONS] += killed;
         m->flows[TRUCE_FLOW_CAPTURED] += captured;
         m->flows[TRUCE_FLOW_SECURITY_DEATHS_IN_OPERATIONS] += sec;
@@ -660,37 +785,37 @@ static void operations(model_run *m)
  * sanctuary return at return x exp(b_H (patronage - 0.5)) x (1 + regroup) x season /
  * (1 + mean operations intensity in the border regions), spread over the border regions by
  * border weight / (1 + their operations intensity). */
-static void sanctuary_movement(model_run *m)
+static void sanctuary_movement(model_run *m, org_run *o)
 {
-    const double *p = m->p;
+    const double *p = o->p;
     double pull[MAXR], pull_total = 0.0, border_ops = 0.0, border_total = 0.0;
     for (size_t r = 0; r < m->R; r++) {
         pull[r] = 0.0;
         const region *g = &m->sc->regions[r];
-        if (g->sanctuary || g->border <= 0.0) continue;
-        double I = operations_intensity(m, r);
+        if (g->sanctuary || g->border <= 0.0 || !(o->regions >> r & 1u)) continue;
+        double I = operations_intensity(o, r);
         border_ops += g->border * I;
         border_total += g->border;
         pull[r] = g->border / (1.0 + I);
         pull_total += pull[r];
     }
     size_t nsanct = 0;
-    for (size_t s = 0; s < m->R; s++) nsanct += (size_t)m->sc->regions[s].sanctuary;
+    for (size_t s = 0; s < m->R; s++) nsanct += (size_t)(o->sanctuaries >> s & 1u);
     if (nsanct == 0 || pull_total <= 0.0) return;  /* nowhere to go, or nowhere to return to */
 
     /* flight into the sanctuary */
     double flight_f = 0.0, flight_c = 0.0;
     for (size_t r = 0; r < m->R; r++) {
         const region *g = &m->sc->regions[r];
-        if (g->sanctuary || g->border <= 0.0) continue;
+        if (g->sanctuary || g->border <= 0.0 || !(o->regions >> r & 1u)) continue;
         double hazard = g->border *
-                        (p[P_sanctuary_flight] + p[P_ops_displacement] * operations_intensity(m, r)) *
+                        (p[P_sanctuary_flight] + p[P_ops_displacement] * operations_intensity(o, r)) *
                         season_mobility(m, r);
         double pf = 1.0 - exp(-hazard);
-        double f = draw_binomial(m, r, PUR_FLIGHT_FIGHTERS, m->fighters[r], pf);
-        double c = draw_binomial(m, r, PUR_FLIGHT_COMMANDERS, m->commanders[r], pf);
-        m->fighters[r] -= f;
-        m->commanders[r] -= c;
+        double f = draw_binomial(m, r, o->pur + PUR_FLIGHT_FIGHTERS, o->fighters[r], pf);
+        double c = draw_binomial(m, r, o->pur + PUR_FLIGHT_COMMANDERS, o->commanders[r], pf);
+        o->fighters[r] -= f;
+        o->commanders[r] -= c;
         flight_f += f;
         flight_c += c;
     }
@@ -699,28 +824,27 @@ static void sanctuary_movement(model_run *m)
     double pressure = border_total > 0.0 ? border_ops / border_total : 0.0;
     double back_f = 0.0, back_c = 0.0;
     for (size_t s = 0; s < m->R; s++) {
-        const region *g = &m->sc->regions[s];
-        if (!g->sanctuary) continue;
+        if (!(o->sanctuaries >> s & 1u)) continue;
         double hazard = p[P_sanctuary_return] *
-                        exp(p[P_sanctuary_patronage_return] * (m->patronage - 0.5)) *
-                        regroup_factor(m, s) * season_mobility(m, s) / (1.0 + pressure);
+                        exp(p[P_sanctuary_patronage_return] * (o->patronage - 0.5)) *
+                        regroup_factor(m, o, s) * season_mobility(m, s) / (1.0 + pressure);
         double pr = 1.0 - exp(-hazard);
-        double f = draw_binomial(m, s, PUR_RETURN_FIGHTERS, m->fighters[s], pr);
-        double c = draw_binomial(m, s, PUR_RETURN_COMMANDERS, m->commanders[s], pr);
-        m->fighters[s] -= f;
-        m->commanders[s] -= c;
+        double f = draw_binomial(m, s, o->pur + PUR_RETURN_FIGHTERS, o->fighters[s], pr);
+        double c = draw_binomial(m, s, o->pur + PUR_RETURN_COMMANDERS, o->commanders[s], pr);
+        o->fighters[s] -= f;
+        o->commanders[s] -= c;
         back_f += f;
         back_c += c;
     }
     /* those who fled arrive in the sanctuary regions, split evenly (sequential binomials) */
     size_t k = nsanct;
     for (size_t s = 0; s < m->R; s++) {
-        if (!m->sc->regions[s].sanctuary) continue;
+        if (!(o->sanctuaries >> s & 1u)) continue;
         double share = 1.0 / (double)k--;
-        double f = k == 0 ? flight_f : draw_binomial(m, s, PUR_FLIGHT_SPLIT_FIGHTERS, flight_f, share);
-        double c = k == 0 ? flight_c : draw_binomial(m, s, PUR_FLIGHT_SPLIT_COMMANDERS, flight_c, share);
-        m->fighters[s] += f;
-        m->commanders[s] += c;
+        double f = k == 0 ? flight_f : draw_binomial(m, s, o->pur + PUR_FLIGHT_SPLIT_FIGHTERS, flight_f, share);
+        double c = k == 0 ? flight_c : draw_binomial(m, s, o->pur + PUR_FLIGHT_SPLIT_COMMANDERS, flight_c, share);
+        o->fighters[s] += f;
+        o->commanders[s] += c;
         flight_f -= f;
         flight_c -= c;
     }
@@ -734,10 +858,10 @@ static void sanctuary_movement(model_run *m)
         if (pull[r] <= 0.0) continue;
         double share = pull[r] / left_pull;
         left_pull -= pull[r];
-        double f = r == last ? back_f : draw_binomial(m, r, PUR_RETURN_SPLIT_FIGHTERS, back_f, share);
-        double c = r == last ? back_c : draw_binomial(m, r, PUR_RETURN_SPLIT_COMMANDERS, back_c, share);
-        m->fighters[r] += f;
-        m->commanders[r] += c;
+        double f = r == last ? back_f : draw_binomial(m, r, o->pur + PUR_RETURN_SPLIT_FIGHTERS, back_f, share);
+        double c = r == last ? back_c : draw_binomial(m, r, o->pur + PUR_RETURN_SPLIT_COMMANDERS, back_c, share);
+        o->fighters[r] += f;
+        o->commanders[r] += c;
         back_f -= f;
         back_c -= c;
     }
@@ -745,28 +869,34 @@ static void sanctuary_movement(model_run *m)
 
 /* ---- M8 cross-border strikes and border clashes -------------------------------------- */
 
+/* Strikes act on the organisations their episode names (the first by default); clashes
+ * with the host's forces belong to no organisation: their security-force deaths are
+ * counted with the first organisation's (whose sanctuary the clashes are about). */
 static void cross_border(model_run *m)
 {
-    const double *p = m->p;
+    const double *pm = m->p;
     for (size_t s = 0; s < m->R; s++) {
         if (!m->sc->regions[s].sanctuary) continue;
-        double S = m->lv.strike[s];
-        double clash_days = m->lv.clash[s];
-        if (S > 0.0) {
+        double clash_days = m->org[0].lv.clash[s];
+        for (size_t k = 0; k < m->norgs; k++) {
+            org_run *o = &m->org[k];
+            const double *p = o->p;
+            double S = o->lv.strike[s];
+            if (!(S > 0.0)) continue;
             double pk = 1.0 - exp(-p[P_strike_kill_share] * S);
-            double f = draw_binomial(m, s, PUR_STRIKE_FIGHTERS, m->fighters[s], pk);
-            double c = draw_binomial(m, s, PUR_STRIKE_COMMANDERS, m->commanders[s], pk);
-            m->fighters[s] -= f;
-            m->commanders[s] -= c;
-            m->deaths_mil[s] += f + c;
-            m->mil_in_operations[s] += f + c;
+            double f = draw_binomial(m, s, o->pur + PUR_STRIKE_FIGHTERS, o->fighters[s], pk);
+            double c = draw_binomial(m, s, o->pur + PUR_STRIKE_COMMANDERS, o->commanders[s], pk);
+            o->fighters[s] -= f;
+            o->commanders[s] -= c;
+            o->deaths_mil[s] += f + c;
+            o->mil_in_operations[s] += f + c;
             m->flows[TRUCE_FLOW_KILLED_IN_STRIKES] += f + c;
-            clash_days += draw_binomial(m, s, PUR_CLASH, 1.0, clamp01(p[P_strike_clash_prob] * fmin(S, 1.0)));
-            m->patronage = clamp01(m->patronage + p[P_strike_patronage] * S);
+            clash_days += draw_binomial(m, s, o->pur + PUR_CLASH, 1.0, clamp01(p[P_strike_clash_prob] * fmin(S, 1.0)));
+            o->patronage = clamp01(o->patronage + p[P_strike_patronage] * S);
         }
         if (clash_days > 0.0) {
-            double sec = draw_poisson(m, s, PUR_CLASH_SECURITY_LOSS, p[P_clash_security_deaths] * clash_days);
-            m->deaths_sec[s] += sec;
+            double sec = draw_poisson(m, s, PUR_CLASH_SECURITY_LOSS, pm[P_clash_security_deaths] * clash_days);
+            m->org[0].deaths_sec[s] += sec;
             m->flows[TRUCE_FLOW_BORDER_CLASHES] += clash_days;
             m->flows[TRUCE_FLOW_SECURITY_DEATHS_IN_CLASHES] += sec;
         }
@@ -783,65 +913,88 @@ static void cross_border(model_run *m)
  * attacks in expectation, spread over about excitation_days (Lewis et al. 2012).
  * Severity: a share of attacks is lethal; deaths per lethal attack follow the truncated
  * power law (Bohorquez et al. 2009); the target is the security forces or civilians. */
-static void attacks(model_run *m)
+static void attacks(model_run *m, org_run *o)
 {
-    const double *p = m->p;
-    const double funding = funding_level(m);
+    const double *p = o->p;
+    const double funding = funding_level(o);
     const double decay = exp(-1.0 / p[P_excitation_days]);
     for (size_t r = 0; r < m->R; r++) {
-        m->attacks[r] = 0.0;
+        o->attacks[r] = 0.0;
         if (!is_state(m, r)) continue;
-        const day_levers *lv = &m->lv;
+        const day_levers *lv = &o->lv;
         double base = p[P_attack_rate] *
-                      (m->fighters[r] + p[P_attack_commander_weight] * m->commanders[r]) *
+                      (o->fighters[r] + p[P_attack_commander_weight] * o->commanders[r]) *
                       (1.0 - p[P_attack_funds] + p[P_attack_funds] * funding) * season_mobility(m, r) *
                       nonneg(1.0 + p[P_announcement_spike] * lv->announce[r]);
         /* M9 rebound: when a ceasefire ends, excitation jumps with the fighters present. */
         if (lv->rebound[r] > 0.0)
-            m->excitation[r] += nonneg(p[P_breakdown_rebound] * lv->rebound[r] * m->fighters[r] / 1000.0);
+            o->excitation[r] += nonneg(p[P_breakdown_rebound] * lv->rebound[r] * o->fighters[r] / 1000.0);
         double open = nonneg(1.0 - lv->compliance[r] * lv->ceasefire[r]);
-        double hazard = (base + m->excitation[r]) * open;
-        double n = draw_poisson(m, r, PUR_ATTACKS, hazard);
-        m->attacks[r] = n;
+        double hazard = (base + o->excitation[r]) * open;
+        double n = draw_poisson(m, r, o->pur + PUR_ATTACKS, hazard);
+        o->attacks[r] = n;
         m->flows[TRUCE_FLOW_ATTACKS] += n;
-        m->flows[TRUCE_FLOW_ATTACKS_TRIGGERED] += m->excitation[r] * open;
-        m->flows[TRUCE_FLOW_ATTACKS_SUPPRESSED] += (base + m->excitation[r]) * (1.0 - open);
-        m->excitation[r] = m->excitation[r] * decay + p[P_excitation_branching] * (1.0 - decay) * n;
+        m->flows[TRUCE_FLOW_ATTACKS_TRIGGERED] += o->excitation[r] * open;
+        m->flows[TRUCE_FLOW_ATTACKS_SUPPRESSED] += (base + o->excitation[r]) * (1.0 - open);
+        o->excitation[r] = o->excitation[r] * decay + p[P_excitation_branching] * (1.0 - decay) * n;
         if (n <= 0.0) continue;
-        double lethal = draw_binomial(m, r, PUR_LETHAL, n, p[P_lethal_share]);
-        double on_security = draw_binomial(m, r, PUR_TARGET, lethal, p[P_target_security_share]);
-        double sec = draw_severity_sum(m, r, PUR_SEVERITY_SECURITY, on_security);
-        double civ = draw_severity_sum(m, r, PUR_SEVERITY_CIVILIAN, lethal - on_security);
-        double attackers = draw_binomial(m, r, PUR_ATTACKER_DEATHS, m->fighters[r],
-                                         fmin(1.0, p[P_attacker_death_share] * n / fmax(m->fighters[r], 1.0)));
-        m->fighters[r] -= attackers;
-        m->deaths_sec[r] += sec;
-        m->deaths_civ[r] += civ;
-        m->deaths_mil[r] += attackers;
-        m->mil_in_attacks[r] += attackers;
+        double lethal = draw_binomial(m, r, o->pur + PUR_LETHAL, n, p[P_lethal_share]);
+        double on_security = draw_binomial(m, r, o->pur + PUR_TARGET, lethal, p[P_target_security_share]);
+        double sec = draw_severity_sum(m, o, r, o->pur + PUR_SEVERITY_SECURITY, on_security);
+        double civ = draw_severity_sum(m, o, r, o->pur + PUR_SEVERITY_CIVILIAN, lethal - on_security);
+        double attackers = draw_binomial(m, r, o->pur + PUR_ATTACKER_DEATHS, o->fighters[r],
+                                         fmin(1.0, p[P_attacker_death_share] * n / fmax(o->fighters[r], 1.0)));
+        o->fighters[r] -= attackers;
+        o->deaths_sec[r] += sec;
+        o->deaths_civ[r] += civ;
+        o->deaths_mil[r] += attackers;
+        o->mil_in_attacks[r] += attackers;
         m->flows[TRUCE_FLOW_KILLED_IN_ATTACKS] += attackers;
     }
 }
 
 /* ---- M3 finance -------------------------------------------------------------------------- */
 
-/* funds' = funds + illicit x militants in the state's regions x (1 - disruption_effect x
- * disruption) + patron x patronage - upkeep x all militants - attack_cost x attacks. */
-static void finance(model_run *m)
+/* Funds F move with income and spending (M3), for each organisation:
+ *   income = illicit x militants in the state's regions x (1 - disruption_effect x
+ *            disruption) + patron x patronage,
+ *   demand = upkeep x all militants + attack_cost x attacks,
+ *   dF/dt  = income - demand x F / (F + reserve).
+ * Spending answers scarcity smoothly: the organisation pays in full when it is rich and
+ * cuts back as its funds approach the reserve, so funds approach zero asymptotically and
+ * the funding level moves continuously (issue 7). The day's step is implicit (backward
+ * Euler): F' = F + income - demand x F' / (F' + reserve), the positive root of
+ *   F'^2 + b F' - c = 0,  b = reserve + demand - (F + income),  c = reserve x (F + income),
+ * which is positive for any reserve > 0 and any demand, however large. With reserve 0 it
+ * is max(0, F + income - demand): the cliff of before issue 7, where funds were clipped at
+ * zero, which made finance disruption a switch that drained the funds to the floor. */
+static double funds_after(double funds, double income, double demand, double reserve)
 {
-    const double *p = m->p;
+    const double have = funds + income;
+    const double b = reserve + demand - have, c = reserve * have;
+    const double root = sqrt(b * b + 4.0 * c);
+    /* the two forms of the same root, each free of cancellation on its side */
+    return b > 0.0 ? 2.0 * c / (b + root) : (root - b) / 2.0;
+}
+
+static void finance(model_run *m, org_run *o)
+{
+    const double *p = o->p;
     double in_state = 0.0, all = 0.0, n_attacks = 0.0;
     for (size_t r = 0; r < m->R; r++) {
-        double n = m->recruits[r] + m->fighters[r] + m->commanders[r];
+        double n = o->recruits[r] + o->fighters[r] + o->commanders[r];
         all += n;
         if (is_state(m, r)) in_state += n;
-        n_attacks += m->attacks[r];
+        n_attacks += o->attacks[r];
     }
     double gross = p[P_illicit_income] * in_state;
-    double disrupted = gross * clamp01(p[P_disruption_effect] * m->lv.disruption);
-    double patron = p[P_patron_income] * m->patronage;
-    double spent = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
-    m->funds = nonneg(m->funds + gross - disrupted + patron - spent);
+    double disrupted = gross * clamp01(p[P_disruption_effect] * o->lv.disruption);
+    double patron = p[P_patron_income] * o->patronage;
+    double demand = p[P_upkeep] * all + p[P_attack_cost] * n_attacks;
+    double income = gross - disrupted + patron;
+    double after = nonneg(funds_after(o->funds, income, demand, p[P_funds_reserve]));
+    double spent = nonneg(o->funds + income - after);
+    o->funds = after;
     m->flows[TRUCE_FLOW_FUNDS_ILLICIT] += gross - disrupted;
     m->flows[TRUCE_FLOW_FUNDS_DISRUPTED] += disrupted;
     m->flows[TRUCE_FLOW_FUNDS_PATRON] += patron;
@@ -850,11 +1003,15 @@ static void finance(model_run *m)
 
 /* ---- M6 grievance, support and intelligence ----------------------------------------------- */
 
-/* grievance' = g + relax (0.2 + 0.6 deprivation - g) + k_g collateral per 100k
- * support'   = s + relax (0.5 + 0.3 development - 0.3 g - s)
+/* grievance' = g + relax (g_0 + g_d deprivation - g) + k_g collateral per 100k
+ * support'   = s + relax (s_0 + s_dev development - s_g g - s)
  *                + k_a militant-killed civilians per 100k - k_c collateral per 100k
- * intel'     = q + rate (support x presence - q) + k_d defectors per 1000 militants,
- *   presence = 0.3 + 0.7 I / (1 + I) with I the operations intensity. */
+ * intel'     = q + rate (support x presence - q) + k_d defectors x S / (militants + S),
+ *   presence = floor + (1 - floor) I / (1 + I) with I the operations intensity.
+ * (g_0 grievance_base, g_d grievance_deprivation, s_0 support_base, s_dev
+ * support_development, s_g support_grievance, floor intel_presence_floor, S
+ * intel_defector_scale; before issue 7 these were the constants 0.2, 0.6, 0.5, 0.3, 0.3,
+ * 0.3 and 1000, which are their defaults.) */
 static void population_response(model_run *m)
 {
     const double *p = m->p;
@@ -862,20 +1019,26 @@ static void population_response(model_run *m)
         const region *g = &m->sc->regions[r];
         if (g->sanctuary || g->population <= 0.0) continue;
         double per100k = 1e5 / g->population;
-        double militant_civ = m->deaths_civ[r] - m->collateral[r];
+        double deaths_civ = m->org[0].deaths_civ[r];
+        for (size_t k = 1; k < m->norgs; k++) deaths_civ += m->org[k].deaths_civ[r];
+        double militant_civ = deaths_civ - m->collateral[r];
         double gr = m->grievance[r];
-        gr += p[P_grievance_relax] * (0.2 + 0.6 * effective_deprivation(m, r) - gr) +
+        gr += p[P_grievance_relax] *
+                  (p[P_grievance_base] + p[P_grievance_deprivation] * effective_deprivation(m, r) - gr) +
               p[P_grievance_collateral] * m->collateral[r] * per100k;
         double su = m->support[r];
-        su += p[P_support_relax] * (0.5 + 0.3 * m->development[r] - 0.3 * gr - su) +
+        su += p[P_support_relax] * (p[P_support_base] + p[P_support_development] * m->development[r] -
+                                    p[P_support_grievance] * gr - su) +
               p[P_support_atrocity] * militant_civ * per100k -
               p[P_support_collateral] * m->collateral[r] * per100k;
-        double I = operations_intensity(m, r);
-        double presence = 0.3 + 0.7 * I / (1.0 + I);
-        double militants = m->recruits[r] + m->fighters[r] + m->commanders[r];
+        double I = presence_intensity(m, r);
+        const double presence0 = p[P_intel_presence_floor];
+        double presence = presence0 + (1.0 - presence0) * I / (1.0 + I);
+        double militants = all_militants(m, r);
         double q = m->intelligence[r];
         q += p[P_intel_rate] * (clamp01(su) * presence - q) +
-             p[P_intel_defectors] * m->defectors[r] * 1000.0 / (militants + 1000.0);
+             p[P_intel_defectors] * m->defectors[r] * p[P_intel_defector_scale] /
+                 (militants + p[P_intel_defector_scale]);
         m->grievance[r] = clamp01(gr);
         m->support[r] = clamp01(su);
         m->intelligence[r] = clamp01(q);
@@ -887,34 +1050,41 @@ static void population_response(model_run *m)
 static void development_and_reintegration(model_run *m)
 {
     const double *p = m->p;
-    const double coherence = nonneg(1.0 - p[P_coherence_effect] * (1.0 - m->lv.coherence));
+    const double coherence = nonneg(1.0 - p[P_coherence_effect] * (1.0 - m->org[0].lv.coherence));
     for (size_t r = 0; r < m->R; r++) {
         if (!is_state(m, r)) continue;
         /* Development stock grows towards 1 with spending (delivered less well when the
          * federal and provincial governments pull apart, M12), depreciates, and reaches
          * deprivation through a first-order lag. */
         double d = m->development[r];
-        double delivered = p[P_development_rate] * m->lv.development[r] * coherence * (1.0 - d);
+        double delivered = p[P_development_rate] * m->org[0].lv.development[r] * coherence * (1.0 - d);
         d += delivered - p[P_development_decay] * d;
         m->development[r] = clamp01(d);
         m->development_lagged[r] += (m->development[r] - m->development_lagged[r]) / p[P_development_lag];
         m->flows[TRUCE_FLOW_DEVELOPMENT_DELIVERED] += delivered;
-        /* Reintegration: recruits (and fighters at half the rate) take up the programme;
-         * some of the reintegrated return to fighting (Blattman & Annan 2016). */
-        double prog = m->lv.reintegration[r];
-        double out_r = 0.0, out_f = 0.0;
-        if (prog > 0.0) {
-            out_r = draw_binomial(m, r, PUR_REINTEGRATE_RECRUITS, m->recruits[r], p[P_reintegration_rate] * prog);
-            out_f = draw_binomial(m, r, PUR_REINTEGRATE_FIGHTERS, m->fighters[r],
-                                  0.5 * p[P_reintegration_rate] * prog);
+        /* Reintegration: recruits (and fighters at reintegration_fighter_share of their
+         * rate, before issue 7 the constant 0.5) take up the programme; some of the
+         * reintegrated return to fighting (Blattman & Annan 2016). Each organisation that
+         * the programme names, with its own ex-militants. */
+        for (size_t k = 0; k < m->norgs; k++) {
+            org_run *o = &m->org[k];
+            const double *po = o->p;
+            double prog = o->lv.reintegration[r];
+            double out_r = 0.0, out_f = 0.0;
+            if (prog > 0.0) {
+                out_r = draw_binomial(m, r, o->pur + PUR_REINTEGRATE_RECRUITS, o->recruits[r],
+                                      po[P_reintegration_rate] * prog);
+                out_f = draw_binomial(m, r, o->pur + PUR_REINTEGRATE_FIGHTERS, o->fighters[r],
+                                      po[P_reintegration_fighter_share] * po[P_reintegration_rate] * prog);
+            }
+            double back = draw_binomial(m, r, o->pur + PUR_RECIDIVISM, o->reintegrated[r], po[P_recidivism_rate]);
+            o->recruits[r] -= out_r;
+            o->fighters[r] += back - out_f;
+            o->reintegrated[r] += out_r + out_f - back;
+            m->defectors[r] += out_r + out_f;
+            m->flows[TRUCE_FLOW_REINTEGRATED] += out_r + out_f;
+            m->flows[TRUCE_FLOW_RECIDIVATED] += back;
         }
-        double back = draw_binomial(m, r, PUR_RECIDIVISM, m->reintegrated[r], p[P_recidivism_rate]);
-        m->recruits[r] -= out_r;
-        m->fighters[r] += back - out_f;
-        m->reintegrated[r] += out_r + out_f - back;
-        m->defectors[r] += out_r + out_f;
-        m->flows[TRUCE_FLOW_REINTEGRATED] += out_r + out_f;
-        m->flows[TRUCE_FLOW_RECIDIVATED] += back;
     }
 }
 
@@ -923,52 +1093,76 @@ static void development_and_reintegration(model_run *m)
 static void initial_state(model_run *m)
 {
     const double *p = m->p;
-    /* never more than the youth pool can supply (see recruitment) */
-    const double total = fmin(p[P_init_militants], floor(youth_pool(m)));
     for (size_t r = 0; r < m->R; r++) {
-        const region *g = &m->sc->regions[r];
-        /* Whole numbers in both modes, so the stochastic and mean-field runs start equal. */
-        double here = total * g->initial_share;
-        m->recruits[r] = floor(here * p[P_init_recruit_share] + 0.5);
-        m->commanders[r] = floor(here * p[P_init_commander_share] + 0.5);
-        m->fighters[r] = nonneg(floor(here + 0.5) - m->recruits[r] - m->commanders[r]);
-        m->reintegrated[r] = 0.0;
         m->grievance[r] = p[P_init_grievance];
         m->support[r] = p[P_init_support];
         m->intelligence[r] = p[P_init_intelligence];
         m->development[r] = m->development_lagged[r] = 0.0;
-        m->excitation[r] = 0.0;
     }
-    m->funds = p[P_init_funds];
-    m->legitimacy = 0.0;
-    m->patronage = p[P_init_patronage];
-    m->prisoners = 0.0;
+    /* never more than the youth pool can supply (see recruitment), all together */
+    double avail = floor(youth_pool(m));
+    for (size_t k = 0; k < m->norgs; k++) {
+        org_run *o = &m->org[k];
+        const organisation *og = &m->sc->orgs[k];
+        const double *po = o->p;
+        const double total = fmin(po[P_init_militants], avail);
+        avail -= total;
+        for (size_t r = 0; r < m->R; r++) {
+            /* Whole numbers in both modes, so the stochastic and mean-field runs start equal. */
+            double here = total * og->initial_share[r];
+            o->recruits[r] = floor(here * po[P_init_recruit_share] + 0.5);
+            o->commanders[r] = floor(here * po[P_init_commander_share] + 0.5);
+            o->fighters[r] = nonneg(floor(here + 0.5) - o->recruits[r] - o->commanders[r]);
+            o->reintegrated[r] = 0.0;
+            o->excitation[r] = 0.0;
+        }
+        o->funds = po[P_init_funds];
+        o->legitimacy = 0.0;
+        o->patronage = po[P_init_patronage];
+        o->prisoners = 0.0;
+    }
 }
 
 /* ---- recording ------------------------------------------------------------------------ */
 
-/* Today's value of every variable in region r (sanctuaries have no population indices). */
-static void region_values(const model_run *m, size_t r, double v[TRUCE_VAR_COUNT])
+/* Today's value of every variable in region r for one organisation (shared variables:
+ * NAN), or with o NULL over every organisation (the first's values alone when there is
+ * one, so that a one-organisation run records what it always did). Sanctuaries have no
+ * population indices. */
+static void org_values(const org_run *o, size_t r, double v[TRUCE_VAR_COUNT])
+{
+    v[TRUCE_VAR_ATTACKS] = o->attacks[r];
+    v[TRUCE_VAR_DEATHS_SECURITY] = o->deaths_sec[r];
+    v[TRUCE_VAR_DEATHS_CIVILIAN] = o->deaths_civ[r];
+    v[TRUCE_VAR_DEATHS_MILITANT] = o->deaths_mil[r];
+    v[TRUCE_VAR_RECRUITS] = o->new_recruits[r];
+    v[TRUCE_VAR_RECRUITS_IN_TRAINING] = o->recruits[r];
+    v[TRUCE_VAR_FIGHTERS] = o->fighters[r];
+    v[TRUCE_VAR_COMMANDERS] = o->commanders[r];
+    v[TRUCE_VAR_MILITANTS] = o->recruits[r] + o->fighters[r] + o->commanders[r];
+    v[TRUCE_VAR_REINTEGRATED] = o->reintegrated[r];
+    v[TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS] = o->mil_in_attacks[r];
+    v[TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS] = o->mil_in_operations[r];
+}
+
+static void region_values(const model_run *m, const org_run *o, size_t r, double v[TRUCE_VAR_COUNT])
 {
     const region *g = &m->sc->regions[r];
-    v[TRUCE_VAR_ATTACKS] = m->attacks[r];
-    v[TRUCE_VAR_DEATHS_SECURITY] = m->deaths_sec[r];
-    v[TRUCE_VAR_DEATHS_CIVILIAN] = m->deaths_civ[r];
-    v[TRUCE_VAR_DEATHS_MILITANT] = m->deaths_mil[r];
-    v[TRUCE_VAR_RECRUITS] = m->new_recruits[r];
-    v[TRUCE_VAR_RECRUITS_IN_TRAINING] = m->recruits[r];
-    v[TRUCE_VAR_FIGHTERS] = m->fighters[r];
-    v[TRUCE_VAR_COMMANDERS] = m->commanders[r];
-    v[TRUCE_VAR_MILITANTS] = m->recruits[r] + m->fighters[r] + m->commanders[r];
+    org_values(o ? o : &m->org[0], r, v);
+    if (!o)
+        for (size_t k = 1; k < m->norgs; k++) {
+            double w[TRUCE_VAR_COUNT];
+            org_values(&m->org[k], r, w);
+            for (int j = 0; j < TRUCE_VAR_COUNT; j++)
+                if (!m->var_shared[j] && m->var_total[j] != TRUCE_TOTAL_ORGANISATION) v[j] += w[j];
+        }
     v[TRUCE_VAR_MILITANTS_IN_SANCTUARY] = g->sanctuary ? v[TRUCE_VAR_MILITANTS] : 0.0;
-    v[TRUCE_VAR_REINTEGRATED] = m->reintegrated[r];
-    v[TRUCE_VAR_GRIEVANCE] = g->sanctuary ? 0.0 : m->grievance[r];
-    v[TRUCE_VAR_SUPPORT] = g->sanctuary ? 0.0 : m->support[r];
-    v[TRUCE_VAR_INTELLIGENCE] = g->sanctuary ? 0.0 : m->intelligence[r];
-    v[TRUCE_VAR_DEVELOPMENT] = g->sanctuary ? 0.0 : m->development[r];
-    v[TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS] = m->mil_in_attacks[r];
-    v[TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS] = m->mil_in_operations[r];
-    v[TRUCE_VAR_FUNDS] = v[TRUCE_VAR_LEGITIMACY] = v[TRUCE_VAR_HOST_PATRONAGE] = v[TRUCE_VAR_PRISONERS] = 0.0;
+    const double none = o ? NAN : 0.0;
+    v[TRUCE_VAR_GRIEVANCE] = o ? NAN : g->sanctuary ? 0.0 : m->grievance[r];
+    v[TRUCE_VAR_SUPPORT] = o ? NAN : g->sanctuary ? 0.0 : m->support[r];
+    v[TRUCE_VAR_INTELLIGENCE] = o ? NAN : g->sanctuary ? 0.0 : m->intelligence[r];
+    v[TRUCE_VAR_DEVELOPMENT] = o ? NAN : g->sanctuary ? 0.0 : m->development[r];
+    v[TRUCE_VAR_FUNDS] = v[TRUCE_VAR_LEGITIMACY] = v[TRUCE_VAR_HOST_PATRONAGE] = v[TRUCE_VAR_PRISONERS] = none;
 }
 
 /* What recording needs to know of each variable, looked up once per run rather than per
@@ -981,6 +1175,7 @@ static void recording_tables(model_run *m)
     for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
         const truce_variable_info *vi = truce_variable_info_of((truce_variable)k);
         m->var_total[k] = (uint8_t)vi->total;
+        m->var_shared[k] = vi->total == TRUCE_TOTAL_POPULATION_MEAN;
         m->var_all[m->nvar_all++] = (uint8_t)k;
         if (vi->kind == TRUCE_KIND_FLOW) m->var_flows[m->nvar_flow++] = (uint8_t)k;
     }
@@ -1009,11 +1204,12 @@ static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_
     }
 }
 
-static void record_day(model_run *m)
+/* Record today into res: over every organisation (o NULL) or for one. The organisation-wide
+ * values of the region "all": the organisation's own, or over every organisation the sum
+ * of funds and prisoners and the first organisation's legitimacy and host patronage
+ * (indices of one organisation do not add up; docs/run.md). */
+static void record_into(const model_run *m, struct truce_result *res, const org_run *o)
 {
-    struct truce_result *res = m->res;
-    if (m->date < res->rec.from || m->date > res->rec.to || res->nvars == 0) return;
-    while (m->date > res->plast[m->period]) m->period++;
     double *block = &res->values[m->period * res->nrows * res->nvars];
     const size_t R = m->R;
     const int want_total = res->row_of[R] >= 0;
@@ -1026,7 +1222,7 @@ static void record_day(model_run *m)
     for (size_t r = 0; r < R; r++) {
         const int row = res->row_of[r];
         if (row < 0 && !want_total) continue;
-        region_values(m, r, v);
+        region_values(m, o, r, v);
         if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0, cols, ncols);
         if (!want_total) continue;
         const region *g = &m->sc->regions[r];
@@ -1044,13 +1240,29 @@ static void record_day(model_run *m)
     for (size_t j = 0; j < nv; j++) {
         const size_t k = vars[j];
         if (m->var_total[k] == TRUCE_TOTAL_POPULATION_MEAN)
-            total[k] = pop_state > 0.0 ? total[k] / pop_state : 0.0;
+            total[k] = o ? NAN : pop_state > 0.0 ? total[k] / pop_state : 0.0;
     }
-    total[TRUCE_VAR_FUNDS] = m->funds;
-    total[TRUCE_VAR_LEGITIMACY] = m->legitimacy;
-    total[TRUCE_VAR_HOST_PATRONAGE] = m->patronage;
-    total[TRUCE_VAR_PRISONERS] = m->prisoners;
+    const org_run *first = o ? o : &m->org[0];
+    total[TRUCE_VAR_FUNDS] = first->funds;
+    total[TRUCE_VAR_LEGITIMACY] = first->legitimacy;
+    total[TRUCE_VAR_HOST_PATRONAGE] = first->patronage;
+    total[TRUCE_VAR_PRISONERS] = first->prisoners;
+    if (!o)
+        for (size_t k = 1; k < m->norgs; k++) {
+            total[TRUCE_VAR_FUNDS] += m->org[k].funds;
+            total[TRUCE_VAR_PRISONERS] += m->org[k].prisoners;
+        }
     store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1, cols, ncols);
+}
+
+static void record_day(model_run *m)
+{
+    struct truce_result *res = m->res;
+    if (m->date < res->rec.from || m->date > res->rec.to || res->nvars == 0) return;
+    while (m->date > res->plast[m->period]) m->period++;
+    record_into(m, res, NULL);
+    if (m->norgs > 1)
+        for (size_t k = 0; k < m->norgs; k++) record_into(m, res->by_org[k], &m->org[k]);
 }
 
 /* ---- the run, step by step -------------------------------------------------------------- */
@@ -1104,11 +1316,40 @@ static int episode_state(model_run *m, const truce_scenario *sc, const truce_sce
     return 0;
 }
 
+/* The parameters in force: the first organisation's are the vector itself; organisation k
+ * >= 1 has a copy where each parameter of its block (mechanism "org<k+1>", named
+ * "org<k+1>_NAME") replaces NAME. */
 static void use_params(model_run *m, const double *values)
 {
     memcpy(m->pv, values, sizeof m->pv);
     m->p = m->pv;
-    m->severity_mean = rng_powerlaw_mean(m->p[P_severity_exponent], (uint64_t)m->p[P_severity_cap]);
+    for (size_t k = 0; k < m->norgs; k++) {
+        org_run *o = &m->org[k];
+        memcpy(o->pv, values, sizeof o->pv);
+        o->p = o->pv;
+        if (k > 0) {
+            char prefix[16];
+            snprintf(prefix, sizeof prefix, "org%u_", (unsigned)(k + 1));
+            const size_t n = strlen(prefix);
+            for (size_t i = 0; i < PARAM_COUNT; i++)
+                if (strncmp(param_table[i].name, prefix, n) == 0) {
+                    long base = truce_param_find(param_table[i].name + n);
+                    if (base >= 0) o->pv[base] = values[i];
+                }
+        }
+        o->severity_mean = rng_powerlaw_mean(o->p[P_severity_exponent], (uint64_t)o->p[P_severity_cap]);
+    }
+}
+
+/* Each organisation's place in the scenario and its draws' purpose offset. */
+static void use_organisations(model_run *m, const truce_scenario *sc)
+{
+    m->norgs = sc->norgs;
+    for (size_t k = 0; k < m->norgs; k++) {
+        m->org[k].pur = (unsigned)k << 8;
+        m->org[k].regions = sc->orgs[k].regions;
+        m->org[k].sanctuaries = sc->orgs[k].sanctuaries;
+    }
 }
 
 truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
@@ -1124,7 +1365,7 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
                         opt->version, (unsigned)TRUCE_RUN_OPTIONS_VERSION);
         return NULL;
     }
-    if (sc->nregions == 0 || sc->nregions > MAXR || sc->end < sc->start ||
+    if (sc->nregions == 0 || sc->nregions > MAXR || sc->norgs == 0 || sc->norgs > MAXO || sc->end < sc->start ||
         sc->end - sc->start >= SCENARIO_MAX_DAYS) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_run: scenario is not valid");
         return NULL;
@@ -1142,6 +1383,7 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
         return NULL;
     }
     m->sc = sc;
+    use_organisations(m, sc);
     use_params(m, opt->params ? opt->params : sc->params);
     m->own_params = opt->params != NULL;
     m->seed = opt->seed;
@@ -1179,25 +1421,39 @@ int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err)
     for (size_t day = m->next; (int64_t)day < stop; day++) {
         m->day = (uint32_t)day;
         m->date = sc->start + (int32_t)day;
-        for (size_t r = 0; r < m->R; r++)
-            m->deaths_sec[r] = m->deaths_civ[r] = m->deaths_mil[r] = m->attacks[r] = m->defectors[r] =
-                m->mil_in_attacks[r] = m->mil_in_operations[r] = 0.0;
+        for (size_t r = 0; r < m->R; r++) {
+            m->defectors[r] = m->collateral[r] = 0.0;
+            for (size_t k = 0; k < m->norgs; k++) {
+                org_run *o = &m->org[k];
+                o->deaths_sec[r] = o->deaths_civ[r] = o->deaths_mil[r] = o->attacks[r] =
+                    o->mil_in_attacks[r] = o->mil_in_operations[r] = 0.0;
+            }
+        }
+        /* each mechanism takes the organisations in order (docs/model.md) */
+        const size_t K = m->norgs;
         read_levers(m);
         daily_conditions(m);
-        organisation_events(m);
+        for (size_t k = 0; k < K; k++) organisation_events(m, &m->org[k]);
         recruitment(m);
-        training_and_promotion(m);
-        operations(m);
-        sanctuary_movement(m);
+        for (size_t k = 0; k < K; k++) training_and_promotion(m, &m->org[k]);
+        for (size_t k = 0; k < K; k++) operations(m, &m->org[k]);
+        for (size_t k = 0; k < K; k++) sanctuary_movement(m, &m->org[k]);
         cross_border(m);
-        attacks(m);
-        finance(m);
+        for (size_t k = 0; k < K; k++) attacks(m, &m->org[k]);
+        for (size_t k = 0; k < K; k++) finance(m, &m->org[k]);
         population_response(m);
         development_and_reintegration(m);
         record_day(m);
         m->next = day + 1;
     }
     return 0;
+}
+
+/* After a struct copy: the parameter pointers into the copy's own vectors. */
+static void fix_pointers(model_run *m)
+{
+    m->p = m->pv;
+    for (size_t k = 0; k < MAXO; k++) m->org[k].p = m->org[k].pv;
 }
 
 truce_model *truce_model_snapshot(const truce_model *m, truce_error *err)
@@ -1208,7 +1464,7 @@ truce_model *truce_model_snapshot(const truce_model *m, truce_error *err)
         return NULL;
     }
     *c = *m;
-    c->p = c->pv;
+    fix_pointers(c);
     c->alive = NULL;
     c->burst_end = NULL;
     c->seg_first = NULL;
@@ -1240,7 +1496,7 @@ int truce_model_restore(truce_model *m, const truce_model *snap, truce_error *er
     free(m->seg_first);
     truce_result_free(m->res);
     *m = *c;
-    m->p = m->pv;
+    fix_pointers(m);
     free(c);
     return 0;
 }
@@ -1260,6 +1516,20 @@ int truce_model_switch(truce_model *m, const truce_scenario *alt, truce_error *e
             truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
                             "cannot switch to scenario '%s': region %zu is '%s', not '%s'", alt->name,
                             r + 1, alt->regions[r].name, sc->regions[r].name);
+            return -1;
+        }
+    if (alt->norgs != sc->norgs) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
+                        "cannot switch to scenario '%s': it has %zu organisations, not %zu", alt->name,
+                        alt->norgs, sc->norgs);
+        return -1;
+    }
+    for (size_t k = 0; k < sc->norgs; k++)
+        if (strcmp(alt->orgs[k].name, sc->orgs[k].name) != 0 || alt->orgs[k].regions != sc->orgs[k].regions ||
+            alt->orgs[k].sanctuaries != sc->orgs[k].sanctuaries) {
+            truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL,
+                            "cannot switch to scenario '%s': organisation %zu ('%s') differs from '%s''s",
+                            alt->name, k + 1, alt->orgs[k].name, sc->name);
             return -1;
         }
     if (episode_state(m, alt, sc, m->alive)) {

@@ -55,6 +55,7 @@ enum rng_purpose {
     PUR_PRIOR,                 /* truce_prior_draw: region field = parameter index */
     PUR_OBSERVE,               /* truce_observe: region and high day bits = the series' hash */
     PUR_POSTERIOR,             /* which posterior particle run i uses (param_rows_draw) */
+    PUR_RECRUIT_SPLIT,         /* a region's recruits split among several organisations */
 };
 
 #endif

@@ -44,10 +44,14 @@ const char *truce_flow_name(truce_flow f)
 
 /* ---- building ------------------------------------------------------------------------- */
 
-struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, truce_error *err)
+static struct truce_result *result_new_one(const truce_scenario *s, const truce_record *rec,
+                                           int org, truce_error *err)
 {
     struct truce_result *r = calloc(1, sizeof *r);
     if (!r) goto oom;
+    r->org = org;
+    r->norgs = s->norgs;
+    for (size_t k = 0; k < s->norgs; k++) memcpy(r->org_names[k], s->orgs[k].name, SCENARIO_NAME_MAX);
     r->rec = *rec;
     r->start = s->start;
     r->end = s->end;
@@ -103,6 +107,18 @@ oom:
     return NULL;
 }
 
+struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, truce_error *err)
+{
+    struct truce_result *r = result_new_one(s, rec, -1, err);
+    if (!r || s->norgs < 2) return r;
+    for (size_t k = 0; k < s->norgs; k++)
+        if (!(r->by_org[k] = result_new_one(s, rec, (int)k, err))) {
+            truce_result_free(r);
+            return NULL;
+        }
+    return r;
+}
+
 struct truce_result *result_copy(const struct truce_result *r)
 {
     struct truce_result *c = malloc(sizeof *c);
@@ -112,7 +128,12 @@ struct truce_result *result_copy(const struct truce_result *r)
     c->pfirst = malloc(np * sizeof *c->pfirst);
     c->plast = malloc(np * sizeof *c->plast);
     c->values = malloc((cells ? cells : 1) * sizeof *c->values);
-    if (!c->pfirst || !c->plast || !c->values) {
+    int ok = c->pfirst && c->plast && c->values;
+    for (size_t k = 0; k < SCENARIO_MAX_ORGS; k++) {
+        c->by_org[k] = NULL;
+        if (ok && r->by_org[k]) ok = (c->by_org[k] = result_copy(r->by_org[k])) != NULL;
+    }
+    if (!ok) {
         truce_result_free(c);
         return NULL;
     }
@@ -130,7 +151,21 @@ void truce_result_free(truce_result *r)
     free(r->pfirst);
     free(r->plast);
     free(r->values);
+    for (size_t k = 0; k < SCENARIO_MAX_ORGS; k++) truce_result_free(r->by_org[k]);
     free(r);
+}
+
+size_t truce_result_organisation_count(const truce_result *r) { return r->norgs ? r->norgs : 1; }
+
+const char *truce_result_organisation_name(const truce_result *r, size_t k)
+{
+    return k < r->norgs ? r->org_names[k] : NULL;
+}
+
+const truce_result *truce_result_organisation(const truce_result *r, size_t k)
+{
+    if (r->org >= 0 || k >= truce_result_organisation_count(r)) return NULL;
+    return r->by_org[k] ? r->by_org[k] : r;
 }
 
 /* ---- access ------------------------------------------------------------------------------ */
@@ -196,7 +231,8 @@ truce_series *truce_result_series(const truce_result *r, size_t reg, truce_varia
     const char *rname = truce_result_region_name(r, reg);
     const char *vname = truce_variable_name(v);
     if (!rname || !vname || r->row_of[reg] < 0 || r->col_of[v] < 0 ||
-        (reg < r->nregions && truce_variable_is_global(v))) {
+        (reg < r->nregions && truce_variable_is_global(v)) ||
+        (r->org >= 0 && truce_variable_info_of(v)->total == TRUCE_TOTAL_POPULATION_MEAN)) {
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, vname ? vname : "variable",
                         "not recorded for region '%s'", rname ? rname : "?");
         return NULL;

@@ -28,6 +28,13 @@ struct truce_result {
     uint32_t run;
     int mean_field;
     char params_hash[17];        /* of the parameter vector the run used */
+    /* Several organisations (scenario.h): the same record for each one alone, in the same
+     * layout (variables of the shared state are NAN there); NULL with one organisation,
+     * whose values are those above. */
+    size_t norgs;
+    char org_names[SCENARIO_MAX_ORGS][SCENARIO_NAME_MAX];
+    int org;                     /* -1, or the organisation this one is part of a run for */
+    struct truce_result *by_org[SCENARIO_MAX_ORGS];
 };
 
 /* An empty result for a run of s recording rec (values zero, NAN where undefined). */

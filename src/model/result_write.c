@@ -33,56 +33,78 @@ static void sink_number(out_sink *s, double x)
 }
 
 
-/* Does region g report variable k (organisation-wide variables only for "all")? */
+/* Does region g report variable k (organisation-wide variables only for "all"; the shared
+ * state not for one organisation)? */
 static int reports(const truce_result *r, size_t g, truce_variable k)
 {
-    return r->row_of[g] >= 0 && r->col_of[k] >= 0 && !(g < r->nregions && truce_variable_is_global(k));
+    return r->row_of[g] >= 0 && r->col_of[k] >= 0 && !(g < r->nregions && truce_variable_is_global(k)) &&
+           !(r->org >= 0 && truce_variable_info_of(k)->total == TRUCE_TOTAL_POPULATION_MEAN);
 }
 
-/* The rows of series.csv into out. -1 (err) only if a series cannot be computed; a failed
- * write is the sink's (sticky) error. */
-static int write_series(const truce_result *r, out_sink *out, truce_period by, truce_error *err)
+/* The rows of series.csv into out, or with several organisations (norg > 1) those of
+ * series_by_organisation.csv: rs[i] is organisation i's record, named in an organisation
+ * column after value; rows by period, then organisation, region and variable. -1 (err)
+ * only if a series cannot be computed; a failed write is the sink's (sticky) error. */
+static int write_series_of(const truce_result *const *rs, size_t norg, out_sink *out, truce_period by,
+                           truce_error *err)
 {
-    const size_t R = r->nregions;
-    truce_series **cells = calloc((R + 1) * TRUCE_VAR_COUNT, sizeof *cells);
+    const size_t R = rs[0]->nregions, per = (R + 1) * TRUCE_VAR_COUNT;
+    truce_series **cells = calloc(norg * per, sizeof *cells);
     if (!cells) {
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
         return -1;
     }
     int rc = -1;
     size_t nper = 0;
-    for (size_t g = 0; g <= R; g++)
-        for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-            if (!reports(r, g, (truce_variable)k)) continue;
-            truce_series *s = truce_result_series(r, g, (truce_variable)k, by, err);
-            if (!s) goto done;
-            cells[g * TRUCE_VAR_COUNT + (size_t)k] = s;
-            nper = truce_series_count(s);
-        }
-    sink_puts(out, "period,period_start,region,variable,value\n");
+    for (size_t o = 0; o < norg; o++)
+        for (size_t g = 0; g <= R; g++)
+            for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+                if (!reports(rs[o], g, (truce_variable)k)) continue;
+                truce_series *s = truce_result_series(rs[o], g, (truce_variable)k, by, err);
+                if (!s) goto done;
+                cells[o * per + g * TRUCE_VAR_COUNT + (size_t)k] = s;
+                nper = truce_series_count(s);
+            }
+    sink_puts(out, norg > 1 ? "period,period_start,region,variable,value,organisation\n"
+                            : "period,period_start,region,variable,value\n");
     for (size_t p = 0; p < nper; p++) {
         char label[16], first_day[11];
         int32_t first, last;
         double v;
-        for (size_t g = 0; g <= R; g++)
-            for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-                const truce_series *s = cells[g * TRUCE_VAR_COUNT + (size_t)k];
-                if (!s) continue;
-                truce_series_period(s, p, &first, &last, &v);
-                const int32_t pstart = cal_period_start(first, by);
-                cal_period_label(pstart, by, label);
-                cal_format(pstart, first_day);
-                sink_printf(out, "%s,%s,%s,%s,", label, first_day, truce_result_region_name(r, g),
-                            truce_variable_name((truce_variable)k));
-                sink_number(out, v);
-                sink_putc(out, '\n');
-            }
+        for (size_t o = 0; o < norg; o++)
+            for (size_t g = 0; g <= R; g++)
+                for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
+                    const truce_series *s = cells[o * per + g * TRUCE_VAR_COUNT + (size_t)k];
+                    if (!s) continue;
+                    truce_series_period(s, p, &first, &last, &v);
+                    const int32_t pstart = cal_period_start(first, by);
+                    cal_period_label(pstart, by, label);
+                    cal_format(pstart, first_day);
+                    sink_printf(out, "%s,%s,%s,%s,", label, first_day, truce_result_region_name(rs[o], g),
+                                truce_variable_name((truce_variable)k));
+                    sink_number(out, v);
+                    if (norg > 1) sink_printf(out, ",%s", rs[0]->org_names[o]);
+                    sink_putc(out, '\n');
+                }
     }
     rc = 0;
 done:
-    for (size_t i = 0; i < (R + 1) * TRUCE_VAR_COUNT; i++) truce_series_free(cells[i]);
+    for (size_t i = 0; i < norg * per; i++) truce_series_free(cells[i]);
     free(cells);
     return rc;
+}
+
+static int write_series(const truce_result *r, out_sink *out, truce_period by, truce_error *err)
+{
+    return write_series_of(&r, 1, out, by, err);
+}
+
+/* series_by_organisation.csv, for a run of several organisations. */
+static int write_series_by_org(const truce_result *r, out_sink *out, truce_period by, truce_error *err)
+{
+    const truce_result *rs[SCENARIO_MAX_ORGS];
+    for (size_t o = 0; o < r->norgs; o++) rs[o] = r->by_org[o];
+    return write_series_of(rs, r->norgs, out, by, err);
 }
 
 /* Largest period total of a flow over all regions ("" when none can be computed). */
@@ -200,7 +222,8 @@ static void write_summary(const truce_result *r, const truce_scenario *s, FILE *
     fputs("\n  }\n}\n", f);
 }
 
-static const char *const run_files[] = {"series.csv", "summary.json", "observed.csv", NULL};
+static const char *const run_files[] = {"series.csv", "summary.json", "observed.csv",
+                                        "series_by_organisation.csv", NULL};
 
 int truce_result_write(const truce_result *r, const truce_scenario *s, const char *dir,
                        truce_period by, const truce_provenance *prov, truce_error *err)
@@ -229,6 +252,25 @@ int truce_result_write(const truce_result *r, const truce_scenario *s, const cha
         goto fail;
     }
     if (out_dir_close(&d, f, "series.csv", err) != 0) goto fail;
+    if (r->norgs > 1 && r->by_org[0]) {
+        if (!(sink = malloc(sizeof *sink))) {
+            truce_error_set(err, TRUCE_ERUNTIME, dir, 0, NULL, "out of memory");
+            goto fail;
+        }
+        if (!(f = out_dir_create(&d, "series_by_organisation.csv", err))) {
+            free(sink);
+            goto fail;
+        }
+        sink_init(sink, sink_file_fn, f);
+        w = write_series_by_org(r, sink, by, err);
+        sink_flush(sink);
+        free(sink);
+        if (w != 0) {
+            fclose(f);
+            goto fail;
+        }
+        if (out_dir_close(&d, f, "series_by_organisation.csv", err) != 0) goto fail;
+    }
     if (!(f = out_dir_create(&d, "summary.json", err))) goto fail;
     write_summary(r, s, f, by, prov);
     if (out_dir_close(&d, f, "summary.json", err) != 0) goto fail;

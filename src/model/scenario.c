@@ -40,6 +40,23 @@ static const char *const lever_names[LEVER_COUNT] = {
     "coherence", "chorus", "regime_change", "organisation",
 };
 
+/* Which organisations a lever acts on when its `organisations` column is empty (or absent):
+ * the first for what concerns one organisation (talks, ceasefires, deals, releases, its
+ * formation, its sanctuary's host), all for what the state does everywhere (operations,
+ * finance disruption, reintegration). Development, coherence and border clashes act on the
+ * shared state and name no organisation. */
+typedef enum lever_scope { SCOPE_FIRST, SCOPE_ALL, SCOPE_SHARED } lever_scope;
+static const lever_scope lever_scopes[LEVER_COUNT] = {
+    [LEVER_NONE] = SCOPE_ALL,          [LEVER_CEASEFIRE] = SCOPE_FIRST,
+    [LEVER_TALKS] = SCOPE_FIRST,       [LEVER_PEACE_DEAL] = SCOPE_FIRST,
+    [LEVER_OPERATION] = SCOPE_ALL,     [LEVER_CROSS_BORDER_STRIKE] = SCOPE_FIRST,
+    [LEVER_BORDER_CLASH] = SCOPE_SHARED, [LEVER_FINANCE_DISRUPTION] = SCOPE_ALL,
+    [LEVER_HOST_PRESSURE] = SCOPE_FIRST, [LEVER_DEVELOPMENT] = SCOPE_SHARED,
+    [LEVER_REINTEGRATION] = SCOPE_ALL, [LEVER_COHERENCE] = SCOPE_SHARED,
+    [LEVER_CHORUS] = SCOPE_FIRST,      [LEVER_REGIME_CHANGE] = SCOPE_FIRST,
+    [LEVER_ORGANISATION] = SCOPE_FIRST,
+};
+
 const char *lever_name(lever_kind k)
 {
     return (unsigned)k < LEVER_COUNT ? lever_names[k] : "?";
@@ -130,6 +147,12 @@ void scenario_rehash(truce_scenario *s)
         h_f64(&h, e->monitoring);
         h_f64(&h, e->focus);
         h_f64(&h, e->releases);
+        /* only where a cell names a parameter, so other scenarios keep their hashes */
+        for (int k = 0; k < EP_FIELDS; k++)
+            if (e->param_ref[k]) {
+                h_i64(&h, k);
+                h_str(&h, param_table[e->param_ref[k] - 1].name);
+            }
     }
     h_u64(&h, PARAM_COUNT);
     for (size_t p = 0; p < PARAM_COUNT; p++) {
@@ -139,6 +162,19 @@ void scenario_rehash(truce_scenario *s)
     for (size_t g = 0; g < s->ngeographies; g++) {
         h_str(&h, s->geographies[g].name);
         h_u64(&h, s->geographies[g].regions);
+    }
+    /* only with an organisations table, so that a scenario without one keeps its hash */
+    if (s->orgs_table) {
+        h_str(&h, "organisations");
+        h_u64(&h, s->norgs);
+        for (size_t o = 0; o < s->norgs; o++) {
+            const organisation *g = &s->orgs[o];
+            h_str(&h, g->name);
+            h_u64(&h, g->regions);
+            h_u64(&h, g->sanctuaries);
+            for (size_t r = 0; r < s->nregions; r++) h_f64(&h, g->initial_share[r]);
+        }
+        for (size_t i = 0; i < s->nepisodes; i++) h_u64(&h, s->episodes[i].orgs);
     }
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 16; i++) s->hash[i] = hex[(h >> (60 - 4 * i)) & 15];
@@ -193,7 +229,7 @@ typedef struct loader {
     long *eline;                  /* line of each entry in its table */
     const char **etable;          /* display name of that table (owned by names[]) */
     size_t neps, cap;
-    char *names[4 + MAX_POLICY_TABLES]; /* table display names kept for messages */
+    char *names[5 + MAX_POLICY_TABLES]; /* table display names kept for messages */
     size_t nnames;
     const char *timeline;         /* display name of the timeline table */
 } loader;
@@ -390,7 +426,16 @@ static int table_next(table *t, csv_record *rec)
 
 /* Read the header and find the required columns (cols[i] = index of required[i]).
  * Other columns are ignored; a column named twice is an error. */
+static int table_header_opt(table *t, const char *const *required, size_t nreq, size_t *cols,
+                            const char *const *optional, size_t nopt, size_t *ocols);
 static int table_header(table *t, const char *const *required, size_t nreq, size_t *cols)
+{
+    return table_header_opt(t, required, nreq, cols, NULL, 0, NULL);
+}
+
+/* As table_header, and find the optional columns too (ocols[i] = (size_t)-1 if absent). */
+static int table_header_opt(table *t, const char *const *required, size_t nreq, size_t *cols,
+                            const char *const *optional, size_t nopt, size_t *ocols)
 {
     csv_record rec;
     int rc = table_next(t, &rec);
@@ -411,6 +456,11 @@ static int table_header(table *t, const char *const *required, size_t nreq, size
             if (csv_field_is(&rec.fields[i], required[k])) cols[k] = i;
         if (cols[k] == (size_t)-1)
             return tfail(t, rec.line, required[k], "missing column in the header");
+    }
+    for (size_t k = 0; k < nopt; k++) {
+        ocols[k] = (size_t)-1;
+        for (size_t i = 0; i < rec.n; i++)
+            if (csv_field_is(&rec.fields[i], optional[k])) ocols[k] = i;
     }
     t->ncols = rec.n;
     return 0;
@@ -463,6 +513,8 @@ static long region_index(const truce_scenario *s, const char *p, size_t n)
             return (long)r;
     return -1;
 }
+
+static void default_organisation(truce_scenario *s);
 
 static int load_regions(loader *L, const ydoc_node *v)
 {
@@ -542,7 +594,171 @@ static int load_regions(loader *L, const ydoc_node *v)
             rc = tfail(&t, 0, "initial_share", "the shares sum to %.9g, not 1", sum);
     }
     table_close(&t);
+    if (rc == 0) default_organisation(s);
     return rc;
+}
+
+/* ---- organisations ------------------------------------------------------------------- */
+
+/* Without an organisations table: one organisation, everywhere, with the regions table's
+ * initial shares and every sanctuary region. */
+static void default_organisation(truce_scenario *s)
+{
+    s->norgs = 1;
+    organisation *o = &s->orgs[0];
+    memset(o, 0, sizeof *o);
+    strcpy(o->name, "militants");
+    for (size_t r = 0; r < s->nregions; r++) {
+        o->regions |= (uint64_t)1 << r;
+        if (s->regions[r].sanctuary) o->sanctuaries |= (uint64_t)1 << r;
+        o->initial_share[r] = s->regions[r].initial_share;
+    }
+}
+
+static long org_index(const truce_scenario *s, const char *p, size_t n)
+{
+    for (size_t o = 0; o < s->norgs; o++)
+        if (strlen(s->orgs[o].name) == n && memcmp(s->orgs[o].name, p, n) == 0) return (long)o;
+    return -1;
+}
+
+/* regions: "all" (every region, with the regions table's initial_share) or
+ * "name=share;name=share" (the shares sum to 1). */
+static int org_regions(table *t, long line, const csv_field *f, organisation *o)
+{
+    truce_scenario *s = t->L->s;
+    char sb[96];
+    if (csv_field_is(f, "all")) {
+        for (size_t r = 0; r < s->nregions; r++) {
+            o->regions |= (uint64_t)1 << r;
+            o->initial_share[r] = s->regions[r].initial_share;
+        }
+        return 0;
+    }
+    if (f->len == 0)
+        return tfail(t, line, "regions", "empty: give 'all' or region=share pairs separated by ';'");
+    const char *p = f->ptr, *end = f->ptr + f->len;
+    double sum = 0;
+    while (p <= end) {
+        const char *q = memchr(p, ';', (size_t)(end - p));
+        if (!q) q = end;
+        const char *eq = memchr(p, '=', (size_t)(q - p));
+        if (!eq)
+            return tfail(t, line, "regions", "'%s' is not region=share",
+                         shown(p, (size_t)(q - p), sb, sizeof sb));
+        long r = region_index(s, p, (size_t)(eq - p));
+        if (r < 0)
+            return tfail(t, line, "regions", "unknown region '%s'", shown(p, (size_t)(eq - p), sb, sizeof sb));
+        if (o->regions & ((uint64_t)1 << r))
+            return tfail(t, line, "regions", "region '%s' named twice", s->regions[r].name);
+        double x;
+        int rc = parse_number(eq + 1, (size_t)(q - eq - 1), &x);
+        if (rc || !(x >= 0 && x <= 1))
+            return tfail(t, line, "regions", "the share of '%s' is not a number in [0, 1]: '%s'",
+                         s->regions[r].name, shown(eq + 1, (size_t)(q - eq - 1), sb, sizeof sb));
+        o->regions |= (uint64_t)1 << r;
+        o->initial_share[r] = x;
+        sum += x;
+        p = q + 1;
+    }
+    if (fabs(sum - 1) > SHARE_SUM_TOL)
+        return tfail(t, line, "regions", "the initial shares sum to %.9g, not 1", sum);
+    return 0;
+}
+
+/* sanctuaries: "all" (every sanctuary region), empty (none) or names separated by ';'. */
+static int org_sanctuaries(table *t, long line, const csv_field *f, organisation *o)
+{
+    truce_scenario *s = t->L->s;
+    char sb[96];
+    if (f->len == 0) return 0;
+    if (csv_field_is(f, "all")) {
+        for (size_t r = 0; r < s->nregions; r++)
+            if (s->regions[r].sanctuary) o->sanctuaries |= (uint64_t)1 << r;
+        return 0;
+    }
+    const char *p = f->ptr, *end = f->ptr + f->len;
+    while (p <= end) {
+        const char *q = memchr(p, ';', (size_t)(end - p));
+        if (!q) q = end;
+        long r = region_index(s, p, (size_t)(q - p));
+        if (r < 0)
+            return tfail(t, line, "sanctuaries", "unknown region '%s'", shown(p, (size_t)(q - p), sb, sizeof sb));
+        if (!s->regions[r].sanctuary)
+            return tfail(t, line, "sanctuaries", "region '%s' is not a sanctuary (sanctuary 0 in the regions table)",
+                         s->regions[r].name);
+        if (o->sanctuaries & ((uint64_t)1 << r))
+            return tfail(t, line, "sanctuaries", "region '%s' named twice", s->regions[r].name);
+        o->sanctuaries |= (uint64_t)1 << r;
+        p = q + 1;
+    }
+    return 0;
+}
+
+static int load_organisations(loader *L, const ydoc_node *v)
+{
+    static const char *const req[] = {"name", "regions", "sanctuaries"};
+    truce_scenario *s = L->s;
+    table t;
+    if (table_open(&t, L, v, "organisations")) return -1;
+    size_t c[3];
+    int rc = table_header(&t, req, 3, c);
+    csv_record rec;
+    char sb[96];
+    size_t n = 0;
+    while (rc == 0) {
+        int k = table_next(&t, &rec);
+        if (k < 0) rc = -1;
+        if (k <= 0) break;
+        if (n == SCENARIO_MAX_ORGS) {
+            rc = tfail(&t, rec.line, NULL, "more than %d organisations (the parameter table has "
+                                           "blocks for %d: docs/scenario.md)",
+                       SCENARIO_MAX_ORGS, SCENARIO_MAX_ORGS);
+            break;
+        }
+        organisation *o = &s->orgs[n];
+        memset(o, 0, sizeof *o);
+        const csv_field *nf = &rec.fields[c[0]];
+        if (!valid_token(nf->ptr, nf->len, sizeof o->name, 0) || csv_field_is(nf, "all")) {
+            rc = tfail(&t, rec.line, "name",
+                       "'%s' is not an organisation name (1 to %zu characters of a-z, A-Z, 0-9, "
+                       "_ . -; not 'all')",
+                       shown(nf->ptr, nf->len, sb, sizeof sb), sizeof o->name - 1);
+            break;
+        }
+        s->norgs = n; /* the ones read so far, for the duplicate check */
+        if (org_index(s, nf->ptr, nf->len) >= 0) {
+            rc = tfail(&t, rec.line, "name", "organisation '%s' appears twice",
+                       shown(nf->ptr, nf->len, sb, sizeof sb));
+            break;
+        }
+        csv_field_copy(nf, o->name, sizeof o->name);
+        if (org_regions(&t, rec.line, &rec.fields[c[1]], o) ||
+            org_sanctuaries(&t, rec.line, &rec.fields[c[2]], o)) {
+            rc = -1;
+            break;
+        }
+        for (size_t r = 0; r < s->nregions; r++)
+            if ((o->regions >> r & 1u) && s->regions[r].sanctuary && !(o->sanctuaries >> r & 1u) &&
+                o->initial_share[r] > 0) {
+                rc = tfail(&t, rec.line, "regions",
+                           "'%s' is a sanctuary region that is not among the organisation's sanctuaries",
+                           s->regions[r].name);
+                break;
+            }
+        if (rc) break;
+        o->regions |= o->sanctuaries;
+        n++;
+    }
+    if (rc == 0 && n == 0) rc = tfail(&t, 0, NULL, "no organisations");
+    table_close(&t);
+    if (rc) {
+        default_organisation(s);
+        return -1;
+    }
+    s->norgs = n;
+    s->orgs_table = 1;
+    return 0;
 }
 
 /* ---- episodes and policies ----------------------------------------------------------- */
@@ -592,9 +808,81 @@ static int parse_id(table *t, const csv_record *rec, size_t col, char *out, size
     return 0;
 }
 
+/* A numeric lever cell: a number (empty gives `dflt`) or `param:NAME`, a parameter of the
+ * table whose bounds lie inside the cell's [lo, hi]; then *ref = 1 + its index and *out its
+ * default (the run reads the value in force). */
+#define PARAM_PREFIX "param:"
+static int field_lever(table *t, const csv_record *rec, size_t col, const char *name, double lo,
+                       double hi, double dflt, double *out, uint16_t *ref)
+{
+    const csv_field *f = &rec->fields[col];
+    const size_t np = sizeof PARAM_PREFIX - 1;
+    *ref = 0;
+    if (f->len < np || memcmp(f->ptr, PARAM_PREFIX, np) != 0)
+        return field_number_opt(t, rec, col, name, lo, hi, dflt, out);
+    char pname[64], sb[96];
+    const size_t n = f->len - np;
+    long id = -1;
+    if (n < sizeof pname) {
+        memcpy(pname, f->ptr + np, n);
+        pname[n] = '\0';
+        id = truce_param_find(pname);
+    }
+    if (id < 0)
+        return tfail(t, rec->line, name,
+                     "unknown parameter '%s' (`truce params` lists them; a cell is a number or "
+                     "param:NAME)",
+                     shown(f->ptr + np, n, sb, sizeof sb));
+    const truce_param_info *p = &param_table[id];
+    if (p->lo < lo || p->hi > hi)
+        return tfail(t, rec->line, name,
+                     "parameter '%s' may take values in [%g, %g], outside this column's [%g, %g]",
+                     p->name, p->lo, p->hi, lo, hi);
+    *out = p->value;
+    *ref = (uint16_t)(id + 1);
+    return 0;
+}
+
 /* The lever columns shared by the levers and policies tables. */
 enum { LV_LEVER, LV_REGIONS, LV_INTENSITY, LV_COMPLIANCE, LV_MONITORING, LV_FOCUS,
-       LV_RELEASES, LV_N };
+       LV_RELEASES, LV_ORGS, LV_N };
+static const char *const lever_optional[] = {"organisations"};
+
+/* The organisations an entry acts on: a ';'-list of names, "all", or empty for the lever's
+ * default (lever_scopes). Levers on the shared state name none. */
+static int parse_orgs(table *t, const csv_record *rec, size_t col, episode *e)
+{
+    truce_scenario *s = t->L->s;
+    char sb[96];
+    const csv_field *f = col == (size_t)-1 ? NULL : &rec->fields[col];
+    const lever_scope scope = lever_scopes[e->lever];
+    const uint32_t all = (uint32_t)((1u << s->norgs) - 1u);
+    e->orgs = scope == SCOPE_ALL ? all : 1u;
+    if (!f || f->len == 0) return 0;
+    if (scope == SCOPE_SHARED)
+        return tfail(t, rec->line, "organisations",
+                     "a %s lever acts on the shared state: leave the column empty", lever_name(e->lever));
+    if (csv_field_is(f, "all")) {
+        e->orgs = all;
+        return 0;
+    }
+    e->orgs = 0;
+    const char *p = f->ptr, *end = f->ptr + f->len;
+    while (p <= end) {
+        const char *q = memchr(p, ';', (size_t)(end - p));
+        if (!q) q = end;
+        long o = org_index(s, p, (size_t)(q - p));
+        if (o < 0)
+            return tfail(t, rec->line, "organisations", "unknown organisation '%s'%s",
+                         shown(p, (size_t)(q - p), sb, sizeof sb),
+                         s->orgs_table ? "" : " (the scenario has no organisations table)");
+        if (e->orgs & (1u << o))
+            return tfail(t, rec->line, "organisations", "organisation '%s' named twice", s->orgs[o].name);
+        e->orgs |= 1u << o;
+        p = q + 1;
+    }
+    return 0;
+}
 
 static int parse_lever(table *t, const csv_record *rec, const size_t *c, episode *e)
 {
@@ -631,14 +919,18 @@ static int parse_lever(table *t, const csv_record *rec, const size_t *c, episode
         }
     }
     int jump = e->lever == LEVER_REGIME_CHANGE || e->lever == LEVER_ORGANISATION;
-    if (field_number_opt(t, rec, c[LV_INTENSITY], "intensity", INTENSITY_MIN, INTENSITY_MAX,
-                         jump ? NAN : 1.0, &e->intensity) ||
-        field_number_opt(t, rec, c[LV_COMPLIANCE], "compliance", 0, 1, NAN, &e->compliance) ||
-        field_number_opt(t, rec, c[LV_MONITORING], "monitoring", 0, 1, 0, &e->monitoring) ||
-        field_number_opt(t, rec, c[LV_FOCUS], "focus", 0, 1, NAN, &e->focus) ||
-        field_number_opt(t, rec, c[LV_RELEASES], "releases", 0, RELEASES_MAX, 0, &e->releases))
+    uint16_t *ref = e->param_ref;
+    if (field_lever(t, rec, c[LV_INTENSITY], "intensity", INTENSITY_MIN, INTENSITY_MAX,
+                    jump ? NAN : 1.0, &e->intensity, &ref[EP_INTENSITY]) ||
+        field_lever(t, rec, c[LV_COMPLIANCE], "compliance", 0, 1, NAN, &e->compliance,
+                    &ref[EP_COMPLIANCE]) ||
+        field_lever(t, rec, c[LV_MONITORING], "monitoring", 0, 1, 0, &e->monitoring,
+                    &ref[EP_MONITORING]) ||
+        field_lever(t, rec, c[LV_FOCUS], "focus", 0, 1, NAN, &e->focus, &ref[EP_FOCUS]) ||
+        field_lever(t, rec, c[LV_RELEASES], "releases", 0, RELEASES_MAX, 0, &e->releases,
+                    &ref[EP_RELEASES]))
         return -1;
-    return 0;
+    return parse_orgs(t, rec, c[LV_ORGS], e);
 }
 
 /* An index of the entries ordered by id (then position), for lookups and duplicates. */
@@ -771,8 +1063,8 @@ static int load_levers(loader *L, const ydoc_node *v, size_t ntimeline)
                                       "focus",      "releases"};
     table t;
     if (table_open(&t, L, v, "episodes.levers")) return -1;
-    size_t c[8];
-    int rc = table_header(&t, req, 8, c);
+    size_t c[9];
+    int rc = table_header_opt(&t, req, 8, c, lever_optional, 1, &c[8]);
     id_ref *idx = NULL;
     long *seen = NULL;
     if (rc == 0) {
@@ -806,7 +1098,7 @@ static int load_levers(loader *L, const ydoc_node *v, size_t ntimeline)
             break;
         }
         seen[i] = rec.line;
-        size_t lc[LV_N] = {c[1], c[2], c[3], c[4], c[5], c[6], c[7]};
+        size_t lc[LV_N] = {c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8]};
         rc = parse_lever(&t, &rec, lc, &L->eps[i]);
     }
     for (size_t i = 0; rc == 0 && i < ntimeline; i++)
@@ -829,8 +1121,8 @@ static int load_policies(loader *L, const ydoc_node *v)
                                       "focus",     "releases"};
     table t;
     if (table_open(&t, L, v, "policies")) return -1;
-    size_t c[10];
-    int rc = table_header(&t, req, 10, c);
+    size_t c[11];
+    int rc = table_header_opt(&t, req, 10, c, lever_optional, 1, &c[10]);
     csv_record rec;
     while (rc == 0) {
         int k = table_next(&t, &rec);
@@ -846,7 +1138,7 @@ static int load_policies(loader *L, const ydoc_node *v)
             break;
         }
         strcpy(e->kind, "policy");
-        size_t lc[LV_N] = {c[3], c[4], c[5], c[6], c[7], c[8], c[9]};
+        size_t lc[LV_N] = {c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]};
         rc = parse_lever(&t, &rec, lc, e);
     }
     table_close(&t);
@@ -1107,7 +1399,7 @@ static int load_yaml(loader *L, const ydoc_node *root)
         return yfail(L, root, NULL, "expected a mapping of keys (name, start, end, ...)");
     static const char *const top[] = {"name",     "description", "start",      "end",         "regions",
                                       "episodes", "policies",    "parameters", "observations",
-                                      "calibration"};
+                                      "organisations", "calibration"};
     if (y_check_keys(L, root, "", top, sizeof top / sizeof top[0])) return -1;
 
     const ydoc_node *v = y_require(L, root, "name", "name");
@@ -1142,6 +1434,8 @@ static int load_yaml(loader *L, const ydoc_node *root)
         return yfail(L, v, "end", "the horizon is longer than %d years", SCENARIO_MAX_DAYS / 366);
 
     if (!(v = y_require(L, root, "regions", "regions")) || load_regions(L, v)) return -1;
+    /* organisations: before the episodes, which name them */
+    if ((v = ydoc_get(root, "organisations")) && load_organisations(L, v)) return -1;
 
     size_t ntimeline = 0;
     const ydoc_node *ep = ydoc_get(root, "episodes");
@@ -1462,6 +1756,11 @@ const char *truce_scenario_region_name(const truce_scenario *s, size_t r)
     return r < s->nregions ? s->regions[r].name : NULL;
 }
 size_t truce_scenario_episode_count(const truce_scenario *s) { return s->nepisodes; }
+size_t truce_scenario_organisation_count(const truce_scenario *s) { return s->norgs; }
+const char *truce_scenario_organisation_name(const truce_scenario *s, size_t k)
+{
+    return k < s->norgs ? s->orgs[k].name : NULL;
+}
 
 const char *truce_scenario_loaded_hash(const truce_scenario *s) { return s->loaded_hash; }
 

@@ -57,6 +57,9 @@ typedef enum lever_kind {
 const char *lever_name(lever_kind k);
 int lever_from_name(const char *name, lever_kind *k);
 
+/* The numeric lever cells of an episode, in the tables' column order. */
+enum { EP_INTENSITY, EP_COMPLIANCE, EP_MONITORING, EP_FOCUS, EP_RELEASES, EP_FIELDS };
+
 typedef struct episode {
     char id[32];
     lever_kind lever;
@@ -69,6 +72,13 @@ typedef struct episode {
     double monitoring;        /* ceasefires: monitoring/enforcement in [0, 1] */
     double focus;             /* operations: intelligence-led share in [0, 1] (NAN: default) */
     double releases;          /* talks: prisoners released at the start */
+    uint32_t orgs;            /* bit mask over organisation indices it acts on (the
+                                 `organisations` column; see scenario.md for the defaults) */
+    /* Cells that name a parameter (`param:NAME`, docs/scenario.md): 1 + the parameter's
+     * index, per cell (EP_INTENSITY .. EP_RELEASES); 0: the number above is the value. A
+     * run reads such a cell from the parameters in force (--set, a prior draw, a fitted
+     * particle); the number above then holds the parameter's default, for display. */
+    uint16_t param_ref[EP_FIELDS];
     char kind[32];            /* the source timeline's kind (peace_deal, ceasefire, ...) */
 } episode;
 
@@ -80,6 +90,17 @@ typedef struct geography {
     uint64_t regions;         /* bit mask over region indices */
 } geography;
 
+/* A militant organisation (the `organisations` table; docs/scenario.md). The first one uses
+ * the parameter table's own names; organisation k >= 1 uses the `org<k+1>_` block where it
+ * has one (params.def, mechanism "org2"), and the shared parameters elsewhere. */
+#define SCENARIO_MAX_ORGS 2
+typedef struct organisation {
+    char name[SCENARIO_NAME_MAX];
+    uint64_t regions;         /* where it lives, recruits and attacks (bit mask) */
+    uint64_t sanctuaries;     /* the sanctuary regions it can retreat to (bit mask) */
+    double initial_share[SCENARIO_MAX_REGIONS]; /* its initial militants, by region */
+} organisation;
+
 struct truce_scenario {
     char name[SCENARIO_NAME_MAX];
     int32_t start, end;       /* simulated horizon, inclusive */
@@ -90,6 +111,9 @@ struct truce_scenario {
     double params[PARAM_COUNT];
     size_t ngeographies;      /* the `observations` table; 0 when the scenario has none */
     geography geographies[SCENARIO_MAX_GEOGRAPHIES];
+    size_t norgs;             /* 1 without an `organisations` table */
+    int orgs_table;           /* the scenario has an `organisations` table */
+    organisation orgs[SCENARIO_MAX_ORGS];
     char hash[17];            /* recomputed by scenario_rehash() after every change */
     char loaded_hash[17];     /* the hash as loaded, before any override */
 };

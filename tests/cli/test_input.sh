@@ -222,7 +222,7 @@ else notok "20 docs/episodes.md shows the table the CLI prints"; diff "$work/tab
 
 # ---- 16: run --to past the scenario's end says what stops -----------------------------
 t "16 run --to 2030 warns which policies stop" 0 \
-    "past the scenario's end (2025-12-31); 3 policies and episodes running then stop at their recorded end: P1 (ends 2025-12-31)" \
+    "past the scenario's end (2025-12-31); 5 policies and episodes running then stop at their recorded end: P1 (ends 2025-12-31)" \
     "$T" run --to 2030 --by year --quiet --out "$work/o16"
 t "16 run --to inside the horizon: no warning" 0 "" "$T" run --to 2003 --by year --quiet --out "$work/o16"
 hasnt "16 run --to 2003: stderr has no warning" "warning" "$work/err"

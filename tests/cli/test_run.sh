@@ -74,16 +74,17 @@ timeout 120 $T run --set recruit_coercion=100 --set recruit_base=1e-3 --set recr
 check "extreme parameters: exit 0 within the time limit, finite values" \
   "[ $rc -eq 0 ] && awk -F, 'NR>1 && \$5 !~ /^[0-9.e+-]+\$/ {bad=1} END {exit bad}' ext/series.csv"
 
-# Conservation: militants at the end = the 4000 at the start (init_militants; the default
-# regions' shares give whole numbers) + every inflow - every outflow; prisoners = captured -
-# released; reintegrated = reintegrated - recidivated.
+# Conservation: militants at the end = the 6000 at the start (init_militants 4000 of the
+# TTP and org2_init_militants 2000 of the Baloch insurgency; the default's shares give
+# whole numbers) + every inflow - every outflow; prisoners = captured - released;
+# reintegrated = reintegrated - recidivated.
 check "people are conserved through the mechanisms' flows" "python3 -c \"
 import json, sys
 s = json.load(open('a/summary.json')); f = s['flows']; e = s['end_state']
 ins = f['recruited'] + f['released'] + f['recidivated']
 outs = (f['killed_in_operations'] + f['captured'] + f['killed_in_own_attacks'] +
         f['killed_in_cross_border_strikes'] + f['deserted'] + f['reintegrated'])
-ok = (e['militants'] == 4000 + ins - outs and e['prisoners'] == f['captured'] - f['released']
+ok = (e['militants'] == 6000 + ins - outs and e['prisoners'] == f['captured'] - f['released']
       and e['reintegrated'] == f['reintegrated'] - f['recidivated'])
 sys.exit(0 if ok else 1)\""
 

@@ -58,7 +58,7 @@ def main():
         os.remove(os.path.join(OUT, old))
     seeds = []
     default = [("pakistan-ttp.yaml", read("scenarios/pakistan-ttp.yaml"))]
-    for t in ("regions", "episode_levers", "policies"):
+    for t in ("regions", "organisations", "episode_levers", "policies"):
         default.append(("pakistan-ttp/%s.csv" % t, read("scenarios/pakistan-ttp/%s.csv" % t)))
     default.append(("../data/pak_ttp_timeline.csv", read("data/pak_ttp_timeline.csv")))
     seeds.append(files_input(default))

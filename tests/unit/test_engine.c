@@ -44,6 +44,12 @@ static void assert_same_result(const truce_result *a, const truce_result *b)
                 cells++;
             }
     assert_true(cells > 0);
+    /* and each organisation's own record */
+    assert_int_equal(truce_result_organisation_count(a), truce_result_organisation_count(b));
+    const truce_result *a0 = truce_result_organisation(a, 0);
+    if (a0 && a0 != a) /* a run of several organisations, not one's own record */
+        for (size_t k = 0; k < truce_result_organisation_count(a); k++)
+            assert_same_result(truce_result_organisation(a, k), truce_result_organisation(b, k));
     for (int f = 0; f < TRUCE_FLOW_COUNT; f++)
         assert_true(truce_result_flow(a, (truce_flow)f) == truce_result_flow(b, (truce_flow)f));
     assert_true(truce_result_draws(a) == truce_result_draws(b));
@@ -65,6 +71,58 @@ static truce_result *whole(const truce_scenario *sc, const truce_run_options *o)
     truce_result *r = truce_run(sc, o, &err);
     if (!r) fail_msg("run: %s", err.message);
     return r;
+}
+
+/* Two organisations (the default): each one's record, the shared state only in the total,
+ * and the total the sum of the two (to rounding: a period's flow is summed day by day). */
+static void test_organisations(void **state)
+{
+    (void)state;
+    truce_scenario *sc = load("2012-12-31", NULL);
+    truce_run_options o = monthly(5, 0);
+    truce_result *r = whole(sc, &o);
+    assert_int_equal(truce_result_organisation_count(r), 2);
+    assert_string_equal(truce_result_organisation_name(r, 0), "ttp");
+    assert_string_equal(truce_result_organisation_name(r, 1), "baloch");
+    assert_null(truce_result_organisation_name(r, 2));
+    assert_null(truce_result_organisation(r, 2));
+    const truce_result *a = truce_result_organisation(r, 0), *b = truce_result_organisation(r, 1);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(a != r && b != r);
+    assert_null(truce_result_organisation(a, 0)); /* not nested */
+    const size_t R = truce_result_region_count(r);
+    size_t checked = 0, baloch_in_kp = 0;
+    for (size_t p = 0; p < truce_result_period_count(r); p++)
+        for (size_t g = 0; g <= R; g++)
+            for (int v = 0; v < TRUCE_VAR_COUNT; v++) {
+                const truce_variable_info *vi = truce_variable_info_of((truce_variable)v);
+                double t = truce_result_get(r, p, g, (truce_variable)v);
+                double x = truce_result_get(a, p, g, (truce_variable)v), y = truce_result_get(b, p, g, (truce_variable)v);
+                if (vi->total == TRUCE_TOTAL_POPULATION_MEAN) {
+                    assert_true(isnan(x) && isnan(y) && !isnan(t));
+                    continue;
+                }
+                if (isnan(t)) {
+                    assert_true(isnan(x) && isnan(y));
+                    continue;
+                }
+                if (v == TRUCE_VAR_LEGITIMACY || v == TRUCE_VAR_HOST_PATRONAGE)
+                    assert_true(t == x);
+                else if (fabs(t - (x + y)) > 1e-12 * fmax(1.0, fabs(t)))
+                    fail_msg("period %zu region %zu %s: %.17g vs %.17g + %.17g", p, g, vi->name, t, x, y);
+                if (g < 6 && y != 0.0) baloch_in_kp++; /* the six KP regions */
+                checked++;
+            }
+    assert_true(checked > 10000);
+    assert_int_equal(baloch_in_kp, 0); /* the Baloch insurgency lives in Balochistan only */
+    assert_true(truce_result_total(b, R, TRUCE_VAR_ATTACKS, truce_scenario_start(sc), day_of("2012-12-31")) > 0.0);
+    truce_error err;
+    truce_series *ser = truce_result_series(b, R, TRUCE_VAR_GRIEVANCE, TRUCE_BY_YEAR, &err);
+    assert_null(ser); /* shared state: not recorded per organisation */
+    assert_int_equal(err.code, TRUCE_EINPUT);
+    truce_result_free(r);
+    truce_scenario_free(sc);
 }
 
 /* A history run to a branch day, then continued under another scenario, gives the same
@@ -442,6 +500,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_branch_equals_whole_run),
+        cmocka_unit_test(test_organisations),
         cmocka_unit_test(test_restore_rewinds),
         cmocka_unit_test(test_selective_record_matches_daily),
         cmocka_unit_test(test_parameter_vectors),

@@ -60,7 +60,7 @@ static void default_loads(void **state)
     assert_int_equal(sanctuaries, 1);
     assert_null(truce_scenario_region_name(s, 9));
     assert_near(s->regions[0].population, 1215761, 0);
-    /* 37 recorded episodes and the 7 background policies of policies.csv. */
+    /* 37 recorded episodes and the 11 background policies of policies.csv. */
     size_t recorded = 0, policies = 0;
     for (size_t i = 0; i < s->nepisodes; i++) {
         if (strcmp(s->episodes[i].kind, "policy") == 0) policies++;
@@ -73,8 +73,8 @@ static void default_loads(void **state)
         assert_true(s->episodes[i].end >= s->episodes[i].start);
     }
     assert_int_equal(recorded, 37);
-    assert_int_equal(policies, 8);
-    assert_int_equal(truce_scenario_episode_count(s), 45);
+    assert_int_equal(policies, 11);
+    assert_int_equal(truce_scenario_episode_count(s), 48);
     assert_int_equal(strlen(truce_scenario_hash(s)), 16);
     /* Lever fields as the levers table gives them, and the documented defaults. */
     const episode *e = find(s, "4");
@@ -86,6 +86,22 @@ static void default_loads(void **state)
     assert_int_equal(e->lever, LEVER_REGIME_CHANGE);
     assert_true(isnan(e->intensity)); /* regime_change: the parameter's default */
     assert_int_equal(e->regions, (uint64_t)1 << 8); /* afghanistan is the ninth region */
+    /* Two organisations: the TTP first (everywhere, the Afghan sanctuary), the Baloch
+     * insurgency in Balochistan without a sanctuary; levers act on the organisations
+     * their column names, or on the lever's default. */
+    assert_int_equal(truce_scenario_organisation_count(s), 2);
+    assert_string_equal(truce_scenario_organisation_name(s, 0), "ttp");
+    assert_string_equal(truce_scenario_organisation_name(s, 1), "baloch");
+    assert_null(truce_scenario_organisation_name(s, 2));
+    assert_int_equal(s->orgs[0].sanctuaries, (uint64_t)1 << 8);
+    assert_int_equal(s->orgs[1].sanctuaries, 0);
+    assert_int_equal(s->orgs[1].regions, (uint64_t)3 << 6); /* the two Balochistan regions */
+    assert_near(s->orgs[0].initial_share[0], 0.55, 0);
+    assert_near(s->orgs[1].initial_share[7], 0.85, 0);
+    assert_int_equal(find(s, "28")->orgs, 1u);  /* a TTP ceasefire: the TTP */
+    assert_int_equal(find(s, "22")->orgs, 3u);  /* an operation: every organisation */
+    assert_int_equal(find(s, "P3")->orgs, 1u);  /* development: the shared state (slot 0) */
+    assert_int_equal(find(s, "P9")->orgs, 2u);  /* an operation against the Baloch insurgency */
     e = find(s, "8");
     assert_int_equal(e->lever, LEVER_ORGANISATION);
     assert_true(isnan(e->intensity));
@@ -243,7 +259,7 @@ static void remove_and_end(void **state)
     char h0[17], h1[17];
     strcpy(h0, truce_scenario_hash(s));
     assert_int_equal(truce_scenario_remove_episode(s, "25", &err), 0);
-    assert_int_equal(truce_scenario_episode_count(s), 44);
+    assert_int_equal(truce_scenario_episode_count(s), 47);
     assert_null(find(s, "25"));
     assert_non_null(find(s, "26"));
     assert_string_not_equal(truce_scenario_hash(s), h0);
@@ -314,6 +330,17 @@ static void hash_contents(void **state)
         d->open_end = e->open_end, d->regions = e->regions;
         d->intensity = e->intensity, d->compliance = e->compliance;
         d->monitoring = e->monitoring, d->focus = e->focus, d->releases = e->releases;
+        d->orgs = e->orgs;
+        memcpy(d->param_ref, e->param_ref, sizeof d->param_ref);
+    }
+    c->norgs = s->norgs;
+    c->orgs_table = s->orgs_table;
+    for (size_t o = 0; o < s->norgs; o++) {
+        memset(&c->orgs[o], 0, sizeof c->orgs[o]);
+        strcpy(c->orgs[o].name, s->orgs[o].name);
+        c->orgs[o].regions = s->orgs[o].regions;
+        c->orgs[o].sanctuaries = s->orgs[o].sanctuaries;
+        memcpy(c->orgs[o].initial_share, s->orgs[o].initial_share, sizeof c->orgs[o].initial_share);
     }
     for (size_t p = 0; p < PARAM_COUNT; p++) c->params[p] = s->params[p];
     c->ngeographies = s->ngeographies;
@@ -368,6 +395,22 @@ static void hash_contents(void **state)
     c->regions[0].name[strlen(c->regions[0].name) + 1] ^= 0x7f;
     scenario_rehash(c);
     assert_string_equal(c->hash, h0);
+    /* Without an organisations table the organisation fields are not hashed (a scenario
+     * keeps its hash); with one, they are. */
+    c->episodes[0].orgs ^= 2u;
+    scenario_rehash(c);
+    assert_string_equal(c->hash, h0);
+    c->orgs_table = 1;
+    scenario_rehash(c);
+    char h1[17];
+    strcpy(h1, c->hash);
+    assert_string_not_equal(h1, h0);
+    c->episodes[0].orgs ^= 2u;
+    scenario_rehash(c);
+    assert_string_not_equal(c->hash, h1);
+    c->orgs[0].name[0] ^= 1;
+    scenario_rehash(c);
+    assert_string_not_equal(c->hash, h1);
     free(keep_eps);
     free(c->episodes);
     free(c);
