@@ -116,14 +116,14 @@ $T fit $SMALL --out linkdir 2>ld.err; rc=$?
 check "--out a symbolic link to a folder: refused (exit 2)" "[ $rc -eq 2 ]"
 
 # ---- the screened default ---------------------------------------------------------------
-$T fit --to 2010-12 --screen-keep 3 --particles 30 --batch 16 --sims 560 --threads 2 --out scr -q; rc=$?
+$T fit --to 2010-12 --screen-keep 3 --particles 30 --batch 16 --sims 720 --threads 2 --out scr -q; rc=$?
 check "screened default: exit 0, 3 estimated parameters, the others listed as screened out" \
   "[ $rc -eq 0 ] && python3 -c \"
 import json, sys
 j = json.load(open('scr/fit.json'))
 n = sum(1 for line in open('scr/posterior.csv')) - 1
 ok = len(j['parameters']) == 3 and len(j['screened_out']) == len(j['screening']) - 3 \\
-     and j['screening_simulations'] > 64 and j['simulations'] <= 560 and n == 30
+     and j['screening_simulations'] > 64 and j['simulations'] <= 720 and n == 30
 sys.exit(not ok)\""
 
 # ---- cutoff ---------------------------------------------------------------------------------
