@@ -81,17 +81,6 @@ static void progress(void *vctx, const truce_fit_progress *p)
     fflush(stderr);
 }
 
-/* 1 if the file's header is that of `truce events aggregate` output. */
-static int is_aggregate(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp) return 0;
-    char line[512] = "";
-    int yes = fgets(line, sizeof line, fp) && strncmp(line, "period,", 7) == 0 && strstr(line, ",events,deaths");
-    fclose(fp);
-    return yes;
-}
-
 static int parse_double(const char *text, double *x)
 {
     char *end;
@@ -268,15 +257,7 @@ int cmd_fit(int argc, char **argv)
     for (size_t i = 0; i < ndatas; i++) {
         tables[i] = truce_reported_load(datas[i], &err);
         if (!tables[i]) {
-            if (is_aggregate(datas[i])) {
-                cli_error("%s: this is `truce events aggregate` output (events and deaths by period): "
-                          "the shipped parameter table has no observation model for UCDP GED or ACLED "
-                          "(obs_rate_<source>, obs_dispersion_<source>), so it cannot be fitted yet "
-                          "(docs/fit.md, \"Data\")", datas[i]);
-                rc = EXIT_USAGE;
-            } else {
-                rc = cli_report(&err);
-            }
+            rc = cli_report(&err);
             goto done;
         }
         char hash[17];
