@@ -398,8 +398,9 @@ static int events_count(const csv_field *f, double *v)
 static int events_read(csv_reader *r, truce_reported *t, const csv_record *h, truce_error *err)
 {
     const char *name = csv_name(r);
-    long pcol = -1, events = -1, deaths = -1, place = -1;
-    int ucdp = 0, other_key = -1, nkeys = 0, group = 0;
+    long pcol = -1, events = -1, deaths = -1;
+    long place[EV_PLACE_KEYS] = {-1, -1, -1};   /* the `group` column, or country, adm_1, adm_2 */
+    int ucdp = 0, nkeys = 0, group = 0;
     for (size_t i = 0; i < h->n; i++) {
         const csv_field *f = &h->fields[i];
         if (csv_field_is(f, "period")) { pcol = (long)i; continue; }
@@ -408,14 +409,13 @@ static int events_read(csv_reader *r, truce_reported *t, const csv_record *h, tr
         int known = 0;
         for (int k = 0; k < 4; k++)
             if (csv_field_is(f, ev_ucdp_cols[k])) { ucdp |= 1 << k; known = 1; }
-        if (csv_field_is(f, "group")) { group = 1; place = (long)i; known = 1; nkeys++; }
+        if (csv_field_is(f, "group")) { group = 1; place[0] = (long)i; known = 1; nkeys++; }
         for (int k = 0; k < (int)(sizeof ev_keys / sizeof *ev_keys) && !known; k++)
             if (csv_field_is(f, ev_keys[k])) {
                 known = 1;
                 nkeys++;
-                /* the finest place key names the geography: adm_2, then adm_1, then country */
                 if (k < EV_PLACE_KEYS) {
-                    if (place < 0 || k > other_key) { place = (long)i; other_key = k; }
+                    place[k] = (long)i;
                 } else {
                     truce_error_set(err, TRUCE_EINPUT, name, h->line, "header",
                                     "column '%s' splits the event counts by something other than place: "
@@ -469,14 +469,19 @@ static int events_read(csv_reader *r, truce_reported *t, const csv_record *h, tr
             truce_error_set(err, TRUCE_EINPUT, name, rec.line, "deaths", "not a whole number from 0");
             return -1;
         }
-        char where[256];
-        const csv_field *gf = &rec.fields[place];
-        if (gf->len >= sizeof where) {
-            truce_error_set(err, TRUCE_EINPUT, name, rec.line, group ? "group" : ev_keys[other_key],
-                            "longer than %zu bytes", sizeof where - 1);
-            return -1;
+        /* the finest place the row names: adm_2, then adm_1, then country (an empty adm_1
+         * of an event located only to its country is that country) */
+        char where[256] = "";
+        for (int k = EV_PLACE_KEYS - 1; k >= 0 && !where[0]; k--) {
+            if (place[k] < 0) continue;
+            const csv_field *gf = &rec.fields[place[k]];
+            if (gf->len >= sizeof where) {
+                truce_error_set(err, TRUCE_EINPUT, name, rec.line, group ? "group" : ev_keys[k],
+                                "longer than %zu bytes", sizeof where - 1);
+                return -1;
+            }
+            csv_field_copy(gf, where, sizeof where);
         }
-        csv_field_copy(gf, where, sizeof where);
         const char *geo = events_place(where, row.first, row.last);
         if (reported_add(t, source, "events", geo, row.first, row.last, ne)) goto oom;
         t->rows[t->n - 1].line = rec.line;

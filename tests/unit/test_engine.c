@@ -513,14 +513,15 @@ static void test_observation_models_events(void **state)
         "2018,Khyber Pakhtunkwa province,1,3,0,3,0,0\n"
         "2010-05,Federally Administered Tribal Areas,1,3,0,3,0,0\n"
         "2010-05,Sindh province,1,1,0,1,0,0\n";
-    static const char acled[] = "period,adm_1,country,events,deaths\n2010-03,,Pakistan,6,20\n";
+    static const char acled[] = "period,adm_1,country,events,deaths\n2010-03,,Pakistan,6,20\n"
+                                "2010-03,,Afghanistan,2,2\n2010-03,Balochistan,Pakistan,1,1\n";
     truce_error err;
     truce_reported *u = truce_reported_load_memory("ucdp.csv", ucdp, sizeof ucdp - 1, &err);
     truce_reported *a = truce_reported_load_memory("acled.csv", acled, sizeof acled - 1, &err);
     assert_non_null(u);
     assert_non_null(a);
     assert_int_equal(truce_reported_count(u), 14);
-    assert_int_equal(truce_reported_count(a), 2);
+    assert_int_equal(truce_reported_count(a), 6);
     static const char *const geo[7] = {"Pakistan", "Balochistan", "KP excl. FATA", "Khyber Pakhtunkhwa",
                                        "Khyber Pakhtunkwa province", "FATA", "Sindh province"};
     static const double ev[7] = {4, 2, 1, 1, 1, 1, 1}, de[7] = {17, 9, 3, 3, 3, 3, 1};
@@ -537,6 +538,10 @@ static void test_observation_models_events(void **state)
     truce_reported_row(a, 1, &e);
     assert_string_equal(e.source, "ACLED");
     assert_string_equal(e.geography, "Pakistan");   /* an empty adm_1: the country */
+    truce_reported_row(a, 2, &e);
+    assert_string_equal(e.geography, "Afghanistan"); /* another country: no geography has it */
+    truce_reported_row(a, 4, &e);
+    assert_string_equal(e.geography, "Balochistan"); /* the finest place: adm_1 */
 
     truce_scenario *sc = load("2012-12-31", NULL);
     truce_run_options o = monthly(4, 2);
@@ -577,7 +582,7 @@ static void test_observation_models_events(void **state)
         assert_true(truth > 0);
         assert_true(fabs(e.value - 0.5 * truth) <= 1e-9 * truth);
     }
-    assert_int_equal(truce_reported_count(ma), 2);
+    assert_int_equal(truce_reported_count(ma), 4);   /* Pakistan and Balochistan, not Afghanistan */
     truce_reported_row(ma, 1, &e);
     double truth = 0;
     for (int k = 0; k < 3; k++) truth += truce_result_total(r, all, deaths[k], e.first, e.last);
