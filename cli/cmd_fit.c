@@ -22,9 +22,10 @@ static void help(void)
            "population; the bytes written do not depend on --threads, nor on the number of MPI\n"
            "processes under truce-mpi.\n\n"
            "options:\n"
-           "  --data FILE         reported series (period,metric,value,source,geography,...) to fit;\n"
-           "                      repeatable (the files' rows together); default: the shipped\n"
-           "                      data/pakistan_series.csv\n"
+           "  --data FILE         reported series (period,metric,value,source,geography,...) to fit,\n"
+           "                      or `truce events aggregate` output (UCDP GED, ACLED;\n"
+           "                      docs/observations.md); repeatable (the files' rows\n"
+           "                      together); default: the shipped data/pakistan_series.csv\n"
            "  --estimate LIST     comma-separated parameters to estimate (others keep the scenario's\n"
            "                      values); default: screened (Morris on the distance, top --screen-keep)\n"
            "  --sims N            total simulation budget, screening included (default 20000)\n"
@@ -79,17 +80,6 @@ static void progress(void *vctx, const truce_fit_progress *p)
             (unsigned long long)p->sims, (unsigned long long)p->sims_budget, left);
     if (p->population_done) fputc('\n', stderr);
     fflush(stderr);
-}
-
-/* 1 if the file's header is that of `truce events aggregate` output. */
-static int is_aggregate(const char *path)
-{
-    FILE *fp = fopen(path, "r");
-    if (!fp) return 0;
-    char line[512] = "";
-    int yes = fgets(line, sizeof line, fp) && strncmp(line, "period,", 7) == 0 && strstr(line, ",events,deaths");
-    fclose(fp);
-    return yes;
 }
 
 static int parse_double(const char *text, double *x)
@@ -268,15 +258,7 @@ int cmd_fit(int argc, char **argv)
     for (size_t i = 0; i < ndatas; i++) {
         tables[i] = truce_reported_load(datas[i], &err);
         if (!tables[i]) {
-            if (is_aggregate(datas[i])) {
-                cli_error("%s: this is `truce events aggregate` output (events and deaths by period): "
-                          "the shipped parameter table has no observation model for UCDP GED or ACLED "
-                          "(obs_rate_<source>, obs_dispersion_<source>), so it cannot be fitted yet "
-                          "(docs/fit.md, \"Data\")", datas[i]);
-                rc = EXIT_USAGE;
-            } else {
-                rc = cli_report(&err);
-            }
+            rc = cli_report(&err);
             goto done;
         }
         char hash[17];

@@ -836,7 +836,10 @@ TRUCE_API void truce_series_free(truce_series *s);
 
 /* Reported series in the shipped data/pakistan_series.csv form:
  * `period,metric,value,source,geography,...`, periods `YYYY-MM`, `YYYY-Qn` or `YYYY`. An
- * empty value is unknown. */
+ * empty value is unknown. `truce events aggregate` output (period, group or its keys,
+ * events, deaths[, UCDP's breakdown]) is read too: each row gives the metrics "events" and
+ * "deaths" of the source "UCDP GED" (with the breakdown) or "ACLED" (without), at the
+ * geography its place names (docs/observations.md, "Event data"). */
 
 TRUCE_API truce_reported *truce_reported_load(const char *path, truce_error *err);
 TRUCE_API truce_reported *truce_reported_load_memory(const char *name, const char *data, size_t len,

@@ -20,6 +20,15 @@ static const truce_metric_map metric_table[] = {
      "also counts militants killed in operations and strikes"},
     {"killed_with_operations", "deaths_security+deaths_civilian+deaths_militant",
      "CRSS counts attacks and counter-terror operations together, militants included"},
+    {"events", "attacks",
+     "UCDP GED and ACLED events read from `truce events aggregate` output (docs/observations.md, \"Event "
+     "data\"): every battle, bombing and act of one-sided violence, the state's operations and clashes "
+     "included. The model counts only militant attacks as events, so its attacks are the closest "
+     "variable; the source's reporting rate absorbs the operation encounters the model does not count "
+     "as events"},
+    {"deaths", "deaths_security+deaths_civilian+deaths_militant",
+     "UCDP GED's best estimate and ACLED's fatalities count every death of an event, militants "
+     "killed in operations included (as CRSS's killed_with_operations)"},
 };
 
 size_t truce_metric_map_count(void) { return sizeof metric_table / sizeof metric_table[0]; }

@@ -331,6 +331,169 @@ static int derive_mapped_metrics(truce_reported *t)
     return rc;
 }
 
+/* ---- `truce events aggregate` output read as reported rows (docs/observations.md, "Event
+ * data") ---- */
+
+/* The columns of `truce events aggregate` output: period, one `group` column or one column
+ * per key, events, deaths, and UCDP's death breakdown. */
+static const char *const ev_ucdp_cols[4] = {"deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown"};
+static const char *const ev_keys[] = {"country", "adm_1", "adm_2", "dyad", "conflict", "type",
+                                      "side_a", "side_b", "actor1", "actor2", "event_type"};
+enum { EV_PLACE_KEYS = 3 };   /* country, adm_1, adm_2: the keys that name a place */
+
+/* 1 when a header without `metric` and `variable` columns has `period`, `events` and
+ * `deaths`: the shape of `truce events aggregate` output. */
+static int events_header(const csv_record *h)
+{
+    int need = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        if (csv_field_is(&h->fields[i], "metric") || csv_field_is(&h->fields[i], "variable")) return 0;
+        need |= csv_field_is(&h->fields[i], "period") ? 1
+              : csv_field_is(&h->fields[i], "events") ? 2
+              : csv_field_is(&h->fields[i], "deaths") ? 4 : 0;
+    }
+    return need == 7;
+}
+
+/* The start of the merger of the tribal districts into Khyber Pakhtunkhwa (the 25th
+ * amendment, 31 May 2018; PIPS's series change in June 2018): a KP row from then holds the
+ * tribal districts, before it does not. */
+#define KP_MERGER_DAY (cal_days_from_civil(2018, 6, 1))
+
+/* The scenario geography an event file's place names (docs/observations.md): "" (no place
+ * grouping) is the country; UCDP's and ACLED's names of Balochistan, KP and FATA become the
+ * names of the default scenario's geographies table; KP before the merger is "KP excl.
+ * FATA" and from it "Khyber Pakhtunkhwa"; a KP period across the merger, and every other
+ * name, stays as written (then no observation model knows it, and the fit counts it out). */
+static const char *events_place(const char *name, int32_t first, int32_t last)
+{
+    static const char *const balochistan[] = {"Balochistan", "Balochistan province", "Baluchistan"};
+    static const char *const kp[] = {"Khyber Pakhtunkhwa", "Khyber Pakhtunkhwa province",
+                                     "Khyber Pakhtunkwa province", "Khyber Pakhtunkwa",
+                                     "North-West Frontier Province"};
+    static const char *const fata[] = {"FATA", "Federally Administered Tribal Areas"};
+    if (name[0] == '\0') return "Pakistan";
+    for (size_t i = 0; i < sizeof balochistan / sizeof *balochistan; i++)
+        if (strcmp(name, balochistan[i]) == 0) return "Balochistan";
+    for (size_t i = 0; i < sizeof fata / sizeof *fata; i++)
+        if (strcmp(name, fata[i]) == 0) return "FATA";
+    for (size_t i = 0; i < sizeof kp / sizeof *kp; i++)
+        if (strcmp(name, kp[i]) == 0) {
+            if (first >= KP_MERGER_DAY) return "Khyber Pakhtunkhwa";
+            if (last < KP_MERGER_DAY) return "KP excl. FATA";
+            return name;
+        }
+    return name;
+}
+
+/* A count of `truce events aggregate` output: a whole number from 0. */
+static int events_count(const csv_field *f, double *v)
+{
+    return csv_parse_decimal(f->ptr, f->len, v) == 0 && *v >= 0.0 && *v == floor(*v) && *v < 1e15 ? 0 : -1;
+}
+
+/* Read the rows after the header `h` of an event aggregate: each row gives two reported
+ * rows, metric `events` and `deaths`, of the source "UCDP GED" (the file has UCDP's death
+ * breakdown) or "ACLED" (it has not), at the geography of its place (events_place). */
+static int events_read(csv_reader *r, truce_reported *t, const csv_record *h, truce_error *err)
+{
+    const char *name = csv_name(r);
+    long pcol = -1, events = -1, deaths = -1;
+    long place[EV_PLACE_KEYS] = {-1, -1, -1};   /* the `group` column, or country, adm_1, adm_2 */
+    int ucdp = 0, nkeys = 0, group = 0;
+    for (size_t i = 0; i < h->n; i++) {
+        const csv_field *f = &h->fields[i];
+        if (csv_field_is(f, "period")) { pcol = (long)i; continue; }
+        if (csv_field_is(f, "events")) { events = (long)i; continue; }
+        if (csv_field_is(f, "deaths")) { deaths = (long)i; continue; }
+        int known = 0;
+        for (int k = 0; k < 4; k++)
+            if (csv_field_is(f, ev_ucdp_cols[k])) { ucdp |= 1 << k; known = 1; }
+        if (csv_field_is(f, "group")) { group = 1; place[0] = (long)i; known = 1; nkeys++; }
+        for (int k = 0; k < (int)(sizeof ev_keys / sizeof *ev_keys) && !known; k++)
+            if (csv_field_is(f, ev_keys[k])) {
+                known = 1;
+                nkeys++;
+                if (k < EV_PLACE_KEYS) {
+                    place[k] = (long)i;
+                } else {
+                    truce_error_set(err, TRUCE_EINPUT, name, h->line, "header",
+                                    "column '%s' splits the event counts by something other than place: "
+                                    "to fit, aggregate with --group none, country, adm_1 or adm_2 "
+                                    "(docs/observations.md)", ev_keys[k]);
+                    return -1;
+                }
+            }
+        if (!known) {
+            truce_error_set(err, TRUCE_EINPUT, name, h->line, "header",
+                            "column '%.*s' is not one of `truce events aggregate` output (period, group "
+                            "or its keys, events, deaths, deaths_a, deaths_b, deaths_civilians, deaths_unknown)",
+                            (int)(f->len > 60 ? 60 : f->len), f->ptr);
+            return -1;
+        }
+    }
+    if (ucdp != 0 && ucdp != 15) {
+        truce_error_set(err, TRUCE_EINPUT, name, h->line, "header",
+                        "UCDP's death breakdown is incomplete (deaths_a, deaths_b, deaths_civilians and "
+                        "deaths_unknown come together): the source cannot be told");
+        return -1;
+    }
+    if (nkeys == 0 || (group && nkeys > 1)) {
+        truce_error_set(err, TRUCE_EINPUT, name, h->line, "header",
+                        nkeys ? "both a 'group' column and key columns" : "no 'group' column (or key columns)");
+        return -1;
+    }
+    const char *source = ucdp ? "UCDP GED" : "ACLED";
+    const size_t nfields = h->n;
+    csv_record rec;
+    int rc;
+    while ((rc = csv_next(r, &rec, err)) == 1) {
+        if (check_record(name, &rec, err) != 0) return -1;
+        int shape = row_shape(name, &rec, nfields, err);
+        if (shape < 0) return -1;
+        if (shape > 0) continue;
+        reported_row row = {0};
+        row.line = rec.line;
+        const csv_field *pf = &rec.fields[pcol];
+        if (series_parse_period(pf->ptr, pf->len, &row.first, &row.last) != 0) {
+            truce_error_set(err, TRUCE_EINPUT, name, rec.line, "period",
+                            "malformed period (expected YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn or YYYY)");
+            return -1;
+        }
+        double ne, nd;
+        if (events_count(&rec.fields[events], &ne) != 0) {
+            truce_error_set(err, TRUCE_EINPUT, name, rec.line, "events", "not a whole number from 0");
+            return -1;
+        }
+        if (events_count(&rec.fields[deaths], &nd) != 0) {
+            truce_error_set(err, TRUCE_EINPUT, name, rec.line, "deaths", "not a whole number from 0");
+            return -1;
+        }
+        /* the finest place the row names: adm_2, then adm_1, then country (an empty adm_1
+         * of an event located only to its country is that country) */
+        char where[256] = "";
+        for (int k = EV_PLACE_KEYS - 1; k >= 0 && !where[0]; k--) {
+            if (place[k] < 0) continue;
+            const csv_field *gf = &rec.fields[place[k]];
+            if (gf->len >= sizeof where) {
+                truce_error_set(err, TRUCE_EINPUT, name, rec.line, group ? "group" : ev_keys[k],
+                                "longer than %zu bytes", sizeof where - 1);
+                return -1;
+            }
+            csv_field_copy(gf, where, sizeof where);
+        }
+        const char *geo = events_place(where, row.first, row.last);
+        if (reported_add(t, source, "events", geo, row.first, row.last, ne)) goto oom;
+        t->rows[t->n - 1].line = rec.line;
+        if (reported_add(t, source, "deaths", geo, row.first, row.last, nd)) goto oom;
+        t->rows[t->n - 1].line = rec.line;
+    }
+    return rc < 0 ? -1 : 0;
+oom:
+    truce_error_set(err, TRUCE_ERUNTIME, name, 0, NULL, "out of memory");
+    return -1;
+}
+
 static truce_reported *reported_read(csv_reader *r, truce_error *err)
 {
     const char *name = csv_name(r);
@@ -349,6 +512,10 @@ static truce_reported *reported_read(csv_reader *r, truce_error *err)
         if (check_record(name, &rec, err) != 0) goto fail;
         if (header) {
             if (check_header(name, &rec, err)) goto fail;
+            if (events_header(&rec)) {
+                if (events_read(r, t, &rec, err) != 0) goto fail;
+                return t;
+            }
             int has_metric = 0;
             for (size_t i = 0; i < rec.n; i++) has_metric |= csv_field_is(&rec.fields[i], "metric");
             t->simulated = !has_metric;

@@ -42,8 +42,38 @@ bad "unknown option" "unknown option" --simz 10
 bad "budget below one population" "do not cover" --estimate attack_rate --particles 50 --sims 20 --to 2010-12
 bad "budget below the screening" "screening" --sims 300 --to 2010-12
 bad "no data in the horizon" "nothing to compare" --estimate attack_rate --to 2004-12
-$T events aggregate --by month "${TRUCE_ROOT:?}/data/ucdp_ged231_sample_pakistan_events.csv" --out agg.csv 2>/dev/null
-bad "events aggregate output: no observation model for UCDP" "no observation model for UCDP" --data agg.csv --to 2010-12
+
+# ---- `truce events aggregate` output as data (docs/observations.md, "Event data") ---------
+$T events aggregate --by month --country 770 "${TRUCE_ROOT:?}/data/ucdp_ged231_sample_pakistan_events.csv" --out agg.csv 2>/dev/null
+$T fit --data agg.csv --estimate obs_rate_ucdp_ged,obs_dispersion_ucdp_ged --to 2012-12 --particles 20 \
+  --batch 16 --sims 96 --threads 2 --out ev -q; rc=$?
+# fit.json's inputs give the file's 64-bit FNV-1a hash (truce_file_hash), recomputed here
+check "events aggregate output (UCDP GED, by month) fitted: exit 0, fit.json records the file and its hash" \
+  "[ $rc -eq 0 ] && [ -s ev/posterior.csv ] && python3 -c \"
+import json, sys
+h = 1469598103934665603
+for b in open('agg.csv', 'rb').read(): h = ((h ^ b) * 1099511628211) % 2**64
+sys.exit(json.load(open('ev/fit.json'))['inputs'].get('agg.csv') != '%016x' % h)\""
+# the sample has 30 months with events, 2 of them before 2002 (outside the horizon) and 26 after
+# 2012: each month gives an `events` and a `deaths` row, all of a source with a model, at "Pakistan"
+check "fit.json: 60 data rows, none without a reporting model, 28 outside the horizon" \
+  "python3 -c \"import json,sys; j=json.load(open('ev/fit.json')); sys.exit(not (j['data_rows'] == 60 and j['data_rows_without_reporting_model'] == 0 and j['data_rows_outside_horizon_or_cutoff'] == 28 and [p['name'] for p in j['parameters']] == ['obs_rate_ucdp_ged', 'obs_dispersion_ucdp_ged']))\""
+# by province: KP and Balochistan map to the scenario's geographies, the others (AJK, Sindh,
+# Islamabad: 4 province-years, 8 rows) are counted out
+$T events aggregate --by year --group adm_1 "${TRUCE_ROOT:?}/data/ucdp_ged231_sample_pakistan_events.csv" --out adm1.csv 2>/dev/null
+$T fit --data adm1.csv --estimate obs_rate_ucdp_ged --to 2012-12 --particles 20 --batch 16 --sims 64 --threads 2 --out ev1 -q; rc=$?
+check "events aggregate by adm_1: exit 0; AJK, Sindh and Islamabad rows counted out" \
+  "[ $rc -eq 0 ] && python3 -c \"import json,sys; j=json.load(open('ev1/fit.json')); sys.exit(not (j['data_rows'] == 44 and j['data_rows_without_reporting_model'] == 8))\""
+printf 'period,group,events,deaths\n2010-01,,3,x7\n' >bad1.csv
+bad "event aggregate: a bad count names file:line:field" "bad1.csv:2: deaths" --data bad1.csv --to 2010-12
+printf 'period,group,events,deaths\n2010-13,,3,7\n' >bad2.csv
+bad "event aggregate: a bad period names file:line:field" "bad2.csv:2: period" --data bad2.csv --to 2010-12
+printf 'period,dyad,type,events,deaths\n2010-01,A - B,1,3,7\n' >bad3.csv
+bad "event aggregate grouped by dyad: refused at the header" "bad3.csv:1: header: column 'dyad'" --data bad3.csv --to 2010-12
+printf 'period,group,events,deaths,deaths_a\n2010-01,,3,7,1\n' >bad4.csv
+bad "event aggregate with part of UCDP's breakdown: refused" "bad4.csv:1: header" --data bad4.csv --to 2010-12
+printf 'period,group,events,deaths\n2010-01,,3,7,1\n' >bad5.csv
+bad "event aggregate: a row with an extra field" "bad5.csv:2: record" --data bad5.csv --to 2010-12
 
 # ---- reproducibility: threads, processes -------------------------------------------------
 SMALL="--to 2011-12 --estimate attack_rate,lethal_share,init_militants --sims 360 --particles 30 --batch 16 --seed 3 -q"

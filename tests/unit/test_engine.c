@@ -496,6 +496,106 @@ static void test_observation_models(void **state)
     free(p);
 }
 
+/* `truce events aggregate` output read as reported rows (docs/observations.md, "Event
+ * data"): the source follows the columns (UCDP's death breakdown: "UCDP GED"; without it:
+ * "ACLED"), each row gives `events` and `deaths`, places map to the scenario's geographies,
+ * and the expected report is the source's rate x the mapped variables: events = attacks,
+ * deaths = deaths_security + deaths_civilian + deaths_militant. */
+static void test_observation_models_events(void **state)
+{
+    (void)state;
+    static const char ucdp[] =
+        "period,group,events,deaths,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n"
+        "2010-03,,4,17,2,10,5,0\n"
+        "2011-Q2,Balochistan province,2,9,1,8,0,0\n"
+        "2010-05,Khyber Pakhtunkwa province,1,3,0,3,0,0\n"
+        "2019-05,Khyber Pakhtunkwa province,1,3,0,3,0,0\n"
+        "2018,Khyber Pakhtunkwa province,1,3,0,3,0,0\n"
+        "2010-05,Federally Administered Tribal Areas,1,3,0,3,0,0\n"
+        "2010-05,Sindh province,1,1,0,1,0,0\n";
+    static const char acled[] = "period,adm_1,country,events,deaths\n2010-03,,Pakistan,6,20\n"
+                                "2010-03,,Afghanistan,2,2\n2010-03,Balochistan,Pakistan,1,1\n";
+    truce_error err;
+    truce_reported *u = truce_reported_load_memory("ucdp.csv", ucdp, sizeof ucdp - 1, &err);
+    truce_reported *a = truce_reported_load_memory("acled.csv", acled, sizeof acled - 1, &err);
+    assert_non_null(u);
+    assert_non_null(a);
+    assert_int_equal(truce_reported_count(u), 14);
+    assert_int_equal(truce_reported_count(a), 6);
+    static const char *const geo[7] = {"Pakistan", "Balochistan", "KP excl. FATA", "Khyber Pakhtunkhwa",
+                                       "Khyber Pakhtunkwa province", "FATA", "Sindh province"};
+    static const double ev[7] = {4, 2, 1, 1, 1, 1, 1}, de[7] = {17, 9, 3, 3, 3, 3, 1};
+    for (size_t i = 0; i < 14; i++) {
+        truce_reported_entry e;
+        truce_reported_row(u, i, &e);
+        assert_string_equal(e.source, "UCDP GED");
+        assert_string_equal(e.metric, i % 2 ? "deaths" : "events");
+        assert_string_equal(e.geography, geo[i / 2]);
+        assert_true(e.value == (i % 2 ? de : ev)[i / 2]);
+        assert_int_equal(e.line, (long)(i / 2 + 2));
+    }
+    truce_reported_entry e;
+    truce_reported_row(a, 1, &e);
+    assert_string_equal(e.source, "ACLED");
+    assert_string_equal(e.geography, "Pakistan");   /* an empty adm_1: the country */
+    truce_reported_row(a, 2, &e);
+    assert_string_equal(e.geography, "Afghanistan"); /* another country: no geography has it */
+    truce_reported_row(a, 4, &e);
+    assert_string_equal(e.geography, "Balochistan"); /* the finest place: adm_1 */
+
+    truce_scenario *sc = load("2012-12-31", NULL);
+    truce_run_options o = monthly(4, 2);
+    truce_result *r = whole(sc, &o);
+    truce_observe_options oo;
+    truce_observe_options_init(&oo);
+    oo.expected = 1;
+    double *p = malloc(truce_param_count() * sizeof *p);
+    assert_non_null(p);
+    truce_scenario_params(sc, p);
+    p[truce_param_find("obs_rate_ucdp_ged")] = 0.5;   /* unlike the other sources' rates */
+    p[truce_param_find("obs_rate_acled")] = 3.0;
+    oo.params = p;
+    truce_reported *mu = truce_observe(r, sc, u, &oo, &err), *ma = truce_observe(r, sc, a, &oo, &err);
+    assert_non_null(mu);
+    assert_non_null(ma);
+    /* modelled: Pakistan, Balochistan, KP excl. FATA and FATA (2 rows each); not: the 2019
+     * row (after the run's end), KP in 2018 (across the merger) and Sindh (not simulated) */
+    assert_int_equal(truce_reported_count(mu), 8);
+    const size_t all = truce_result_region_count(r);
+    const truce_variable deaths[3] = {TRUCE_VAR_DEATHS_SECURITY, TRUCE_VAR_DEATHS_CIVILIAN, TRUCE_VAR_DEATHS_MILITANT};
+    for (size_t i = 0; i < 8; i++) {
+        truce_reported_row(mu, i, &e);
+        const int is_deaths = strcmp(e.metric, "deaths") == 0;
+        double truth = 0;
+        for (int k = 0; k < (is_deaths ? 3 : 1); k++) {
+            const truce_variable v = is_deaths ? deaths[k] : TRUCE_VAR_ATTACKS;
+            if (strcmp(e.geography, "Pakistan") == 0) truth += truce_result_total(r, all, v, e.first, e.last);
+            else if (strcmp(e.geography, "Balochistan") == 0)
+                truth += truce_result_total(r, 6, v, e.first, e.last) + truce_result_total(r, 7, v, e.first, e.last);
+            else
+                for (size_t reg = 0; reg < all; reg++) {
+                    /* regions 0-1 the tribal districts, 2-5 the rest of KP (geographies.csv) */
+                    const int in = strcmp(e.geography, "FATA") == 0 ? reg < 2 : reg >= 2 && reg < 6;
+                    if (in) truth += truce_result_total(r, reg, v, e.first, e.last);
+                }
+        }
+        assert_true(truth > 0);
+        assert_true(fabs(e.value - 0.5 * truth) <= 1e-9 * truth);
+    }
+    assert_int_equal(truce_reported_count(ma), 4);   /* Pakistan and Balochistan, not Afghanistan */
+    truce_reported_row(ma, 1, &e);
+    double truth = 0;
+    for (int k = 0; k < 3; k++) truth += truce_result_total(r, all, deaths[k], e.first, e.last);
+    assert_true(fabs(e.value - 3.0 * truth) <= 1e-9 * truth);
+    truce_reported_free(mu);
+    truce_reported_free(ma);
+    truce_reported_free(u);
+    truce_reported_free(a);
+    truce_result_free(r);
+    truce_scenario_free(sc);
+    free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -508,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_variable_table),
         cmocka_unit_test(test_simulated_series_read_back),
         cmocka_unit_test(test_observation_models),
+        cmocka_unit_test(test_observation_models_events),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
