@@ -50,7 +50,8 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
            ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
            ../data/pakistan_series.csv=data/pakistan_series.csv \
-           ../data/country_codes.csv=data/country_codes.csv
+           ../data/country_codes.csv=data/country_codes.csv \
+           $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv)
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 .PHONY: install golden-update all run test check-slow tsan unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs

@@ -32,10 +32,12 @@ mkdir -p "$WORK" "$DEST/pakistan-ttp"
 # the posterior made here does not depend on the previous calibration.
 echo "calibrate: truce fit --sims $SIMS --particles $PARTICLES --screen-keep $KEEP --seed $SEED" >&2
 "$T" fit --sims "$SIMS" --particles "$PARTICLES" --screen-keep "$KEEP" --seed "$SEED" --out "$WORK/fit" -q
+# A step whose outputs are already in WORK is not redone (delete WORK to start over); the
+# fit resumes from WORK/fit/fit.sqlite by itself.
 echo "calibrate: truce validate ppc --draws $DRAWS" >&2
-"$T" validate ppc --posterior "$WORK/fit/posterior.csv" --draws "$DRAWS" --seed "$SEED" --out "$WORK/ppc" -q
+[ -s "$WORK/ppc/ppc.csv" ] || "$T" validate ppc --posterior "$WORK/fit/posterior.csv" --draws "$DRAWS" --seed "$SEED" --out "$WORK/ppc" -q
 echo "calibrate: truce validate forecast --cutoff $CUTOFF --sims $FORECAST_SIMS" >&2
-"$T" validate forecast --cutoff "$CUTOFF" --sims "$FORECAST_SIMS" --particles "$PARTICLES" \
+[ -s "$WORK/forecast/forecast_scores.csv" ] || "$T" validate forecast --cutoff "$CUTOFF" --sims "$FORECAST_SIMS" --particles "$PARTICLES" \
     --draws "$DRAWS" --seed "$SEED" --out "$WORK/forecast" -q
 
 cp "$WORK/fit/posterior.csv" "$DEST/pakistan-ttp.csv"

@@ -2,6 +2,7 @@
  * fit_target (summaries and distance), with the screening of the default parameters
  * (Morris elementary effects on the distance) and the SQLite run store (fit_store.c).
  * The public API is truce_fit_* in include/truce.h; docs/fit.md describes the command. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +181,33 @@ static int agree(const truce_fit_options *o, int status, truce_error *err)
 
 /* ---- screening -------------------------------------------------------------------- */
 
+/* Whether parameter i is a screening candidate: it has a prior, and if it belongs to a
+ * source's reporting model (obs_rate_<source>, obs_dispersion_<source>) that source reports
+ * in the data — a reporting model of a source the data do not hold cannot move the distance,
+ * and leaving it out keeps the screening (and so the fit) of a data set the same when the
+ * table gains another source. The source key is the observation models' (observe.c):
+ * lower case, other characters as '_'. */
+static int screen_candidate(const truce_reported *data, size_t i)
+{
+    if (param_table[i].prior == TRUCE_PRIOR_FIXED) return 0;
+    const char *name = param_table[i].name, *key = NULL;
+    if (strncmp(name, "obs_rate_", 9) == 0) key = name + 9;
+    else if (strncmp(name, "obs_dispersion_", 15) == 0) key = name + 15;
+    if (!key) return 1;
+    const size_t n = truce_reported_count(data);
+    for (size_t r = 0; r < n; r++) {
+        truce_reported_entry e;
+        if (truce_reported_row(data, r, &e) != 0 || !e.source) continue;
+        size_t k = 0;
+        for (const char *c = e.source; *c && key[k]; c++, k++) {
+            char want = isalnum((unsigned char)*c) ? (char)tolower((unsigned char)*c) : '_';
+            if (key[k] != want) break;
+        }
+        if (key[k] == '\0' && e.source[k] == '\0') return 1;
+    }
+    return 0;
+}
+
 typedef struct screen_ctx {
     const bind *b;
     const size_t *cand;
@@ -228,7 +256,8 @@ static int rank_cmp_idx(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int screen(const bind *b, const truce_fit_options *o, screen_out *out, truce_error *err)
+static int screen(const bind *b, const truce_fit_options *o, const truce_reported *data, screen_out *out,
+                  truce_error *err)
 {
     memset(out, 0, sizeof *out);
     const size_t P = b->P, S = fit_target_dim(b->target);
@@ -241,7 +270,7 @@ static int screen(const bind *b, const truce_fit_options *o, screen_out *out, tr
     if (!cand || !names || !pilot || !params) goto oom;
     size_t nc = 0;
     for (size_t i = 0; i < P; i++)
-        if (param_table[i].prior != TRUCE_PRIOR_FIXED) {
+        if (screen_candidate(data, i)) {
             names[nc] = param_table[i].name;
             cand[nc++] = i;
         }
@@ -496,10 +525,16 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
         f->K = ngiven;
         if (erc != 0) goto end;
     }
+    const truce_reported *data = opt->data;
+    if (!data) {
+        own_data = truce_reported_load_default(err);
+        if (!own_data) goto end;
+        data = own_data;
+    }
     {
         /* the budget must cover the screening and population 0 (whole batches) */
         size_t ncand = 0;
-        for (size_t i = 0; i < f->P; i++) ncand += param_table[i].prior != TRUCE_PRIOR_FIXED;
+        for (size_t i = 0; i < f->P; i++) ncand += (size_t)screen_candidate(data, i);
         const uint64_t screen_need = given ? 0 : (uint64_t)SCREEN_PILOT + (uint64_t)opt->screen_trajectories * (ncand + 1);
         const uint64_t pop0 = (uint64_t)((opt->particles + opt->batch - 1) / opt->batch) * opt->batch;
         if (opt->sims < screen_need + pop0) {
@@ -513,12 +548,6 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
             }
             goto end;
         }
-    }
-    const truce_reported *data = opt->data;
-    if (!data) {
-        own_data = truce_reported_load_default(err);
-        if (!own_data) goto end;
-        data = own_data;
     }
     f->data_rows = truce_reported_count(data);
     data_hash(data, f->data_hash);
@@ -591,7 +620,7 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
             free(f->idx);
             f->idx = NULL;
             screen_out so;
-            if (screen(&b, opt, &so, err) != 0) {
+            if (screen(&b, opt, data, &so, err) != 0) {
                 free(names);
                 free(json);
                 free(ssims);
@@ -626,7 +655,7 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
         f->screened_out = calloc(f->P, sizeof *f->screened_out);
         if (!f->screened_out) goto oom;
         for (size_t i = 0; i < f->P; i++) {
-            if (param_table[i].prior == TRUCE_PRIOR_FIXED) continue;
+            if (!screen_candidate(data, i)) continue;
             int kept = 0;
             for (size_t k = 0; k < f->K; k++) kept |= f->idx[k] == i;
             if (kept) continue;
