@@ -80,6 +80,7 @@ struct fit_target {
     size_t count[FIT_SUMMARY_KINDS];  /* summaries of each kind (the blocks' n_k) */
     fit_checkpoint_rows *cps;    /* checkpoints, in date order */
     size_t ncps;
+    fit_checkpoint_rows tail;    /* the rows after the last checkpoint (day: last of data) */
 };
 
 void fit_target_options_init(fit_target_options *opt)
@@ -600,6 +601,8 @@ void fit_target_free(fit_target *t)
         free(t->cps[k].like_of);
     }
     free(t->cps);
+    truce_reported_free(t->tail.rows);
+    free(t->tail.like_of);
     free(t);
 }
 
@@ -611,6 +614,25 @@ void fit_target_free(fit_target *t)
  * (before the last day of data) at which at least one summary becomes complete: a year of
  * simulation costs far more than observing that year's rows and summing the distance's
  * terms again (docs/fit.md, "Early rejection"). */
+static int checkpoint_rows(const fit_target *t, const int32_t *last, int32_t after, int32_t day,
+                           fit_checkpoint_rows *cp)
+{
+    const size_t nl = t->nlike;
+    memset(cp, 0, sizeof *cp);
+    cp->day = day;
+    cp->rows = reported_new("fit checkpoint");
+    cp->like_of = malloc((nl ? nl : 1) * sizeof *cp->like_of);
+    if (!cp->rows || !cp->like_of) return -1;
+    for (size_t i = 0; i < nl; i++) {
+        if (!(last[i] > after && last[i] <= day)) continue;
+        truce_reported_entry e;
+        truce_reported_row(t->like, i, &e);
+        if (reported_add(cp->rows, e.source, e.metric, e.geography, e.first, e.last, e.value)) return -1;
+        cp->like_of[cp->nrows++] = i;
+    }
+    return 0;
+}
+
 static int early_setup(fit_target *t)
 {
     const size_t nl = t->nlike;
@@ -651,20 +673,11 @@ static int early_setup(fit_target *t)
         if (!np) { rc = -1; break; }
         t->cps = np;
         fit_checkpoint_rows *cp = &t->cps[t->ncps++];
-        memset(cp, 0, sizeof *cp);
-        cp->day = day;
-        cp->rows = reported_new("fit checkpoint");
-        cp->like_of = malloc((nl ? nl : 1) * sizeof *cp->like_of);
-        if (!cp->rows || !cp->like_of) { rc = -1; break; }
-        for (size_t i = 0; i < nl && rc == 0; i++) {
-            if (!(last[i] > prev && last[i] <= day)) continue;
-            truce_reported_entry e;
-            truce_reported_row(t->like, i, &e);
-            if (reported_add(cp->rows, e.source, e.metric, e.geography, e.first, e.last, e.value)) rc = -1;
-            cp->like_of[cp->nrows++] = i;
-        }
+        rc = checkpoint_rows(t, last, prev, day, cp);
         prev = day;
     }
+    /* the rest: observed from the whole run when the simulation was not stopped */
+    if (rc == 0) rc = checkpoint_rows(t, last, prev, t->rec.to, &t->tail);
     free(last);
     return rc;
 }
@@ -879,6 +892,28 @@ static double level_summary(const sdef *d, const double *v)
     return log1p(sum);
 }
 
+/* Observe the rows of cp from what r has recorded into v (at their like indices). */
+static int observe_rows(const fit_target *t, const truce_result *r, const fit_checkpoint_rows *cp,
+                        const truce_observe_options *oo, double *v, truce_error *err)
+{
+    truce_reported *rep = truce_observe(r, t->sc, cp->rows, oo, err);
+    if (!rep) return -1;
+    if (truce_reported_count(rep) != cp->nrows) {
+        truce_reported_free(rep);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL,
+                        "the simulated reports have %zu rows where the data have %zu (up to the checkpoint)",
+                        truce_reported_count(rep), cp->nrows);
+        return -1;
+    }
+    for (size_t i = 0; i < cp->nrows; i++) {
+        truce_reported_entry e;
+        truce_reported_row(rep, i, &e);
+        v[cp->like_of[i]] = e.value;
+    }
+    truce_reported_free(rep);
+    return 0;
+}
+
 int fit_target_simulate_within(const fit_target *t, const double *params, uint64_t seed, uint32_t run,
                                double eps, double *summaries, fit_sim_cost *cost, truce_error *err)
 {
@@ -912,24 +947,14 @@ int fit_target_simulate_within(const fit_target *t, const double *params, uint64
         int stop = 0, rc = 0;
         for (size_t k = 0; k < t->ncps && !stop && rc == 0; k++) {
             const fit_checkpoint_rows *cp = &t->cps[k];
-            if (truce_model_advance(m, cp->day, err) != 0) { rc = -1; break; }
             /* the rows ending by now: what truce_observe draws for a row depends on that row
-             * alone (its series and period key the draw), so these are the values the
-             * observation of the whole run gives them */
-            truce_reported *rep = truce_observe(model_recorded(m), t->sc, cp->rows, &oo, err);
-            if (!rep) { rc = -1; break; }
-            if (truce_reported_count(rep) != cp->nrows) {
-                truce_reported_free(rep);
-                truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "a checkpoint's reports are incomplete");
+             * alone (its series and period key the draw), and a recorded period that has
+             * ended is never written again, so these are the values the observation of the
+             * whole run gives them */
+            if (truce_model_advance(m, cp->day, err) != 0 || observe_rows(t, model_recorded(m), cp, &oo, v, err) != 0) {
                 rc = -1;
                 break;
             }
-            for (size_t r = 0; r < cp->nrows; r++) {
-                truce_reported_entry e;
-                truce_reported_row(rep, r, &e);
-                v[cp->like_of[r]] = e.value;
-            }
-            truce_reported_free(rep);
             for (size_t i = 0; i < t->dim; i++)
                 if (t->ready[i] > prev && t->ready[i] <= cp->day) part[i] = level_summary(&t->defs[i], v);
             prev = cp->day;
@@ -937,19 +962,28 @@ int fit_target_simulate_within(const fit_target *t, const double *params, uint64
              * distance is >= this bound, so the proposal would be rejected anyway */
             if (distance_upto(t, part, cp->day) > eps * (1.0 + 1e-12)) stop = 1;
         }
-        free(v);
         free(part);
-        if (rc != 0) {
-            truce_model_free(m);
-            return -1;
-        }
-        if (stop) {
+        if (rc == 0 && stop) {
             cost->days = (int64_t)truce_model_next_day(m) - t->sc->start;
             cost->stopped = 1;
             truce_model_free(m);
+            free(v);
             for (size_t i = 0; i < t->dim; i++) summaries[i] = NAN;
             return 0;
         }
+        truce_result *r = rc == 0 ? truce_model_finish(m, err) : NULL;
+        if (rc != 0) truce_model_free(m);
+        /* not stopped: the rows after the last checkpoint from the whole run, then the
+         * summaries from every row's value, as fit_target_summaries_of computes them */
+        if (r && observe_rows(t, r, &t->tail, &oo, v, err) == 0) {
+            cost->days = full;
+            rc = compute(t, v, summaries, err);
+        } else {
+            rc = -1;
+        }
+        truce_result_free(r);
+        free(v);
+        return rc;
     }
     truce_result *r = truce_model_finish(m, err);
     if (!r) return -1;
