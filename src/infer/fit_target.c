@@ -971,25 +971,28 @@ int fit_target_simulate_within(const fit_target *t, const double *params, uint64
             for (size_t i = 0; i < t->dim; i++) summaries[i] = NAN;
             return 0;
         }
-        truce_result *r = rc == 0 ? truce_model_finish(m, err) : NULL;
-        if (rc != 0) truce_model_free(m);
-        /* not stopped: the rows after the last checkpoint from the whole run, then the
-         * summaries from every row's value, as fit_target_summaries_of computes them */
-        if (r && observe_rows(t, r, &t->tail, &oo, v, err) == 0) {
-            cost->days = full;
+        /* not stopped: the rows after the last checkpoint, then the summaries from every
+         * row's value, as fit_target_summaries_of computes them */
+        if (rc == 0 && truce_model_advance(m, t->rec.to, err) == 0 &&
+            observe_rows(t, model_recorded(m), &t->tail, &oo, v, err) == 0) {
+            cost->days = (int64_t)truce_model_next_day(m) - t->sc->start;
             rc = compute(t, v, summaries, err);
         } else {
             rc = -1;
         }
-        truce_result_free(r);
+        truce_model_free(m);
         free(v);
         return rc;
     }
-    truce_result *r = truce_model_finish(m, err);
-    if (!r) return -1;
-    cost->days = full;
-    truce_reported *rep = truce_observe(r, t->sc, t->like, &oo, err);
-    truce_result_free(r);
+    /* the run up to the last day of data: no summary reads a later day (a --cutoff or a
+     * data set that ends before the horizon leaves days that need no simulating) */
+    if (truce_model_advance(m, t->rec.to, err) != 0) {
+        truce_model_free(m);
+        return -1;
+    }
+    cost->days = (int64_t)truce_model_next_day(m) - t->sc->start;
+    truce_reported *rep = truce_observe(model_recorded(m), t->sc, t->like, &oo, err);
+    truce_model_free(m);
     if (!rep) return -1;
     int rc = fit_target_summaries_of(t, rep, summaries, err);
     truce_reported_free(rep);

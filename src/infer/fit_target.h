@@ -57,9 +57,9 @@ typedef struct fit_sim_cost {
 } fit_sim_cost;
 /* fit_target_simulate, stopping at a checkpoint as soon as the partial distance there
  * exceeds eps (then the full distance would too): summaries are then all NAN (distance
- * +INF) and cost->stopped is 1. eps = +INF: always the whole run, the same summaries as
- * fit_target_simulate. A simulation not stopped gives exactly fit_target_simulate's
- * summaries. cost may be NULL. Returns 0 or -1 (err). */
+ * +INF) and cost->stopped is 1. A simulation not stopped (always when eps = +INF) gives
+ * exactly fit_target_simulate's summaries; it runs to the last day of data, not to the
+ * horizon's end (no summary reads a later day). cost may be NULL. Returns 0 or -1 (err). */
 int fit_target_simulate_within(const fit_target *t, const double *params, uint64_t seed, uint32_t run,
                                double eps, double *summaries, fit_sim_cost *cost, truce_error *err);
 

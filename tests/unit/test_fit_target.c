@@ -268,8 +268,13 @@ static void early_rejection(void **state)
     assert_int_equal(fit_target_simulate_within(t, params, 11, 2, INFINITY, got, &c, &err), 0);
     assert_memory_equal(got, ref, dim * sizeof *got);
     assert_int_equal(c.stopped, 0);
-    assert_true(c.days == c.full_days && c.full_days > 8000);   /* 2002-2025: 8766 days */
-    const int32_t start = fit_target_last_day(t) - (int32_t)c.full_days + 1;
+    truce_scenario *sc = truce_scenario_load_default(&err);
+    assert_non_null(sc);
+    const int32_t start = truce_scenario_start(sc);
+    assert_int_equal(c.full_days, (int64_t)truce_scenario_end(sc) - start + 1);
+    /* to the last day of data (no summary reads a later one), not the horizon's end */
+    assert_int_equal(c.days, (int64_t)fit_target_last_day(t) - start + 1);
+    assert_true(c.days > 8000);   /* 2002-2025 */
     /* eps = the run's own distance: never stopped (the bound cannot exceed it), the same bits */
     const double d = fit_target_distance(t, ref);
     assert_true(isfinite(d) && d > 0.0);
@@ -295,6 +300,19 @@ static void early_rejection(void **state)
         if (++tried >= 3) break;
     }
     assert_true(tried >= 2);
+    /* a cutoff: the run stops at the cutoff, with the summaries of a run over the horizon */
+    fit_target *tc = target(fit_target_checkpoint(t, 6));   /* 2015-12-31 */
+    const size_t dc = fit_target_dim(tc);
+    assert_true(dc < dim);
+    if (fit_target_simulate(tc, params, 11, 2, ref, &err)) fail_msg("%s", err.message);
+    assert_int_equal(fit_target_simulate_within(tc, params, 11, 2, INFINITY, got, &c, &err), 0);
+    assert_memory_equal(got, ref, dc * sizeof *got);
+    assert_int_equal(c.days, (int64_t)fit_target_checkpoint(t, 6) - start + 1);
+    assert_true(c.days < c.full_days);
+    assert_int_equal(fit_target_simulate_within(tc, params, 11, 2, fit_target_distance(tc, ref), got, &c, &err), 0);
+    assert_memory_equal(got, ref, dc * sizeof *got);
+    fit_target_free(tc);
+    truce_scenario_free(sc);
     free(s);
     free(ref);
     free(got);
