@@ -2,7 +2,8 @@
 # Benchmark `truce fit` on the default scenario (2002-2025, the shipped data): simulations
 # per second of a fit on 1 and 2 threads (a fixed 3-parameter fit of FIT_SIMS simulations,
 # default 1500, 200 particles; the posterior bytes must be the same) and their ratio, with
-# the machine load. With FIT_100K=1 it also times a fit of 100,000 simulations (about 20 to
+# the machine load; the share of model days early rejection saved, and the same fit on 1
+# thread with --no-early-reject (CPU seconds of both, and the same posterior bytes). With FIT_100K=1 it also times a fit of 100,000 simulations (about 20 to
 # 40 minutes on two shared cores: not run by default; without it the time is extrapolated
 # from the 2-thread rate).   bench/fit.sh BUILD
 set -u
@@ -15,18 +16,30 @@ trap 'rm -rf "$work"' EXIT INT TERM
 cd "$work"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the start"
 ARGS="--estimate attack_rate,lethal_share,obs_rate_pips --sims $SIMS --particles 200 --seed 1 -q"
-for t in 1 2; do
+for t in 1 2 w; do
     python3 - "$T" "$t" $ARGS <<'PY' >"rate$t"
-import json, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+threads = "1" if sys.argv[2] == "w" else sys.argv[2]
+extra = ["--no-early-reject"] if sys.argv[2] == "w" else []
 t0 = time.monotonic()
-subprocess.run([sys.argv[1], "fit", "--threads", sys.argv[2], "--out", "f" + sys.argv[2]] + sys.argv[3:], check=True)
+subprocess.run([sys.argv[1], "fit", "--threads", threads, "--out", "f" + sys.argv[2]] + sys.argv[3:] + extra, check=True)
 wall = time.monotonic() - t0
-sims = json.load(open("f" + sys.argv[2] + "/fit.json"))["simulations"]
-print("%d %.3f %.2f" % (sims, wall, sims / wall))
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+j = json.load(open("f" + sys.argv[2] + "/fit.json"))
+print("%d %.3f %.2f %.2f %d %.4f" % (j["simulations"], wall, j["simulations"] / wall, ru.ru_utime + ru.ru_stime,
+                                     j["simulations_stopped_early"], j["model_days_saved_fraction"]))
 PY
-    read -r sims wall rate <"rate$t"
-    echo "fit on $t thread(s): $sims simulations in $wall s: $rate simulations/s"
+    read -r sims wall rate cpu stopped saved <"rate$t"
+    case $t in
+    w) echo "fit on 1 thread, --no-early-reject: $sims simulations in $wall s ($cpu s CPU): $rate simulations/s" ;;
+    *) echo "fit on $t thread(s): $sims simulations in $wall s ($cpu s CPU): $rate simulations/s;" \
+            "$stopped stopped early, model days saved: $saved" ;;
+    esac
 done
+c1=$(cut -d' ' -f4 rate1); cw=$(cut -d' ' -f4 ratew)
+awk -v a="$c1" -v b="$cw" 'BEGIN { printf "early rejection, 1 thread: CPU %.1f s against %.1f s whole (%.0f %% less)\n", a, b, 100 * (1 - a / b) }'
+if cmp -s f1/posterior.csv fw/posterior.csv; then echo "posterior.csv: the same bytes with --no-early-reject"
+else echo "posterior.csv DIFFERS with --no-early-reject"; exit 1; fi
 r1=$(cut -d' ' -f3 rate1); r2=$(cut -d' ' -f3 rate2)
 awk -v a="$r1" -v b="$r2" 'BEGIN { printf "speed-up 2 threads / 1 thread: %.2f\n", b / a }'
 if cmp -s f1/posterior.csv f2/posterior.csv; then echo "posterior.csv: the same bytes on 1 and 2 threads"

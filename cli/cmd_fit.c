@@ -42,6 +42,8 @@ static void help(void)
            "  --batch B           proposals per batch (default 64; part of the result)\n"
            "  --screen-keep K     parameters kept by the screening (default 6)\n"
            "  --restart           discard a run store made with other options\n"
+           "  --no-early-reject   simulate every proposal whole (a check: the same populations and\n"
+           "                      posterior.csv, only slower; docs/fit.md, \"Early rejection\")\n"
            "  --set NAME=VALUE    override a parameter (repeatable; not estimated then)\n"
            "  --to DATE           end the simulation on DATE (data after it are left out)\n"
            "  --out DIR           output folder (default out/<scenario name>-fit)\n"
@@ -120,6 +122,7 @@ int cmd_fit(int argc, char **argv)
         {"screen-keep", required_argument, NULL, 'K'}, {"restart", no_argument, NULL, 'R'},
         {"set", required_argument, NULL, 'S'},         {"to", required_argument, NULL, 't'},
         {"out", required_argument, NULL, 'o'},         {"quiet", no_argument, NULL, 'q'},
+        {"no-early-reject", no_argument, NULL, 'J'},
         {"help", no_argument, NULL, 'h'},              {NULL, 0, NULL, 0},
     };
     truce_fit_options fo;
@@ -199,6 +202,7 @@ int cmd_fit(int argc, char **argv)
             fo.screen_keep = (size_t)v;
             break;
         case 'R': fo.restart = 1; break;
+        case 'J': fo.no_early_reject = 1; break;
         case 'S': sets[nsets++] = optarg; break;
         case 't': to = optarg; break;
         case 'o': out = optarg; break;

@@ -610,6 +610,10 @@ typedef struct truce_fit_options {
     int part, nparts;
     int (*exchange)(void *ctx, double *rows, size_t batch, size_t nsum, truce_error *err);
     void *exchange_ctx;
+    /* 1: simulate every proposal whole (a check: early rejection stops a simulation only
+     * when its distance is sure to exceed the tolerance, so the populations are the same;
+     * docs/fit.md, "Early rejection"). Default 0. */
+    int no_early_reject;
 } truce_fit_options;
 #define TRUCE_FIT_OPTIONS_VERSION 1
 TRUCE_API void truce_fit_options_init(truce_fit_options *opt);

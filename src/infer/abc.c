@@ -393,7 +393,7 @@ static int any_part(const abc_options *o, int flag, truce_error *err, int *faile
  * process does its share, exchange fills in the rest. */
 static int run_batch(const abc_problem *pb, const abc_options *o, const abc_population *prev,
                      const kernel *k, uint32_t t, uint64_t first, size_t B, double *zb, double *summ,
-                     int threads, truce_error *err)
+                     double eps, double *costs, int threads, truce_error *err)
 {
     const size_t d = pb->dim, S = pb->nsum;
     const int nparts = o->nparts > 1 ? o->nparts : 1, part = nparts > 1 ? o->part : 0;
@@ -412,6 +412,7 @@ static int run_batch(const abc_problem *pb, const abc_options *o, const abc_popu
     }
     for (size_t j = 0; j < B; j++) propose(o, prev, k, t, first + j, d, zb + j * d, &mseed[j], &mrun[j]);
     for (size_t j = 0; j < B * S; j++) summ[j] = 0.0;
+    for (size_t j = 0; j < B * 3; j++) costs[j] = 0.0;
     const long long llo = (long long)lo, lhi = (long long)hi;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1)
@@ -420,7 +421,17 @@ static int run_batch(const abc_problem *pb, const abc_options *o, const abc_popu
         const size_t j = (size_t)jj;
         truce_error e1;
         truce_error_clear(&e1);
-        if (pb->simulate(pb->ctx, zb + j * d, mseed[j], mrun[j], summ + j * S, &e1) != 0) {
+        int src;
+        if (pb->simulate_within) {
+            abc_cost c = {0.0, 0.0, 0};
+            src = pb->simulate_within(pb->ctx, zb + j * d, mseed[j], mrun[j], eps, summ + j * S, &c, &e1);
+            costs[j * 3] = c.days;
+            costs[j * 3 + 1] = c.full_days;
+            costs[j * 3 + 2] = c.stopped;
+        } else {
+            src = pb->simulate(pb->ctx, zb + j * d, mseed[j], mrun[j], summ + j * S, &e1);
+        }
+        if (src != 0) {
 #ifdef _OPENMP
 #pragma omp critical
 #endif
@@ -437,7 +448,8 @@ static int run_batch(const abc_problem *pb, const abc_options *o, const abc_popu
     if (rc != 0 && err) *err = first_err;
     if (nparts > 1 && o->exchange) {
         truce_error xe;
-        if (o->exchange(o->exchange_ctx, summ, B, S, &xe) != 0) {
+        if (o->exchange(o->exchange_ctx, summ, B, S, &xe) != 0 ||
+            (pb->simulate_within && o->exchange(o->exchange_ctx, costs, B, 3, &xe) != 0)) {
             if (err) *err = xe;
             return -1;
         }
@@ -495,7 +507,7 @@ int abc_run_fit(const abc_problem *pb, const abc_options *o, const abc_populatio
     size_t cap = 16;
     out->pops = calloc(cap, sizeof *out->pops);
     double *zb = malloc(B * d * sizeof *zb), *summ = malloc(B * S * sizeof *summ);
-    double *dist = malloc(B * sizeof *dist);
+    double *dist = malloc(B * sizeof *dist), *costs = malloc(B * 3 * sizeof *costs);
     double *pil = NULL;
     size_t npil = 0;
     abc_population cur;
@@ -503,7 +515,7 @@ int abc_run_fit(const abc_problem *pb, const abc_options *o, const abc_populatio
     kernel k;
     memset(&k, 0, sizeof k);
     int rc = 0;
-    if (!out->pops || !zb || !summ || !dist) goto oom;
+    if (!out->pops || !zb || !summ || !dist || !costs) goto oom;
     uint64_t sims = sims_before;
 
     /* resume: the figures of every stored population, the arrays of the last, the pilot */
@@ -573,7 +585,14 @@ int abc_run_fit(const abc_problem *pb, const abc_options *o, const abc_populatio
                 if (xf) { rc = -1; goto end; }
                 if (late) { stop = ABC_STOP_TIME; break; }
             }
-            if (run_batch(pb, o, prev, &k, t, next, B, zb, summ, threads, err) != 0) { rc = -1; goto end; }
+            /* population 0 (the pilot) always runs whole */
+            const double bound = o->early_reject && prev ? eps : INFINITY;
+            if (run_batch(pb, o, prev, &k, t, next, B, zb, summ, bound, costs, threads, err) != 0) { rc = -1; goto end; }
+            for (size_t j = 0; j < B; j++) {
+                out->model_days += costs[j * 3];
+                out->model_days_full += costs[j * 3 + 1];
+                out->stopped_early += costs[j * 3 + 2] != 0.0;
+            }
             sims += B;
             cur.sims += B;
             out->sims = sims;
@@ -666,6 +685,7 @@ end:
     free(zb);
     free(summ);
     free(dist);
+    free(costs);
     free(pil);
     if (rc != 0) abc_run_free(out);
     return rc;

@@ -30,6 +30,13 @@
 
 #include "truce.h"
 
+/* What one simulation cost (simulate_within): model days simulated, the days of a whole
+ * run, and whether it stopped early (then rejected). */
+typedef struct abc_cost {
+    double days, full_days;
+    int stopped;
+} abc_cost;
+
 /* What is fitted. simulate is called from several threads at once. */
 typedef struct abc_problem {
     size_t dim;        /* parameters (z-space) */
@@ -42,6 +49,11 @@ typedef struct abc_problem {
     /* Distance of summaries to the data (>= 0; +INF when not comparable). */
     double (*distance)(void *ctx, const double *summaries);
     void *ctx;
+    /* Optional, used instead of simulate when set: simulate, and stop early (summaries
+     * that make the distance +INF, cost->stopped 1) only when the distance is sure to
+     * exceed eps; eps = +INF: the whole simulation, the summaries of simulate. */
+    int (*simulate_within)(void *ctx, const double *z, uint64_t seed, uint32_t run, double eps,
+                           double *summaries, abc_cost *cost, truce_error *err);
 } abc_problem;
 
 typedef enum abc_kernel {
@@ -75,6 +87,8 @@ typedef struct abc_options {
     double min_tolerance;      /* stop after a population with eps <= this (0: none) */
     double max_seconds;        /* stop between batches past this (0: none) */
     int threads;               /* OpenMP threads (<= 0: default) */
+    int early_reject;          /* pass population t >= 1's tolerance to simulate_within (0:
+                                  +INF: every simulation whole; the same populations) */
     /* Processes: this one simulates the proposals [B part / nparts, B (part+1) / nparts) of
      * each batch of B and exchange fills the others' summaries (batch x nsum, row-major;
      * rows outside this share are filled in by the call). nparts <= 1: no exchange. */
@@ -106,6 +120,10 @@ typedef struct abc_run {
     uint64_t sims;          /* total simulated, over every population (incomplete included) */
     abc_stop stop;
     uint32_t resumed_from;  /* 0, or the number of populations taken from a store */
+    /* simulate_within's costs over this run's simulations (not those of resumed
+     * populations), summed in proposal order: the same on any thread or process count */
+    uint64_t stopped_early;
+    double model_days, model_days_full;
 } abc_run;
 
 /* Run, starting from `resume` (npops complete populations of an earlier run of the same

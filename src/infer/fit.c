@@ -34,6 +34,8 @@ struct truce_fit {
     abc_population *pops;      /* figures of every population */
     size_t npops;
     uint64_t sims, screen_sims;
+    uint64_t stopped_early;    /* the engine's simulations stopped early (this invocation) */
+    double model_days, model_days_full;
     unsigned resumed_from;
     const char *stop;
     double seconds;
@@ -125,6 +127,25 @@ static int bind_simulate(void *ctx, const double *z, uint64_t seed, uint32_t run
     }
     z_to_params(b, z, params);
     int rc = fit_target_simulate(b->target, params, seed, run, summaries, err);
+    free(params);
+    return rc;
+}
+
+static int bind_simulate_within(void *ctx, const double *z, uint64_t seed, uint32_t run, double eps,
+                                double *summaries, abc_cost *cost, truce_error *err)
+{
+    const bind *b = ctx;
+    double *params = malloc(b->P * sizeof *params);
+    if (!params) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return -1;
+    }
+    z_to_params(b, z, params);
+    fit_sim_cost c;
+    int rc = fit_target_simulate_within(b->target, params, seed, run, eps, summaries, &c, err);
+    cost->days = (double)c.days;
+    cost->full_days = (double)c.full_days;
+    cost->stopped = c.stopped;
     free(params);
     return rc;
 }
@@ -679,7 +700,7 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
     if (agree(opt, 0, err) != 0) goto end;
 
     abc_problem pb = {.dim = f->K, .nsum = f->nsum, .simulate = bind_simulate, .set_scales = bind_scales,
-                      .distance = bind_distance, .ctx = &b};
+                      .distance = bind_distance, .ctx = &b, .simulate_within = bind_simulate_within};
     abc_options ao;
     abc_options_init(&ao);
     ao.particles = opt->particles;
@@ -693,6 +714,7 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
     ao.min_tolerance = opt->min_tolerance;
     ao.max_seconds = opt->max_seconds;
     ao.threads = opt->threads;
+    ao.early_reject = !opt->no_early_reject;
     ao.part = opt->part;
     ao.nparts = opt->nparts;
     ao.exchange = opt->exchange;
@@ -720,6 +742,9 @@ truce_fit *truce_fit_run(const truce_scenario *s, const truce_fit_options *opt, 
     run.pops = NULL;
     run.npops = 0;
     f->sims = run.sims;
+    f->stopped_early = run.stopped_early;
+    f->model_days = run.model_days;
+    f->model_days_full = run.model_days_full;
     f->resumed_from = run.resumed_from;
     f->stop = abc_stop_name(run.stop);
     f->theta = malloc(f->N * f->K * sizeof *f->theta);
@@ -865,6 +890,14 @@ static int write_json(FILE *fp, const truce_fit *f, const truce_provenance *prov
     fprintf(fp, "  \"simulations\": %llu,\n  \"screening_simulations\": %llu,\n", (unsigned long long)f->sims,
             (unsigned long long)f->screen_sims);
     fprintf(fp, "  \"wall_seconds\": %.3f,\n  \"resumed_from_population\": %u,\n", f->seconds, f->resumed_from);
+    /* early rejection: over the engine's simulations of this invocation (not the screening,
+     * nor populations resumed from the store); sums in proposal order */
+    fprintf(fp, "  \"early_rejection\": %s,\n  \"simulations_stopped_early\": %llu,\n",
+            f->opt.no_early_reject ? "false" : "true", (unsigned long long)f->stopped_early);
+    fprintf(fp, "  \"model_days\": %.0f,\n  \"model_days_whole\": %.0f,\n  \"model_days_saved_fraction\": ",
+            f->model_days, f->model_days_full);
+    put_num(fp, f->model_days_full > 0.0 ? 1.0 - f->model_days / f->model_days_full : NAN);
+    fputs(",\n", fp);
     fputs("  \"populations\": [\n", fp);
     for (size_t t = 0; t < f->npops; t++) {
         const abc_population *p = &f->pops[t];

@@ -14,6 +14,7 @@
 
 #include "calendar.h"
 #include "fit_target.h"
+#include "model.h"
 #include "observe.h"
 #include "scenario.h"
 #include "series.h"
@@ -49,6 +50,15 @@ typedef struct sseries {
     int episodes;     /* has episode summaries */
 } sseries;
 
+/* A checkpoint of early rejection: the model is advanced to `day`, and the like rows whose
+ * period ends after the previous checkpoint and on or before `day` are observed. */
+typedef struct fit_checkpoint_rows {
+    int32_t day;
+    truce_reported *rows;        /* those rows, in like order */
+    size_t *like_of;             /* their index in like */
+    size_t nrows;
+} fit_checkpoint_rows;
+
 struct fit_target {
     truce_scenario *sc;          /* a copy: the scenario whose runs are compared */
     truce_reported *like;        /* the rows the summaries read */
@@ -64,6 +74,13 @@ struct fit_target {
     truce_timeline *timeline;    /* the scenario's ceasefires, for the event study */
     char **eps;                  /* their ids */
     size_t neps;
+    /* early rejection (fit_target_simulate_within) */
+    int32_t *ready;              /* per summary: the last day its inputs cover (INT32_MAX:
+                                    computed only from the whole run) */
+    size_t count[FIT_SUMMARY_KINDS];  /* summaries of each kind (the blocks' n_k) */
+    fit_checkpoint_rows *cps;    /* checkpoints, in date order */
+    size_t ncps;
+    fit_checkpoint_rows tail;    /* the rows after the last checkpoint (day: last of data) */
 };
 
 void fit_target_options_init(fit_target_options *opt)
@@ -242,6 +259,7 @@ static const truce_episode_row *episode_row(const truce_episodes *st, const char
 }
 
 static int compute(const fit_target *t, const double *v, double *out, truce_error *err);
+static int early_setup(fit_target *t);
 
 fit_target *fit_target_new(const truce_scenario *sc, const truce_reported *data,
                            const fit_target_options *opt, truce_error *err)
@@ -540,6 +558,7 @@ fit_target *fit_target_new(const truce_scenario *sc, const truce_reported *data,
         if (e.last > t->rec.to) t->rec.to = e.last;
     }
     t->last_day = t->rec.to;
+    if (early_setup(t) != 0) goto oom;
     free(c);
     free(tmp);
     free(tmp2);
@@ -576,7 +595,91 @@ void fit_target_free(fit_target *t)
     truce_timeline_free(t->timeline);
     for (size_t i = 0; i < t->neps; i++) free(t->eps[i]);
     free(t->eps);
+    free(t->ready);
+    for (size_t k = 0; k < t->ncps; k++) {
+        truce_reported_free(t->cps[k].rows);
+        free(t->cps[k].like_of);
+    }
+    free(t->cps);
+    truce_reported_free(t->tail.rows);
+    free(t->tail.like_of);
     free(t);
+}
+
+/* ---- early rejection: when each summary is complete, and the checkpoints ---- */
+
+/* A yearly or monthly summary is complete once the last of its periods has been simulated;
+ * growth, seasonality and the event study read the whole series (or its last years), so
+ * they are complete only at the end (INT32_MAX). The checkpoints are the ends of the years
+ * (before the last day of data) at which at least one summary becomes complete: a year of
+ * simulation costs far more than observing that year's rows and summing the distance's
+ * terms again (docs/fit.md, "Early rejection"). */
+static int checkpoint_rows(const fit_target *t, const int32_t *last, int32_t after, int32_t day,
+                           fit_checkpoint_rows *cp)
+{
+    const size_t nl = t->nlike;
+    memset(cp, 0, sizeof *cp);
+    cp->day = day;
+    cp->rows = reported_new("fit checkpoint");
+    cp->like_of = malloc((nl ? nl : 1) * sizeof *cp->like_of);
+    if (!cp->rows || !cp->like_of) return -1;
+    for (size_t i = 0; i < nl; i++) {
+        if (!(last[i] > after && last[i] <= day)) continue;
+        truce_reported_entry e;
+        truce_reported_row(t->like, i, &e);
+        if (reported_add(cp->rows, e.source, e.metric, e.geography, e.first, e.last, e.value)) return -1;
+        cp->like_of[cp->nrows++] = i;
+    }
+    return 0;
+}
+
+static int early_setup(fit_target *t)
+{
+    const size_t nl = t->nlike;
+    int32_t *last = malloc((nl ? nl : 1) * sizeof *last);
+    t->ready = malloc((t->dim ? t->dim : 1) * sizeof *t->ready);
+    if (!last || !t->ready) {
+        free(last);
+        return -1;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        truce_reported_entry e;
+        truce_reported_row(t->like, i, &e);
+        last[i] = e.last;
+    }
+    for (size_t i = 0; i < t->dim; i++) {
+        const sdef *d = &t->defs[i];
+        t->count[d->kind]++;
+        int32_t r = INT32_MAX;
+        if (d->kind == FIT_SUMMARY_YEAR || d->kind == FIT_SUMMARY_MONTH) {
+            r = INT32_MIN;
+            for (size_t k = 0; k < d->n; k++)
+                if (last[d->idx[k]] > r) r = last[d->idx[k]];
+        }
+        t->ready[i] = r;
+    }
+    int y0, y1, mo, dy;
+    cal_civil_from_days(t->rec.from, &y0, &mo, &dy);
+    cal_civil_from_days(t->rec.to, &y1, &mo, &dy);
+    int32_t prev = INT32_MIN;
+    int rc = 0;
+    for (int y = y0; y <= y1 && rc == 0; y++) {
+        const int32_t day = cal_days_from_civil(y, 12, 31);
+        if (day >= t->rec.to || day >= t->sc->end) break;
+        size_t nready = 0;
+        for (size_t i = 0; i < t->dim; i++) nready += t->ready[i] > prev && t->ready[i] <= day;
+        if (!nready) continue;
+        fit_checkpoint_rows *np = realloc(t->cps, (t->ncps + 1) * sizeof *np);
+        if (!np) { rc = -1; break; }
+        t->cps = np;
+        fit_checkpoint_rows *cp = &t->cps[t->ncps++];
+        rc = checkpoint_rows(t, last, prev, day, cp);
+        prev = day;
+    }
+    /* the rest: observed from the whole run when the simulation was not stopped */
+    if (rc == 0) rc = checkpoint_rows(t, last, prev, t->rec.to, &t->tail);
+    free(last);
+    return rc;
 }
 
 /* ---- summaries ---- */
@@ -746,19 +849,152 @@ int fit_target_set_scales(fit_target *t, const double *pilot, size_t n, truce_er
     return 0;
 }
 
-double fit_target_distance(const fit_target *t, const double *summaries)
+/* The distance over the summaries complete by `day` (every one for INT32_MAX), with the
+ * blocks' full sizes n_k: the full distance is this sum with more terms, each >= 0. The one
+ * function computes both, so the terms and their order are the same; rounding to nearest
+ * is monotone, so adding a term >= 0 never lowers a floating-point sum, and the partial
+ * value can never exceed the full one (tests/unit/test_fit_target.c checks it). */
+static double distance_upto(const fit_target *t, const double *summaries, int32_t day)
 {
     double block[FIT_SUMMARY_KINDS] = {0};
-    size_t count[FIT_SUMMARY_KINDS] = {0};
     for (size_t i = 0; i < t->dim; i++) {
+        if (t->ready[i] > day) continue;
         double x = summaries[i];
         if (!isfinite(x)) return INFINITY;
         double z = (x - t->observed[i]) / t->scales[i];
         block[t->defs[i].kind] += z * z;
-        count[t->defs[i].kind]++;
     }
     double d2 = 0.0;
     for (int k = 0; k < FIT_SUMMARY_KINDS; k++)
-        if (count[k]) d2 += block[k] / (double)count[k];
+        if (t->count[k]) d2 += block[k] / (double)t->count[k];
     return sqrt(d2);
+}
+
+double fit_target_distance(const fit_target *t, const double *summaries)
+{
+    return distance_upto(t, summaries, INT32_MAX);
+}
+
+double fit_target_partial_distance(const fit_target *t, const double *summaries, int32_t day)
+{
+    return distance_upto(t, summaries, day);
+}
+
+int32_t fit_target_summary_ready(const fit_target *t, size_t i) { return t->ready[i]; }
+size_t fit_target_checkpoint_count(const fit_target *t) { return t->ncps; }
+int32_t fit_target_checkpoint(const fit_target *t, size_t k) { return t->cps[k].day; }
+
+/* A yearly or monthly summary from the reported values v (as compute() makes it). */
+static double level_summary(const sdef *d, const double *v)
+{
+    double sum = 0.0;
+    for (size_t k = 0; k < d->n; k++) sum += v[d->idx[k]];
+    return log1p(sum);
+}
+
+/* Observe the rows of cp from what r has recorded into v (at their like indices). */
+static int observe_rows(const fit_target *t, const truce_result *r, const fit_checkpoint_rows *cp,
+                        const truce_observe_options *oo, double *v, truce_error *err)
+{
+    truce_reported *rep = truce_observe(r, t->sc, cp->rows, oo, err);
+    if (!rep) return -1;
+    if (truce_reported_count(rep) != cp->nrows) {
+        truce_reported_free(rep);
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL,
+                        "the simulated reports have %zu rows where the data have %zu (up to the checkpoint)",
+                        truce_reported_count(rep), cp->nrows);
+        return -1;
+    }
+    for (size_t i = 0; i < cp->nrows; i++) {
+        truce_reported_entry e;
+        truce_reported_row(rep, i, &e);
+        v[cp->like_of[i]] = e.value;
+    }
+    truce_reported_free(rep);
+    return 0;
+}
+
+int fit_target_simulate_within(const fit_target *t, const double *params, uint64_t seed, uint32_t run,
+                               double eps, double *summaries, fit_sim_cost *cost, truce_error *err)
+{
+    fit_sim_cost dummy;
+    if (!cost) cost = &dummy;
+    memset(cost, 0, sizeof *cost);
+    const int64_t full = (int64_t)t->sc->end - t->sc->start + 1;
+    cost->full_days = full;
+    truce_run_options ro;
+    truce_run_options_init(&ro);
+    ro.seed = seed;
+    ro.run = run;
+    ro.params = params;
+    ro.record = t->rec;
+    truce_model *m = truce_model_new(t->sc, &ro, err);
+    if (!m) return -1;
+    truce_observe_options oo;
+    truce_observe_options_init(&oo);
+    oo.params = params;
+    if (isfinite(eps) && t->ncps) {
+        double *v = malloc((t->nlike ? t->nlike : 1) * sizeof *v);
+        double *part = malloc((t->dim ? t->dim : 1) * sizeof *part);
+        if (!v || !part) {
+            free(v);
+            free(part);
+            truce_model_free(m);
+            truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+            return -1;
+        }
+        int32_t prev = INT32_MIN;
+        int stop = 0, rc = 0;
+        for (size_t k = 0; k < t->ncps && !stop && rc == 0; k++) {
+            const fit_checkpoint_rows *cp = &t->cps[k];
+            /* the rows ending by now: what truce_observe draws for a row depends on that row
+             * alone (its series and period key the draw), and a recorded period that has
+             * ended is never written again, so these are the values the observation of the
+             * whole run gives them */
+            if (truce_model_advance(m, cp->day, err) != 0 || observe_rows(t, model_recorded(m), cp, &oo, v, err) != 0) {
+                rc = -1;
+                break;
+            }
+            for (size_t i = 0; i < t->dim; i++)
+                if (t->ready[i] > prev && t->ready[i] <= cp->day) part[i] = level_summary(&t->defs[i], v);
+            prev = cp->day;
+            /* strictly above the tolerance, with a margin far above any rounding: the full
+             * distance is >= this bound, so the proposal would be rejected anyway */
+            if (distance_upto(t, part, cp->day) > eps * (1.0 + 1e-12)) stop = 1;
+        }
+        free(part);
+        if (rc == 0 && stop) {
+            cost->days = (int64_t)truce_model_next_day(m) - t->sc->start;
+            cost->stopped = 1;
+            truce_model_free(m);
+            free(v);
+            for (size_t i = 0; i < t->dim; i++) summaries[i] = NAN;
+            return 0;
+        }
+        /* not stopped: the rows after the last checkpoint, then the summaries from every
+         * row's value, as fit_target_summaries_of computes them */
+        if (rc == 0 && truce_model_advance(m, t->rec.to, err) == 0 &&
+            observe_rows(t, model_recorded(m), &t->tail, &oo, v, err) == 0) {
+            cost->days = (int64_t)truce_model_next_day(m) - t->sc->start;
+            rc = compute(t, v, summaries, err);
+        } else {
+            rc = -1;
+        }
+        truce_model_free(m);
+        free(v);
+        return rc;
+    }
+    /* the run up to the last day of data: no summary reads a later day (a --cutoff or a
+     * data set that ends before the horizon leaves days that need no simulating) */
+    if (truce_model_advance(m, t->rec.to, err) != 0) {
+        truce_model_free(m);
+        return -1;
+    }
+    cost->days = (int64_t)truce_model_next_day(m) - t->sc->start;
+    truce_reported *rep = truce_observe(model_recorded(m), t->sc, t->like, &oo, err);
+    truce_model_free(m);
+    if (!rep) return -1;
+    int rc = fit_target_summaries_of(t, rep, summaries, err);
+    truce_reported_free(rep);
+    return rc;
 }

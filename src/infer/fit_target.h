@@ -39,6 +39,30 @@ const double *fit_target_scales(const fit_target *t);
  * +INF for a non-finite summary). */
 double fit_target_distance(const fit_target *t, const double *summaries);
 
+/* ---- early rejection (docs/fit.md, "Early rejection") ---- */
+
+/* The distance over the summaries complete by `day` (those whose inputs all end on or
+ * before it), with the blocks' full sizes: never above fit_target_distance of the same
+ * summaries (the same terms, each >= 0, in the same order); INT32_MAX gives the distance. */
+double fit_target_partial_distance(const fit_target *t, const double *summaries, int32_t day);
+/* The last day summary i reads (INT32_MAX: complete only with the whole run). */
+int32_t fit_target_summary_ready(const fit_target *t, size_t i);
+/* The days at which a simulation may stop early (year ends), in date order. */
+size_t fit_target_checkpoint_count(const fit_target *t);
+int32_t fit_target_checkpoint(const fit_target *t, size_t k);
+typedef struct fit_sim_cost {
+    int64_t days;        /* model days simulated */
+    int64_t full_days;   /* model days of a whole run (the horizon) */
+    int stopped;         /* 1: stopped early (summaries NAN: rejected) */
+} fit_sim_cost;
+/* fit_target_simulate, stopping at a checkpoint as soon as the partial distance there
+ * exceeds eps (then the full distance would too): summaries are then all NAN (distance
+ * +INF) and cost->stopped is 1. A simulation not stopped (always when eps = +INF) gives
+ * exactly fit_target_simulate's summaries; it runs to the last day of data, not to the
+ * horizon's end (no summary reads a later day). cost may be NULL. Returns 0 or -1 (err). */
+int fit_target_simulate_within(const fit_target *t, const double *params, uint64_t seed, uint32_t run,
+                               double eps, double *summaries, fit_sim_cost *cost, truce_error *err);
+
 /* ---- beyond the contract (used by `truce validate` and the tests) ---- */
 
 /* The reported rows the summaries read (the `like` table given to truce_observe), in the

@@ -1412,6 +1412,8 @@ void truce_model_free(truce_model *m)
 
 int32_t truce_model_next_day(const truce_model *m) { return m->sc->start + (int32_t)m->next; }
 
+const struct truce_result *model_recorded(const truce_model *m) { return m->res; }
+
 int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err)
 {
     truce_error_clear(err);

@@ -58,4 +58,10 @@ enum rng_purpose {
     PUR_RECRUIT_SPLIT,         /* a region's recruits split among several organisations */
 };
 
+/* The values a model has recorded so far (owned by m; valid until m is advanced, finished
+ * or freed): every recorded period that ends before truce_model_next_day(m) holds the
+ * values a run over the whole horizon records, since no later day writes into it. Its
+ * flow totals and draw count are not set (truce_model_finish sets them). */
+const struct truce_result *model_recorded(const truce_model *m);
+
 #endif

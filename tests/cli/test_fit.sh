@@ -87,6 +87,34 @@ check "weights add up to 1" "awk -F, 'NR > 1 { s += \$1 } END { exit !(s > 0.999
 check "fit.json: populations, resumed_from_population 0, closest particle" \
   "python3 -c \"import json,sys; j=json.load(open('t1/fit.json')); sys.exit(not (len(j['populations']) >= 2 and j['resumed_from_population'] == 0 and len(j['populations']) >= 3 and 0 <= j['closest_particle']['index'] < 30 and j['simulations'] <= 360))\""
 
+# early rejection (docs/fit.md): a proposal is stopped only when its distance is sure to
+# exceed the tolerance, so without it (--no-early-reject, on 2 threads) the populations are
+# the same: posterior.csv, the store's populations and pilot, and fit.json but for the
+# timings, the command line and the early-rejection counts (which do not depend on threads)
+$T fit $SMALL --threads 2 --no-early-reject --out t0; rc=$?
+check "--no-early-reject: exit 0 and the same posterior.csv bytes" "[ $rc -eq 0 ] && cmp -s t0/posterior.csv t1/posterior.csv"
+check "--no-early-reject: the same store (populations, pilot, meta) and fit.json but timings and counts" \
+  "python3 - t0 t1 t2 <<'PY'
+import json, sqlite3, sys
+def store(d):
+    c = sqlite3.connect('file:%s/fit.sqlite?mode=ro' % d, uri=True)
+    p = c.execute('SELECT t, eps, sims, accepted, ess, n, dim, z, w, dist FROM population ORDER BY t').fetchall()
+    m = c.execute('SELECT key, value FROM meta ORDER BY key').fetchall()
+    return p, m
+cnt = ('early_rejection', 'simulations_stopped_early', 'model_days', 'model_days_saved_fraction')
+def fit(d):
+    j = json.load(open(d + '/fit.json'))
+    for k in ('command', 'wall_seconds') + cnt: j.pop(k)
+    for p in j['populations']: p.pop('seconds')
+    return j
+w, e, e2 = (json.load(open(d + '/fit.json')) for d in sys.argv[1:4])
+ok = store('t0') == store('t1') and len(store('t1')[0]) >= 3 and fit('t0') == fit('t1')
+ok = ok and not w['early_rejection'] and w['simulations_stopped_early'] == 0 and w['model_days'] == w['model_days_whole']
+ok = ok and e['early_rejection'] and e['simulations_stopped_early'] > 0 and 0 < e['model_days'] < e['model_days_whole']
+ok = ok and e['model_days_whole'] == w['model_days_whole'] and all(e[k] == e2[k] for k in cnt)
+sys.exit(not ok)
+PY"
+
 if command -v mpirun >/dev/null 2>&1 && [ -x "$M" ]; then
   export OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none
   ROOTOPT=""

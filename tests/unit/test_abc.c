@@ -150,6 +150,75 @@ static void test_resume_same_bits(void **state)
     abc_run_free(&rest);
 }
 
+/* Early rejection in the engine: the toy simulated one dimension at a time ("days"), stopped
+ * once the distance over the dimensions so far (a lower bound of the Euclidean distance)
+ * exceeds eps. The populations are the bits of whole simulations, on 1 and 2 threads; the
+ * costs say how much was saved and add up the same on both. */
+static int toy_sim_within(void *ctx, const double *z, uint64_t seed, uint32_t run, double eps, double *s,
+                          abc_cost *cost, truce_error *err)
+{
+    const toy *t = ctx;
+    if (toy_sim(ctx, z, seed, run, s, err) != 0) return -1;
+    cost->full_days = (double)t->dim;
+    cost->days = (double)t->dim;
+    cost->stopped = 0;
+    double q = 0.0;
+    for (size_t k = 0; k + 1 < t->dim; k++) {
+        q += (s[k] - t->y0[k]) * (s[k] - t->y0[k]);
+        if (sqrt(q) > eps * (1.0 + 1e-12)) {
+            cost->days = (double)(k + 1);
+            cost->stopped = 1;
+            for (size_t j = 0; j < t->dim; j++) s[j] = NAN;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+static abc_run run_early(int threads, int early)
+{
+    static toy t = {.dim = 3, .y0 = {1.0, -2.0, 0.5}};
+    abc_problem pb = toy_problem(&t);
+    pb.simulate_within = toy_sim_within;
+    abc_options o;
+    abc_options_init(&o);
+    o.particles = 200;
+    o.batch = 16;
+    o.seed = 9;
+    o.max_populations = 5;
+    o.threads = threads;
+    o.early_reject = early;
+    abc_run r;
+    truce_error err;
+    assert_int_equal(abc_run_fit(&pb, &o, NULL, 0, NULL, 0, 0, &r, &err), 0);
+    return r;
+}
+
+static void test_early_reject_same_bits(void **state)
+{
+    (void)state;
+    abc_run whole = run_early(1, 0), e1 = run_early(1, 1), e2 = run_early(2, 1);
+    assert_int_equal(whole.npops, 5);
+    assert_int_equal(e1.npops, 5);
+    assert_int_equal(e2.npops, 5);
+    assert_int_equal(e1.sims, whole.sims);
+    for (size_t t = 0; t < 4; t++) {   /* the figures of every population */
+        assert_int_equal(e1.pops[t].accepted, whole.pops[t].accepted);
+        assert_memory_equal(&e1.pops[t].eps, &whole.pops[t].eps, sizeof(double));
+    }
+    same_population(&whole.pops[4], &e1.pops[4]);
+    same_population(&whole.pops[4], &e2.pops[4]);
+    assert_int_equal(whole.stopped_early, 0);
+    assert_true(whole.model_days == whole.model_days_full && whole.model_days_full == 3.0 * (double)whole.sims);
+    assert_true(e1.stopped_early > 0);
+    assert_true(e1.model_days < e1.model_days_full && e1.model_days_full == whole.model_days_full);
+    assert_int_equal(e1.stopped_early, e2.stopped_early);
+    assert_true(e1.model_days == e2.model_days);
+    abc_run_free(&whole);
+    abc_run_free(&e1);
+    abc_run_free(&e2);
+}
+
 static void test_budget_and_errors(void **state)
 {
     (void)state;
@@ -238,7 +307,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_posterior_1d),      cmocka_unit_test(test_posterior_2d),
         cmocka_unit_test(test_posterior_olcm),    cmocka_unit_test(test_threads_same_bits),
-        cmocka_unit_test(test_resume_same_bits),
+        cmocka_unit_test(test_resume_same_bits),  cmocka_unit_test(test_early_reject_same_bits),
         cmocka_unit_test(test_budget_and_errors), cmocka_unit_test(test_fit_api),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

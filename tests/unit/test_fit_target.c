@@ -190,6 +190,135 @@ static void block_weights(void **state)
     fit_target_free(t);
 }
 
+/* Early rejection (docs/fit.md): when each summary is complete, the partial distance as a
+ * lower bound of the distance, and simulations that stop at a checkpoint exactly when the
+ * partial distance there exceeds the tolerance. */
+static void early_rejection(void **state)
+{
+    (void)state;
+    fit_target *t = target(INT32_MAX);
+    const size_t dim = fit_target_dim(t);
+    truce_error err;
+    /* completion days: a year's level on its 31 December, a month's value on its last day,
+     * growth, seasonality and the event study only with the whole run */
+    long iy = find(t, "year:PICSS:attacks:Pakistan:2016"), im = find(t, "month:PICSS:attacks:Pakistan:2024-02");
+    assert_true(iy >= 0 && im >= 0);
+    int32_t first, last;
+    truce_precision prec;
+    assert_int_equal(truce_date_parse("2016-12-31", &first, &last, &prec), 0);
+    assert_int_equal(fit_target_summary_ready(t, (size_t)iy), first);
+    assert_int_equal(truce_date_parse("2024-02-29", &first, &last, &prec), 0);
+    assert_int_equal(fit_target_summary_ready(t, (size_t)im), first);
+    for (size_t i = 0; i < dim; i++) {
+        fit_summary_kind k = fit_target_summary_kind(t, i);
+        if (k == FIT_SUMMARY_YEAR || k == FIT_SUMMARY_MONTH)
+            assert_true(fit_target_summary_ready(t, i) <= fit_target_last_day(t));
+        else
+            assert_int_equal(fit_target_summary_ready(t, i), INT32_MAX);
+    }
+    /* checkpoints: year ends, increasing, before the last day of data; the shipped data start
+     * in 2009, so the first is 2009-12-31 */
+    const size_t ncp = fit_target_checkpoint_count(t);
+    assert_true(ncp >= 10);
+    assert_int_equal(truce_date_parse("2009-12-31", &first, &last, &prec), 0);
+    assert_int_equal(fit_target_checkpoint(t, 0), first);
+    for (size_t k = 1; k < ncp; k++) assert_true(fit_target_checkpoint(t, k) > fit_target_checkpoint(t, k - 1));
+    assert_true(fit_target_checkpoint(t, ncp - 1) < fit_target_last_day(t));
+
+    /* the lower bound, on summaries whose deviations span 12 orders of magnitude (a large
+     * term first, then tiny ones: where a floating-point sum rounds most): partial <= full,
+     * nondecreasing in the day, equal to the distance bit for bit with every summary */
+    double *s = malloc(dim * sizeof *s);
+    assert_non_null(s);
+    uint64_t x = 88172645463325252ull;   /* xorshift64: a fixed sequence, no library RNG */
+    for (int rep = 0; rep < 200; rep++) {
+        for (size_t i = 0; i < dim; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            double u = (double)(x >> 11) / 9007199254740992.0;
+            double mag = pow(10.0, -6.0 + 12.0 * (double)((x >> 3) % 7) / 6.0);
+            s[i] = fit_target_observed(t)[i] + (u - 0.5) * mag * (rep % 3 == 0 && i == 0 ? 1e6 : 1.0);
+        }
+        const double full = fit_target_distance(t, s);
+        double prev = 0.0;
+        for (size_t k = 0; k < ncp; k++) {
+            double p = fit_target_partial_distance(t, s, fit_target_checkpoint(t, k));
+            assert_true(p >= prev);
+            assert_true(p <= full);
+            prev = p;
+        }
+        double same = fit_target_partial_distance(t, s, INT32_MAX);
+        assert_memory_equal(&same, &full, sizeof full);
+    }
+    int32_t earliest = INT32_MAX;
+    for (size_t i = 0; i < dim; i++)
+        if (fit_target_summary_ready(t, i) < earliest) earliest = fit_target_summary_ready(t, i);
+    assert_true(fit_target_partial_distance(t, s, earliest - 1) == 0.0);
+    assert_true(fit_target_partial_distance(t, s, earliest) > 0.0);
+
+    /* simulations: eps = +INF is fit_target_simulate, whole */
+    double params[PARAM_COUNT];
+    truce_params_default(params);
+    double *ref = malloc(dim * sizeof *ref), *got = malloc(dim * sizeof *got);
+    assert_non_null(ref);
+    assert_non_null(got);
+    if (fit_target_simulate(t, params, 11, 2, ref, &err)) fail_msg("%s", err.message);
+    fit_sim_cost c;
+    assert_int_equal(fit_target_simulate_within(t, params, 11, 2, INFINITY, got, &c, &err), 0);
+    assert_memory_equal(got, ref, dim * sizeof *got);
+    assert_int_equal(c.stopped, 0);
+    truce_scenario *sc = truce_scenario_load_default(&err);
+    assert_non_null(sc);
+    const int32_t start = truce_scenario_start(sc);
+    assert_int_equal(c.full_days, (int64_t)truce_scenario_end(sc) - start + 1);
+    /* to the last day of data (no summary reads a later one), not the horizon's end */
+    assert_int_equal(c.days, (int64_t)fit_target_last_day(t) - start + 1);
+    assert_true(c.days > 8000);   /* 2002-2025 */
+    /* eps = the run's own distance: never stopped (the bound cannot exceed it), the same bits */
+    const double d = fit_target_distance(t, ref);
+    assert_true(isfinite(d) && d > 0.0);
+    assert_int_equal(fit_target_simulate_within(t, params, 11, 2, d, got, &c, &err), 0);
+    assert_int_equal(c.stopped, 0);
+    assert_memory_equal(got, ref, dim * sizeof *got);
+    /* eps just below the partial distance at a checkpoint (and above the one before): it
+     * stops exactly there, which it does only if the values observed at the checkpoint are
+     * those of the whole run */
+    size_t tried = 0;
+    double below = 0.0;
+    for (size_t k = 0; k < ncp; k++) {
+        const double pk = fit_target_partial_distance(t, ref, fit_target_checkpoint(t, k));
+        if (!(pk > below * (1.0 + 1e-6))) continue;
+        const double eps = 0.5 * (below + pk);
+        if (!(pk > eps * (1.0 + 1e-9)) || !(below < eps)) continue;
+        assert_int_equal(fit_target_simulate_within(t, params, 11, 2, eps, got, &c, &err), 0);
+        assert_int_equal(c.stopped, 1);
+        assert_int_equal(c.days, (int64_t)fit_target_checkpoint(t, k) - start + 1);
+        for (size_t i = 0; i < dim; i++) assert_true(isnan(got[i]));
+        assert_true(isinf(fit_target_distance(t, got)));
+        below = pk;
+        if (++tried >= 3) break;
+    }
+    assert_true(tried >= 2);
+    /* a cutoff: the run stops at the cutoff, with the summaries of a run over the horizon */
+    fit_target *tc = target(fit_target_checkpoint(t, 6));   /* 2015-12-31 */
+    const size_t dc = fit_target_dim(tc);
+    assert_true(dc < dim);
+    if (fit_target_simulate(tc, params, 11, 2, ref, &err)) fail_msg("%s", err.message);
+    assert_int_equal(fit_target_simulate_within(tc, params, 11, 2, INFINITY, got, &c, &err), 0);
+    assert_memory_equal(got, ref, dc * sizeof *got);
+    assert_int_equal(c.days, (int64_t)fit_target_checkpoint(t, 6) - start + 1);
+    assert_true(c.days < c.full_days);
+    assert_int_equal(fit_target_simulate_within(tc, params, 11, 2, fit_target_distance(tc, ref), got, &c, &err), 0);
+    assert_memory_equal(got, ref, dc * sizeof *got);
+    fit_target_free(tc);
+    truce_scenario_free(sc);
+    free(s);
+    free(ref);
+    free(got);
+    fit_target_free(t);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--dump") == 0) {
@@ -220,6 +349,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(cutoff_drops_later_periods),
         cmocka_unit_test(simulate_and_scale),
         cmocka_unit_test(block_weights),
+        cmocka_unit_test(early_rejection),
     };
     return cmocka_run_group_tests_name("fit_target", tests, NULL, NULL);
 }
