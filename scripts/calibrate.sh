@@ -30,10 +30,10 @@ mkdir -p "$WORK" "$DEST/pakistan-ttp"
 # The built-in default scenario. Its `calibration:` row sets only the parameters the
 # posterior names, which the fit estimates afresh (the others keep the table's defaults), so
 # the posterior made here does not depend on the previous calibration.
+# A step whose outputs are already in WORK is not redone (delete WORK to start over); an
+# interrupted fit resumes from WORK/fit/fit.sqlite by itself.
 echo "calibrate: truce fit --sims $SIMS --particles $PARTICLES --screen-keep $KEEP --seed $SEED" >&2
-"$T" fit --sims "$SIMS" --particles "$PARTICLES" --screen-keep "$KEEP" --seed "$SEED" --out "$WORK/fit" -q
-# A step whose outputs are already in WORK is not redone (delete WORK to start over); the
-# fit resumes from WORK/fit/fit.sqlite by itself.
+[ -s "$WORK/fit/posterior.csv" ] || "$T" fit --sims "$SIMS" --particles "$PARTICLES" --screen-keep "$KEEP" --seed "$SEED" --out "$WORK/fit" -q
 echo "calibrate: truce validate ppc --draws $DRAWS" >&2
 [ -s "$WORK/ppc/ppc.csv" ] || "$T" validate ppc --posterior "$WORK/fit/posterior.csv" --draws "$DRAWS" --seed "$SEED" --out "$WORK/ppc" -q
 echo "calibrate: truce validate forecast --cutoff $CUTOFF --sims $FORECAST_SIMS" >&2
@@ -60,7 +60,10 @@ PH=$(fnv "$DEST/pakistan-ttp.csv")
     echo "closest_particle_row $ROW"
     (cd "$DEST" && for f in pakistan-ttp/*; do
         case $f in */MANIFEST.txt) continue ;; esac
-        echo "file $f hash $(fnv "$f") made_with_posterior $PH"
+        case $f in
+        */forecast*) echo "file $f hash $(fnv "$f") from its own fit on the data through $CUTOFF (not this posterior)" ;;
+        *) echo "file $f hash $(fnv "$f") made_with_posterior $PH" ;;
+        esac
     done)
 } >"$DEST/pakistan-ttp/MANIFEST.txt"
 # the default scenario becomes the particle closest to the data, recorded by its row
@@ -68,9 +71,19 @@ python3 - "$SCEN" "$ROW" <<'PY'
 import re, sys
 path, row = sys.argv[1], sys.argv[2]
 text = open(path).read()
-block = ("calibration:\n  posterior: ../data/posterior/pakistan-ttp.csv\n  row: %s\n" % row)
-text = re.sub(r"calibration:\n  posterior: \.\./data/posterior/[^\n]*\n  row: [0-9]+\n", "", text)
-text = text.replace("\nparameters:", "\n" + block + "parameters:", 1)
+block = ("# The calibrated parameters: the shipped posterior's particle closest to the data\n"
+         "# (made by scripts/calibrate.sh; docs/calibration.md). `parameters:` below still override.\n"
+         "calibration:\n  posterior: ../data/posterior/pakistan-ttp.csv\n  row: %s\n\n" % row)
+text = re.sub(r"# The calibrated parameters:[^\n]*\n#[^\n]*\ncalibration:\n  posterior: \.\./data/posterior/[^\n]*\n  row: [0-9]+\n\n", "", text)
+text = text.replace("\n# Overrides of the parameter table", "\n" + block + "# Overrides of the parameter table", 1)
 open(path, "w").write(text)
+# scenarios built on the default (scenarios/examples) keep its calibration row in step
+import glob, os
+root = os.path.dirname(os.path.dirname(path))
+for other in glob.glob(os.path.join(root, "scenarios", "examples", "*.yaml")):
+    t = open(other).read()
+    t2 = re.sub(r"(posterior: (?:\.\./)+data/posterior/pakistan-ttp\.csv\n  row: )[0-9]+", r"\g<1>" + row, t)
+    if t2 != t:
+        open(other, "w").write(t2)
 PY
 echo "calibrate: data/posterior/pakistan-ttp.csv written; the default scenario uses row $ROW" >&2

@@ -18,6 +18,7 @@ mkdir -p s data
 cp -R "$ROOT/scenarios/pakistan-ttp" s/
 cp "$ROOT/scenarios/pakistan-ttp.yaml" s/
 cp "$ROOT/data/pak_ttp_timeline.csv" data/
+cp -R "$ROOT/data/posterior" data/   # the default's calibration: {posterior: ../data/posterior/...}
 
 # One organisation (the TTP alone, in an organisations table of one row) against two whose
 # second has no militants, no recruitment and no funds: the same series, draw for draw

@@ -261,8 +261,19 @@ static void test_parameter_vectors(void **state)
     const size_t n = truce_param_count();
     double *v = malloc(n * sizeof *v), *d = malloc(n * sizeof *d);
     truce_scenario_params(sc, v);
-    truce_params_default(d);
+    /* The default scenario's vector is the table's defaults with the parameters of the
+     * shipped posterior's particle closest to the data (its `calibration:` row 29): exactly
+     * row 29's full vector as truce_posterior_params builds it (run from the repository). */
+    truce_error perr;
+    truce_posterior *post = truce_posterior_load("data/posterior/pakistan-ttp.csv", sc, &perr);
+    assert_non_null(post);
+    truce_posterior_params(post, 28, d);
     assert_memory_equal(v, d, n * sizeof *v);
+    truce_params_default(d);
+    size_t differ = 0;
+    for (size_t i = 0; i < n; i++) differ += v[i] != d[i];
+    assert_true(differ > 0);   /* the calibration changed something */
+    truce_posterior_free(post);
     truce_run_options o = monthly(5, 1), ov = o;
     ov.params = v;
     truce_result *a = whole(sc, &o), *b = whole(sc, &ov);
