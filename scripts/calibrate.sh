@@ -36,8 +36,18 @@ echo "calibrate: truce fit --sims $SIMS --particles $PARTICLES --screen-keep $KE
 [ -s "$WORK/fit/posterior.csv" ] || "$T" fit --sims "$SIMS" --particles "$PARTICLES" --screen-keep "$KEEP" --seed "$SEED" --out "$WORK/fit" -q
 echo "calibrate: truce validate ppc --draws $DRAWS" >&2
 [ -s "$WORK/ppc/ppc.csv" ] || "$T" validate ppc --posterior "$WORK/fit/posterior.csv" --draws "$DRAWS" --seed "$SEED" --out "$WORK/ppc" -q
-echo "calibrate: truce validate forecast --cutoff $CUTOFF --sims $FORECAST_SIMS" >&2
-[ -s "$WORK/forecast/forecast_scores.csv" ] || "$T" validate forecast --cutoff "$CUTOFF" --sims "$FORECAST_SIMS" --particles "$PARTICLES" \
+# The time split must not see the data after the cutoff, so it starts from the scenario
+# without its calibration (a particle fitted to all the data): the table's defaults.
+UNCAL=$ROOT/scenarios/.pakistan-ttp-uncalibrated.yaml
+python3 - "$SCEN" "$UNCAL" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+text = re.sub(r"\ncalibration:\n  posterior: [^\n]*\n  row: [0-9]+\n", "\n", text)
+open(sys.argv[2], "w").write(text)
+PY
+trap 'rm -f "$UNCAL"' EXIT INT TERM
+echo "calibrate: truce validate forecast --cutoff $CUTOFF --sims $FORECAST_SIMS (the uncalibrated scenario)" >&2
+[ -s "$WORK/forecast/forecast_scores.csv" ] || "$T" validate forecast "$UNCAL" --cutoff "$CUTOFF" --sims "$FORECAST_SIMS" --particles "$PARTICLES" \
     --draws "$DRAWS" --seed "$SEED" --out "$WORK/forecast" -q
 
 cp "$WORK/fit/posterior.csv" "$DEST/pakistan-ttp.csv"
