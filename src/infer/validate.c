@@ -234,3 +234,26 @@ int validate_check_other(const char *what, const char *dir, truce_error *err)
     truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "no validation '%s'", what);
     return -1;
 }
+
+void validate_json_head(FILE *f, const truce_provenance *prov, const truce_scenario *s)
+{
+    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
+    if (prov && prov->command) {
+        fputs("  \"command\": ", f);
+        outdir_json_string(f, prov->command);
+        fputs(",\n", f);
+    }
+    fputs("  \"scenario\": ", f);
+    outdir_json_string(f, truce_scenario_name(s));
+    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n", truce_scenario_hash(s));
+}
+
+void validate_csv_name(FILE *f, const char *name)
+{
+    fputc('"', f);
+    for (const char *c = name; *c; c++) {
+        if (*c == '"') fputc('"', f);
+        fputc(*c, f);
+    }
+    fputc('"', f);
+}

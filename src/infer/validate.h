@@ -4,6 +4,7 @@
 #define TRUCE_VALIDATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "truce.h"
@@ -55,5 +56,11 @@ int validate_sbc_check(const char *dir, truce_error *err);
 /* "source:metric:geography" into out. */
 void validate_series_name(const char *source, const char *metric, const char *geography,
                           char *out, size_t cap);
+
+/* The opening lines every validation's JSON shares: {, truce_version, command (when
+ * prov has one), scenario and scenario_hash. */
+void validate_json_head(FILE *f, const truce_provenance *prov, const truce_scenario *s);
+/* A series name as one quoted CSV field (names hold commas and spaces). */
+void validate_csv_name(FILE *f, const char *name);
 
 #endif

@@ -162,16 +162,6 @@ static void score_month(const fc *p, const fc_series *s, size_t row, double y, d
 
 /* ---- output ---- */
 
-static void put_name(FILE *f, const char *name)
-{
-    fputc('"', f);
-    for (const char *c = name; *c; c++) {
-        if (*c == '"') fputc('"', f);
-        fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
 static int write_scores(FILE *f, const void *vctx, truce_error *err)
 {
     (void)err;
@@ -180,7 +170,7 @@ static int write_scores(FILE *f, const void *vctx, truce_error *err)
     for (size_t s = 0; s < p->nseries; s++)
         for (int m = 0; m < M_COUNT; m++) {
             const fc_series *x = &p->series[s];
-            put_name(f, x->name);
+            validate_csv_name(f, x->name);
             fprintf(f, ",%s,", METHOD[m]);
             outdir_number(f, x->n[m] ? x->crps[m] / (double)x->n[m] : NAN);
             fputc(',', f);
@@ -204,7 +194,7 @@ static int write_months(FILE *f, const void *vctx, truce_error *err)
             series_period_label(e.first, e.last, label);
             for (int m = 0; m < M_COUNT; m++) {
                 const double *c = p->cell + (row * M_COUNT + (size_t)m) * 5;
-                put_name(f, p->series[s].name);
+                validate_csv_name(f, p->series[s].name);
                 fprintf(f, ",%s,", label);
                 outdir_number(f, e.value);
                 fprintf(f, ",%s", METHOD[m]);
@@ -223,15 +213,7 @@ static int write_json(FILE *f, const void *vctx, truce_error *err)
     (void)err;
     const fc *p = vctx;
     char d[11];
-    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
-    if (p->prov && p->prov->command) {
-        fputs("  \"command\": ", f);
-        outdir_json_string(f, p->prov->command);
-        fputs(",\n", f);
-    }
-    fputs("  \"scenario\": ", f);
-    outdir_json_string(f, truce_scenario_name(p->sc));
-    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n", truce_scenario_hash(p->sc));
+    validate_json_head(f, p->prov, p->sc);
     cal_format(p->o->cutoff, d);
     fprintf(f, "  \"cutoff\": \"%s\",\n", d);
     cal_format(p->data_last, d);

@@ -172,23 +172,13 @@ static int write_csv(FILE *f, const void *vctx, truce_error *err)
     return 0;
 }
 
-static void put_name(FILE *f, const char *name)
-{
-    fputc('"', f);
-    for (const char *c = name; *c; c++) {
-        if (*c == '"') fputc('"', f);
-        fputc(*c, f);
-    }
-    fputc('"', f);
-}
-
 static int write_summary(FILE *f, const void *vctx, truce_error *err)
 {
     (void)err;
     const ppc *p = vctx;
     fputs("series,periods,share50,share90\n", f);
     for (size_t s = 0; s < p->nseries; s++) {
-        put_name(f, p->series[s].name);
+        validate_csv_name(f, p->series[s].name);
         fprintf(f, ",%zu,", p->series[s].n);
         outdir_number(f, p->series[s].share50);
         fputc(',', f);
@@ -205,7 +195,7 @@ static int write_episodes(FILE *f, const void *vctx, truce_error *err)
     fputs("series,episode,statistic,observed,q05,q25,q50,q75,q95,draws_defined\n", f);
     for (size_t k = 0; k < p->nstats; k++) {
         if (!isfinite(p->stats[k])) continue;   /* the data do not resolve these windows */
-        put_name(f, p->series[p->stat_series[k]].name);
+        validate_csv_name(f, p->series[p->stat_series[k]].name);
         fprintf(f, ",%s,%s,", p->eps[(k / 2) % p->neps], k % 2 ? "during/before" : "after/before");
         outdir_number(f, p->stats[k]);
         for (int q = 0; q < 5; q++) {
@@ -221,15 +211,7 @@ static int write_json(FILE *f, const void *vctx, truce_error *err)
 {
     (void)err;
     const ppc *p = vctx;
-    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
-    if (p->prov && p->prov->command) {
-        fputs("  \"command\": ", f);
-        outdir_json_string(f, p->prov->command);
-        fputs(",\n", f);
-    }
-    fputs("  \"scenario\": ", f);
-    outdir_json_string(f, truce_scenario_name(p->sc));
-    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n", truce_scenario_hash(p->sc));
+    validate_json_head(f, p->prov, p->sc);
     fputs("  \"posterior\": {\"file\": ", f);
     outdir_json_string(f, p->post.name);
     fprintf(f, ", \"hash\": \"%s\", \"particles\": %zu, \"parameters_varied\": %zu},\n", p->post.hash, p->post.n,

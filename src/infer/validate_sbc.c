@@ -201,15 +201,7 @@ static int write_json(FILE *f, const void *vctx, truce_error *err)
 {
     (void)err;
     const sbc *p = vctx;
-    fprintf(f, "{\n  \"truce_version\": \"%s\",\n", TRUCE_VERSION);
-    if (p->prov && p->prov->command) {
-        fputs("  \"command\": ", f);
-        outdir_json_string(f, p->prov->command);
-        fputs(",\n", f);
-    }
-    fputs("  \"scenario\": ", f);
-    outdir_json_string(f, truce_scenario_name(p->sc));
-    fprintf(f, ",\n  \"scenario_hash\": \"%s\",\n", truce_scenario_hash(p->sc));
+    validate_json_head(f, p->prov, p->sc);
     fprintf(f, "  \"reps\": %llu,\n  \"seed\": %llu,\n  \"rank_draws\": %zu,\n  \"bins\": %zu,\n",
             (unsigned long long)p->o->reps, (unsigned long long)p->o->seed, p->L, p->bins);
     fprintf(f, "  \"fit\": {\"sims\": %llu, \"particles\": %zu},\n", (unsigned long long)p->o->sims, p->o->particles);
