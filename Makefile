@@ -143,17 +143,18 @@ ubsan:
 	@$(MAKE) --no-print-directory BUILD=build-ubsan OPT="-O1 -g -fsanitize=undefined -fno-sanitize-recover=all" \
 	  LDLIBS="-lyaml -lsqlite3 -lm -fsanitize=undefined" all tests-build
 	UBSAN_OPTIONS=print_stacktrace=1 tests/run-all.sh build-ubsan --no-fuzz
-# ThreadSanitizer over the threaded code (ensembles, comparisons, sensitivity): clang with
+# ThreadSanitizer over the threaded code (ensembles, comparisons, sensitivity, fit, validate): clang with
 # LLVM's OpenMP runtime and its Archer tool, which tells TSan about OpenMP's own
 # synchronisation (GCC's libgomp is not instrumented, so TSan reports false races there).
-TSAN_SUITES := tests/cli/test_ensemble.sh tests/cli/test_compare.sh $(wildcard tests/cli/test_sensitivity.sh)
+TSAN_SUITES := tests/cli/test_ensemble.sh tests/cli/test_compare.sh tests/cli/test_sensitivity.sh \
+               tests/cli/test_fit.sh tests/cli/test_validate.sh
 tsan:
 	@scripts/install-deps.sh libomp-14-dev
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-tsan HAVE_MPICC= OPT="-O1 -g -fsanitize=thread" \
 	  LDLIBS="-lyaml -lsqlite3 -lm -fsanitize=thread" build-tsan/truce
 	@fail=0; for t in $(TSAN_SUITES); do \
 	  echo "== $$t under ThreadSanitizer"; \
-	  TRUCE=$(CURDIR)/build-tsan/truce TRUCE_BUILD=$(CURDIR)/build-tsan TRUCE_ROOT=$(CURDIR) \
+	  TRUCE=$(CURDIR)/build-tsan/truce TRUCE_BUILD=$(CURDIR)/build-tsan TRUCE_ROOT=$(CURDIR) TRUCE_NO_MPI=1 \
 	  OMP_TOOL_LIBRARIES=/usr/lib/llvm-14/lib/libarcher.so \
 	  TSAN_OPTIONS="halt_on_error=1 exitcode=66 ignore_noninstrumented_modules=1" \
 	  sh $$t > build-tsan/tsan.log 2>&1 || fail=1; \
