@@ -174,7 +174,9 @@ valgrind: all
 	  $(BUILD)/truce ensemble --runs 3 --to 2002-06 --by month --threads 2 --out $(BUILD)/vg-ensemble -q
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(BUILD)/truce compare default default --alt-without 28 --runs 2 --from 2022 --to 2022-09 --threads 2 --out $(BUILD)/vg-compare -q
-	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce fit --to 2010-12 --estimate attack_rate --particles 8 --batch 8 --sims 24 --threads 2 --out $(BUILD)/vg-fit -q
+	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare $(BUILD)/vg-fit
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
 FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALLINC)
