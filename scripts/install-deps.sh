@@ -11,7 +11,11 @@ set -eu
 # libopenmpi-dev and openmpi-bin: build/truce-mpi (mpicc) and its test (mpirun).
 # libsqlite3-dev: the run store of `truce fit` (DIR/fit.sqlite).
 # pkgconf: `make install` writes truce.pc and its test reads it.
-PACKAGES="make gcc g++ clang libclang-rt-dev libc6-dev libyaml-dev libsqlite3-dev librandom123-dev libcmocka-dev python3 python3-pandas libopenmpi-dev openmpi-bin pkgconf $*"
+# libmicrohttpd-dev: `truce serve`. chromium: the headless-browser tests of the report and
+# the explorer. `npm ci` below (Node.js and npm come with the machine) installs uPlot (inlined into the report and
+# the explorer at build time) and playwright-core (drives chromium), pinned by
+# package-lock.json.
+PACKAGES="make gcc g++ clang libclang-rt-dev libc6-dev libyaml-dev libsqlite3-dev librandom123-dev libcmocka-dev python3 python3-pandas libopenmpi-dev openmpi-bin pkgconf libmicrohttpd-dev chromium $*"
 
 missing=""
 for p in $PACKAGES; do
@@ -19,7 +23,15 @@ for p in $PACKAGES; do
         missing="$missing $p"
     fi
 done
-[ -z "$missing" ] && exit 0
+# The npm packages, from the committed lockfile, when node_modules is missing or older
+# than the lockfile (run from the repository root, where package-lock.json is).
+npm_install() {
+    if [ -f package-lock.json ] && { [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; }; then
+        echo "truce: installing the npm packages of package-lock.json (npm ci)" >&2
+        npm ci --no-audit --no-fund --loglevel=error >&2
+    fi
+}
+[ -z "$missing" ] && { npm_install; exit 0; }
 
 echo "truce: installing missing Debian packages:$missing" >&2
 if [ "$(id -u)" -eq 0 ]; then
@@ -34,3 +46,4 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+npm_install
