@@ -35,6 +35,7 @@ CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lsqlite3 -lm
 
 BUILD   ?= build
+.DEFAULT_GOAL := all
 LIBSRC  := $(sort $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.c)))
 LIBHDR  := $(foreach l,$(LAYERS),$(wildcard src/$(l)/*.h src/$(l)/*.def))
 CLISRC  := $(sort $(wildcard cli/*.c))
@@ -51,8 +52,17 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
            ../data/pakistan_series.csv=data/pakistan_series.csv \
            ../data/country_codes.csv=data/country_codes.csv \
-           $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv)
+           $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv) \
+           ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS)
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
+
+# uPlot (npm, pinned by package-lock.json) is inlined into the report and the explorer at
+# build time, so neither needs the network when opened.
+UPLOT_JS  := node_modules/uplot/dist/uPlot.iife.min.js
+UPLOT_CSS := node_modules/uplot/dist/uPlot.min.css
+$(UPLOT_JS) $(UPLOT_CSS): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(UPLOT_JS) $(UPLOT_CSS)
 
 .PHONY: install golden-update all run test check-slow tsan unit golden stat fuzz fuzz-long asan ubsan valgrind bench docs deps clean check-docs
 
