@@ -45,6 +45,11 @@ TESTSRC := $(sort $(wildcard tests/unit/test_*.c tests/stat/test_*.c))
 TESTBIN := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TESTSRC)))
 FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
+# uPlot (npm, pinned by package-lock.json) is inlined into the report and the explorer at
+# build time, so neither needs the network when opened.
+UPLOT_JS  := node_modules/uplot/dist/uPlot.iife.min.js
+UPLOT_CSS := node_modules/uplot/dist/uPlot.min.css
+
 # The default scenario and the data it names are compiled into the binary, so that
 # `truce run` works with no file and no data folder present.
 EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
@@ -56,10 +61,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS)
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
-# uPlot (npm, pinned by package-lock.json) is inlined into the report and the explorer at
-# build time, so neither needs the network when opened.
-UPLOT_JS  := node_modules/uplot/dist/uPlot.iife.min.js
-UPLOT_CSS := node_modules/uplot/dist/uPlot.min.css
+# The npm packages come from the committed lockfile.
 $(UPLOT_JS) $(UPLOT_CSS): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(UPLOT_JS) $(UPLOT_CSS)
