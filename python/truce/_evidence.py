@@ -92,11 +92,14 @@ def _aggregate(paths, opt):
 
 def aggregate(paths, *, format="auto", by="month", group=None, estimate="best", country=None,
               dyad=None, actor=None, type=None, event_type=None, from_=None, to=None,
-              fill=False, strict=False, max_where_prec=0, max_date_prec=0, max_warnings=20):
+              fill=False, strict=False, max_where_prec=0, max_date_prec=0, max_warnings=20,
+              out=None):
     """`truce events aggregate`: UCDP GED or ACLED event files (a path or a list) to counts
     by period (`by`) and group (one key such as "dyad", or several: ["dyad", "type"]).
     Invalid rows are skipped and counted (each reported as a TruceWarning), or with strict
-    raise TruceInputError. Returns an EventTable."""
+    raise TruceInputError. Returns an EventTable. out: also write the CSV to this file, as
+    `--out FILE` does (a temporary beside it renamed into place; a link is refused, a FIFO
+    or device written directly)."""
     paths = _paths(paths)
     opt, got, _keep = _events_options(format, by, group, estimate, country, dyad, actor, type,
                                       event_type, from_, to, fill, strict, max_where_prec,
@@ -114,6 +117,8 @@ def aggregate(paths, *, format="auto", by="month", group=None, estimate="best", 
         table = EventTable(text, strings=tuple(c for c in header if c not in counts), ints=counts)
         table.rows_read = lib.truce_event_table_rows_read(t)
         table.rows_invalid = lib.truce_event_table_rows_invalid(t)
+        if out is not None and lib.truce_event_table_write(t, b(os.fspath(out)), err) != 0:
+            raise_error(err)
     finally:
         lib.truce_event_table_free(t)
     table.warnings = got
