@@ -98,7 +98,7 @@ def ensemble(scenario=None, *, runs, seed=1, by="month", variables=None, params=
         keep += [arr, enc]
         opts.prior_keep = ctypes.cast(arr, ctypes.POINTER(ctypes.c_char_p))
         opts.nprior_keep = len(sc.sets)
-    args = ([sc.path] if sc.path else []) + ["--runs", str(runs), "--seed", str(seed), "--by", by]
+    args = ["--runs", str(runs), "--seed", str(seed), "--by", by]
     if names is not None:
         args += ["--variables", ",".join(names)]
     if params is not None:
@@ -108,6 +108,7 @@ def ensemble(scenario=None, *, runs, seed=1, by="month", variables=None, params=
     if posterior is not None:
         args += ["--posterior", os.fspath(posterior)]
     args += sc.args()
+    args += [sc.path] if sc.path else []   # positional last, as getopt_long permutes argv
     err = Error()
     h = lib.truce_ensemble_new(sc.h, opts, err)
     if not h:
@@ -221,7 +222,7 @@ def compare(base=None, alt=None, *, runs=100, seed=1, from_=None, to=None, alt_s
         if post:
             lib.truce_posterior_free(post)
     names = [bs.path or "default", al.path or "default"]
-    args = names + ["--runs", str(runs), "--seed", str(seed)]
+    args = ["--runs", str(runs), "--seed", str(seed)]
     if from_ is not None:
         args += ["--from", str(from_)]
     if to is not None:
@@ -231,6 +232,7 @@ def compare(base=None, alt=None, *, runs=100, seed=1, from_=None, to=None, alt_s
         args += ["--posterior", os.fspath(posterior)]
     if no_branch:
         args.append("--no-branch")
+    args += names   # positional last, as getopt_long permutes argv
     inputs = [bs.input("base ") if bs.path else "base pakistan-ttp (built in):" + s(lib.truce_scenario_loaded_hash(bs.h)),
               al.input("alt ") if al.path else "alt pakistan-ttp (built in):" + s(lib.truce_scenario_loaded_hash(al.h))]
     prov = Prov(command("compare", args), al.sets, al.withouts, None if to is None else str(to), inputs)
@@ -328,7 +330,7 @@ def fit(scenario=None, *, data=None, estimate=None, sims=20000, particles=500, s
     except BaseException:
         _free_tables(tables + [joined])
         raise
-    args = ([sc.path] if sc.path else [])
+    args = []
     for d in datas:
         args += ["--data", os.fspath(d)]
     if names:
@@ -336,7 +338,7 @@ def fit(scenario=None, *, data=None, estimate=None, sims=20000, particles=500, s
     args += ["--sims", str(sims), "--particles", str(particles), "--seed", str(seed)]
     if cutoff is not None:
         args += ["--cutoff", str(cutoff)]
-    args += sc.args()
+    args += sc.args() + ([sc.path] if sc.path else [])
     prov = Prov(command("fit", args), sc.sets, (), sc.to, inputs)
     data_keep = _Tables(tables + [joined])
     return FitResult(h, prov, data_keep)

@@ -156,10 +156,11 @@ def run(scenario=None, *, seed=1, run=0, by="day", set=None, without=None, to=No
     # as the CLI: record at the reporting period but no coarser than a month (summary.json
     # gives monthly peaks); weeks do not nest in months, so they are built from days
     opts.record.by = 0 if code == 1 else min(code, 2)
-    args = ([sc.path] if sc.path else []) + ["--seed", str(seed), "--run", str(run), "--by", by]
-    args += sc.args()
+    # the CLI records its argv after getopt_long's permutation: options, then the scenario
+    args = ["--seed", str(seed), "--run", str(run), "--by", by] + sc.args()
     if mean_field:
         args.append("--mean-field")
+    args += [sc.path] if sc.path else []
     err = Error()
     h = lib.truce_run(sc.h, opts, err)
     if not h:
