@@ -14,7 +14,7 @@ released while libtruce computes (ctypes.CDLL releases it around every foreign c
 See docs/python.md.
 """
 from ._errors import TruceError, TruceInputError, TruceRuntimeError
-from ._lib import LIBRARY_PATH, ParamInfo, lib as _clib, s as _s, VARIABLE_COUNT as _NVAR
+from ._lib import LIBRARY_PATH, lib as _clib, s as _s, VARIABLE_COUNT as _NVAR
 from ._table import Table
 from ._run import RunResult, run
 from ._infer import CompareResult, EnsembleResult, FitResult, compare, ensemble, fit

@@ -7,7 +7,6 @@ import shutil
 import tempfile
 import weakref
 
-from . import _lib
 from ._errors import TruceInputError
 from ._lib import Error, Provenance, b, lib, raise_error, s, strings
 
@@ -166,5 +165,3 @@ def number(v, what):
         raise TruceInputError("%s: '%s' is not a number" % (what, v), 2)
     return float(v)
 
-
-_lib  # re-exported for the submodules

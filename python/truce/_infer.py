@@ -4,8 +4,8 @@ import ctypes
 import os
 import weakref
 
-from ._common import (Prov, Scenario, TempDir, assignments, check_out_dir, command, number,
-                      read_json, read_text, whole)
+from ._common import (Prov, Scenario, TempDir, check_out_dir, command, number, read_json,
+                      read_text, whole)
 from ._errors import TruceInputError
 from ._lib import (CompareOptions, CompareRow, EnsembleOptions, Error, FitOptions, b,
                    date_days, lib, period, raise_error, s, strings, variable)
@@ -354,5 +354,3 @@ class _Tables:
     def __init__(self, handles):
         self._fin = weakref.finalize(self, _free_tables, list(handles))
 
-
-assignments

@@ -7,7 +7,7 @@ import weakref
 from ._common import Prov, Scenario, TempDir, check_out_dir, command, read_json, whole
 from ._errors import TruceInputError
 from ._lib import (Buffer, Error, RunOptions, b, lib, period, raise_error, s, variable,
-                   PERIODS, VARIABLE_COUNT)
+                   VARIABLE_COUNT)
 from ._table import Table, _np
 
 _EPOCH = datetime.date(1970, 1, 1)
@@ -167,5 +167,3 @@ def run(scenario=None, *, seed=1, run=0, by="day", set=None, without=None, to=No
         raise_error(err)
     return RunResult(sc, h, by, seed, run, command("run", args))
 
-
-PERIODS
