@@ -69,9 +69,23 @@ static inline __attribute__((always_inline)) void rng_next_block(rng_stream *s)
     s->used = 0;
 }
 
+/* The stream's next block, out of line (rng.c): the draws that open a stream compute its
+ * first block inline (rng_open_first), so that rng_uniform stays small enough to inline
+ * and the block is made once, where it is needed. */
+void rng_refill(rng_stream *s);
+
+/* rng_open, and the stream's first block made at once: the same numbers as rng_open alone
+ * (the first draw would make that block), for a draw that is sure to take one. */
+static inline __attribute__((always_inline)) void rng_open_first(rng_stream *s, uint64_t seed, uint32_t run,
+                                                                 uint32_t where, uint32_t day, uint32_t purpose)
+{
+    rng_open(s, seed, run, where, day, purpose);
+    rng_next_block(s);
+}
+
 static inline uint32_t rng_next_word(rng_stream *s)
 {
-    if (s->used == 4) rng_next_block(s);
+    if (s->used == 4) rng_refill(s);
     s->words++;
     return s->buf[s->used++];
 }
@@ -82,7 +96,7 @@ static inline double rng_uniform(rng_stream *s)
     if (s->used == 4 || s->used == 0 || s->used == 2) {
         /* the usual case: both words from one block, words 0-1 or 2-3 (a block holds two
          * uniforms; `used` is odd only if a caller mixed in single words) */
-        if (s->used == 4) rng_next_block(s);
+        if (s->used == 4) rng_refill(s);
         w0 = s->buf[s->used];
         w1 = s->buf[s->used + 1];
         s->used += 2;

@@ -70,6 +70,7 @@ typedef struct org_run {
     double new_recruits[MAXR], mil_in_attacks[MAXR], mil_in_operations[MAXR];
     double ops_intensity[MAXR];  /* effective operations intensity against it */
     double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
+    double excitation_decay;     /* exp(-1 / excitation_days), M4 */
     day_levers lv;
 } org_run;
 
@@ -136,7 +137,7 @@ static double draw_poisson(model_run *m, size_t where, unsigned purpose, double 
     if (m->mean_field) return mean;
     if (mean > DRAW_EXACT_LIMIT) return floor(mean + 0.5);
     rng_stream s;
-    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double x = (double)rng_poisson(&s, mean);
     m->draws += s.words;
     return x;
@@ -150,7 +151,7 @@ static double draw_binomial(model_run *m, size_t where, unsigned purpose, double
     if (m->mean_field) return n * p;
     if (n > DRAW_EXACT_LIMIT) return floor(n * p + 0.5);
     rng_stream s;
-    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double x = (double)rng_binomial(&s, (uint64_t)n, p);
     m->draws += s.words;
     return x;
@@ -165,7 +166,7 @@ static double draw_severity_sum(model_run *m, const org_run *o, size_t where, un
     if (m->mean_field) return count * o->severity_mean;
     if (count > SEVERITY_EXACT_LIMIT) return floor(count * o->severity_mean + 0.5);
     rng_stream s;
-    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double sum = 0.0;
     for (uint64_t i = 0; i < (uint64_t)count; i++) sum += (double)rng_powerlaw(&s, alpha, cap);
     m->draws += s.words;
@@ -662,9 +663,11 @@ static void training_and_promotion(model_run *m, org_run *o)
          * picture of the stochastic one where commanders hover around the target.) */
         double target = p[P_commander_target] * o->fighters[r];
         double ratio = target > 0.0 ? o->commanders[r] / target : 1.0;
-        double promoted = draw_binomial(
-            m, r, o->pur + PUR_PROMOTE, o->fighters[r],
-            p[P_promote_rate] / (1.0 + exp(p[P_replacement_strength] * (ratio - 1.0))) * regroup);
+        double promoted =
+            o->fighters[r] > 0.0 /* (else 0 whatever the probability: exp only when needed) */
+                ? draw_binomial(m, r, o->pur + PUR_PROMOTE, o->fighters[r],
+                                p[P_promote_rate] / (1.0 + exp(p[P_replacement_strength] * (ratio - 1.0))) * regroup)
+                : 0.0;
         o->fighters[r] += trained - promoted;
         o->commanders[r] += promoted;
         double left_r = draw_binomial(m, r, o->pur + PUR_DESERT_RECRUITS, o->recruits[r], p[P_desert_rate]);
@@ -748,8 +751,9 @@ static void operations(model_run *m, org_run *o)
         double focus = operations_focus(o, r);
         double h_intel = p[P_ops_kill_intel] * m->intelligence[r] * focus * I;
         double h_area = p[P_ops_kill_area] * (1.0 - focus) * I;
-        double p_rank = 1.0 - exp(-(h_intel + h_area));
-        double p_cmd = 1.0 - exp(-(h_intel * p[P_ops_commander_exposure] + h_area));
+        /* (a draw from an empty stock is 0 whatever its probability: exp only when needed) */
+        double p_rank = o->recruits[r] > 0.0 || o->fighters[r] > 0.0 ? 1.0 - exp(-(h_intel + h_area)) : 0.0;
+        double p_cmd = o->commanders[r] > 0.0 ? 1.0 - exp(-(h_intel * p[P_ops_commander_exposure] + h_area)) : 0.0;
         double out_r = draw_binomial(m, r, o->pur + PUR_OPS_RECRUITS, o->recruits[r], p_rank);
         double out_f = draw_binomial(m, r, o->pur + PUR_OPS_FIGHTERS, o->fighters[r], p_rank);
         double out_c = draw_binomial(m, r, o->pur + PUR_OPS_COMMANDERS, o->commanders[r], p_cmd);
@@ -811,7 +815,8 @@ static void sanctuary_movement(model_run *m, org_run *o)
         double hazard = g->border *
                         (p[P_sanctuary_flight] + p[P_ops_displacement] * operations_intensity(o, r)) *
                         season_mobility(m, r);
-        double pf = 1.0 - exp(-hazard);
+        /* (a draw from an empty stock is 0 whatever its probability: exp only when needed) */
+        double pf = o->fighters[r] > 0.0 || o->commanders[r] > 0.0 ? 1.0 - exp(-hazard) : 0.0;
         double f = draw_binomial(m, r, o->pur + PUR_FLIGHT_FIGHTERS, o->fighters[r], pf);
         double c = draw_binomial(m, r, o->pur + PUR_FLIGHT_COMMANDERS, o->commanders[r], pf);
         o->fighters[r] -= f;
@@ -917,7 +922,7 @@ static void attacks(model_run *m, org_run *o)
 {
     const double *p = o->p;
     const double funding = funding_level(o);
-    const double decay = exp(-1.0 / p[P_excitation_days]);
+    const double decay = o->excitation_decay;
     for (size_t r = 0; r < m->R; r++) {
         o->attacks[r] = 0.0;
         if (!is_state(m, r)) continue;
@@ -1305,7 +1310,7 @@ static void record_day(model_run *m)
     if (m->date < res->rec.from || m->date > res->rec.to || res->nvars == 0) return;
     while (m->date > res->plast[m->period]) m->period++;
     record_into(m, res, NULL);
-    if (m->norgs > 1)
+    if (m->norgs > 1 && res->by_org[0])
         for (size_t k = 0; k < m->norgs; k++) record_into(m, res->by_org[k], &m->org[k]);
 }
 
@@ -1382,6 +1387,7 @@ static void use_params(model_run *m, const double *values)
                 }
         }
         o->severity_mean = rng_powerlaw_mean(o->p[P_severity_exponent], (uint64_t)o->p[P_severity_cap]);
+        o->excitation_decay = exp(-1.0 / o->p[P_excitation_days]);
     }
 }
 
@@ -1396,7 +1402,8 @@ static void use_organisations(model_run *m, const truce_scenario *sc)
     }
 }
 
-truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+static truce_model *model_create(const truce_scenario *sc, const truce_run_options *opt, int by_org,
+                                 truce_error *err)
 {
     truce_error_clear(err);
     if (!sc || !opt) {
@@ -1420,7 +1427,7 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run");
         return NULL;
     }
-    m->res = result_new(sc, &opt->record, err);
+    m->res = result_new(sc, &opt->record, by_org, err);
     if (!m->res || episode_state(m, sc, NULL, NULL)) {
         if (m->res) truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run");
         truce_model_free(m);
@@ -1442,6 +1449,16 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
     recording_tables(m);
     initial_state(m);
     return m;
+}
+
+truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+{
+    return model_create(sc, opt, 1, err);
+}
+
+truce_model *model_new_totals(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+{
+    return model_create(sc, opt, 0, err);
 }
 
 void truce_model_free(truce_model *m)
