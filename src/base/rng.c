@@ -11,6 +11,8 @@
 /* The slow paths are kept out of line so that the fast ones stay small. */
 #define RNG_COLD __attribute__((noinline))
 
+void rng_refill(rng_stream *s) { rng_next_block(s); }
+
 uint64_t rng_poisson_inversion_from(double u, double mean)
 {
     double p = exp(-mean), f = p;

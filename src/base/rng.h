@@ -69,9 +69,23 @@ static inline __attribute__((always_inline)) void rng_next_block(rng_stream *s)
     s->used = 0;
 }
 
+/* The stream's next block, out of line (rng.c): the draws that open a stream compute its
+ * first block inline (rng_open_first), so that rng_uniform stays small enough to inline
+ * and the block is made once, where it is needed. */
+void rng_refill(rng_stream *s);
+
+/* rng_open, and the stream's first block made at once: the same numbers as rng_open alone
+ * (the first draw would make that block), for a draw that is sure to take one. */
+static inline __attribute__((always_inline)) void rng_open_first(rng_stream *s, uint64_t seed, uint32_t run,
+                                                                 uint32_t where, uint32_t day, uint32_t purpose)
+{
+    rng_open(s, seed, run, where, day, purpose);
+    rng_next_block(s);
+}
+
 static inline uint32_t rng_next_word(rng_stream *s)
 {
-    if (s->used == 4) rng_next_block(s);
+    if (s->used == 4) rng_refill(s);
     s->words++;
     return s->buf[s->used++];
 }
@@ -82,7 +96,7 @@ static inline double rng_uniform(rng_stream *s)
     if (s->used == 4 || s->used == 0 || s->used == 2) {
         /* the usual case: both words from one block, words 0-1 or 2-3 (a block holds two
          * uniforms; `used` is odd only if a caller mixed in single words) */
-        if (s->used == 4) rng_next_block(s);
+        if (s->used == 4) rng_refill(s);
         w0 = s->buf[s->used];
         w1 = s->buf[s->used + 1];
         s->used += 2;
@@ -103,20 +117,23 @@ static inline double rng_uniform(rng_stream *s)
  * for the means where the bound is used), so the result and the words consumed are
  * unchanged (tests/unit/test_rng.c compares them with the exact inversion). Draws with u
  * in the margin or above the bound take the exact path. The fast paths are inline; the
- * rest (rng_*_general, rng_*_inversion_from) is out of line in rng.c. */
+ * rest (rng_*_general, rng_*_inversion_from) is out of line in rng.c. The bounds multiply
+ * by 1/3 and 1/6 rather than divide (a division's latency sat on every draw's path): that
+ * moves the computed bound by an ulp or two, far inside the margin, so it is as valid a
+ * bound and every result is unchanged. */
 #define RNG_ZERO_MARGIN 1e-12
 #define RNG_ZERO_BOUND_MAX_MEAN 0.5
 
 /* exp(-m) >= 1 - m + m^2/2 - m^3/6 for m >= 0 (Taylor with a non-negative remainder). */
 static inline double rng_poisson_zero_bound(double m)
 {
-    return 1.0 - m * (1.0 - m * (0.5 - m / 6.0));
+    return 1.0 - m * (1.0 - m * (0.5 - m * (1.0 / 6.0)));
 }
 
 /* (1 - p)^n >= 1 - S1 + S2 - S3 with S_k = C(n, k) p^k (Bonferroni inequalities). */
 static inline double rng_binomial_zero_bound(double n, double p)
 {
-    const double s1 = n * p, s2 = s1 * (n - 1.0) * p / 2.0, s3 = s2 * (n - 2.0) * p / 3.0;
+    const double s1 = n * p, s2 = s1 * (n - 1.0) * p * 0.5, s3 = s2 * (n - 2.0) * p * (1.0 / 3.0);
     return 1.0 - s1 + s2 - s3;
 }
 

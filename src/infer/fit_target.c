@@ -794,7 +794,9 @@ int fit_target_simulate(const fit_target *t, const double *params, uint64_t seed
     ro.run = run;
     ro.params = params;
     ro.record = t->rec;
-    truce_result *r = truce_run(t->sc, &ro, err);
+    /* the totals over the organisations are all the summaries read */
+    truce_model *mod = model_new_totals(t->sc, &ro, err);
+    truce_result *r = mod ? truce_model_finish(mod, err) : NULL;
     if (!r) return -1;
     truce_observe_options oo;
     truce_observe_options_init(&oo);
@@ -928,7 +930,7 @@ int fit_target_simulate_within(const fit_target *t, const double *params, uint64
     ro.run = run;
     ro.params = params;
     ro.record = t->rec;
-    truce_model *m = truce_model_new(t->sc, &ro, err);
+    truce_model *m = model_new_totals(t->sc, &ro, err);
     if (!m) return -1;
     truce_observe_options oo;
     truce_observe_options_init(&oo);

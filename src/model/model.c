@@ -15,6 +15,7 @@
 #include "model.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,7 @@ typedef struct org_run {
     double new_recruits[MAXR], mil_in_attacks[MAXR], mil_in_operations[MAXR];
     double ops_intensity[MAXR];  /* effective operations intensity against it */
     double severity_mean;        /* E[deaths per lethal attack], for the mean-field run */
+    double excitation_decay;     /* exp(-1 / excitation_days), M4 */
     day_levers lv;
 } org_run;
 
@@ -110,13 +112,12 @@ struct truce_model {
     /* today's conditions, computed once a day after the levers (M5, M10) */
     double season_cos;           /* cos(2 pi (day of year - peak) / 365.25) */
     double mobility[MAXR];       /* seasonal mobility multiplier */
-    /* recording (recording_tables): each variable's total rule, each recorded column's
-     * kind, and the lists of all variables and columns and of the flows alone */
-    uint8_t var_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT], col_org[TRUCE_VAR_COUNT];
-    uint8_t var_shared[TRUCE_VAR_COUNT]; /* a variable of the shared state (no per-organisation value) */
-    uint8_t var_all[TRUCE_VAR_COUNT], var_flows[TRUCE_VAR_COUNT];
+    /* recording (recording_tables): each recorded column's total rule and kind, and the
+     * lists of all columns and of the flows alone */
+    uint8_t col_total[TRUCE_VAR_COUNT], col_flow[TRUCE_VAR_COUNT];
     uint8_t col_all[TRUCE_VAR_COUNT], col_flows[TRUCE_VAR_COUNT];
-    size_t nvar_all, nvar_flow, ncol_all, ncol_flow;
+    ptrdiff_t col_arr[TRUCE_VAR_COUNT]; /* org_array_of each column's variable */
+    size_t ncol_all, ncol_flow;
 };
 typedef struct truce_model model_run;
 
@@ -136,7 +137,7 @@ static double draw_poisson(model_run *m, size_t where, unsigned purpose, double 
     if (m->mean_field) return mean;
     if (mean > DRAW_EXACT_LIMIT) return floor(mean + 0.5);
     rng_stream s;
-    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double x = (double)rng_poisson(&s, mean);
     m->draws += s.words;
     return x;
@@ -150,7 +151,7 @@ static double draw_binomial(model_run *m, size_t where, unsigned purpose, double
     if (m->mean_field) return n * p;
     if (n > DRAW_EXACT_LIMIT) return floor(n * p + 0.5);
     rng_stream s;
-    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double x = (double)rng_binomial(&s, (uint64_t)n, p);
     m->draws += s.words;
     return x;
@@ -165,7 +166,7 @@ static double draw_severity_sum(model_run *m, const org_run *o, size_t where, un
     if (m->mean_field) return count * o->severity_mean;
     if (count > SEVERITY_EXACT_LIMIT) return floor(count * o->severity_mean + 0.5);
     rng_stream s;
-    rng_open(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
     double sum = 0.0;
     for (uint64_t i = 0; i < (uint64_t)count; i++) sum += (double)rng_powerlaw(&s, alpha, cap);
     m->draws += s.words;
@@ -662,9 +663,11 @@ static void training_and_promotion(model_run *m, org_run *o)
          * picture of the stochastic one where commanders hover around the target.) */
         double target = p[P_commander_target] * o->fighters[r];
         double ratio = target > 0.0 ? o->commanders[r] / target : 1.0;
-        double promoted = draw_binomial(
-            m, r, o->pur + PUR_PROMOTE, o->fighters[r],
-            p[P_promote_rate] / (1.0 + exp(p[P_replacement_strength] * (ratio - 1.0))) * regroup);
+        double promoted =
+            o->fighters[r] > 0.0 /* (else 0 whatever the probability: exp only when needed) */
+                ? draw_binomial(m, r, o->pur + PUR_PROMOTE, o->fighters[r],
+                                p[P_promote_rate] / (1.0 + exp(p[P_replacement_strength] * (ratio - 1.0))) * regroup)
+                : 0.0;
         o->fighters[r] += trained - promoted;
         o->commanders[r] += promoted;
         double left_r = draw_binomial(m, r, o->pur + PUR_DESERT_RECRUITS, o->recruits[r], p[P_desert_rate]);
@@ -748,8 +751,9 @@ static void operations(model_run *m, org_run *o)
         double focus = operations_focus(o, r);
         double h_intel = p[P_ops_kill_intel] * m->intelligence[r] * focus * I;
         double h_area = p[P_ops_kill_area] * (1.0 - focus) * I;
-        double p_rank = 1.0 - exp(-(h_intel + h_area));
-        double p_cmd = 1.0 - exp(-(h_intel * p[P_ops_commander_exposure] + h_area));
+        /* (a draw from an empty stock is 0 whatever its probability: exp only when needed) */
+        double p_rank = o->recruits[r] > 0.0 || o->fighters[r] > 0.0 ? 1.0 - exp(-(h_intel + h_area)) : 0.0;
+        double p_cmd = o->commanders[r] > 0.0 ? 1.0 - exp(-(h_intel * p[P_ops_commander_exposure] + h_area)) : 0.0;
         double out_r = draw_binomial(m, r, o->pur + PUR_OPS_RECRUITS, o->recruits[r], p_rank);
         double out_f = draw_binomial(m, r, o->pur + PUR_OPS_FIGHTERS, o->fighters[r], p_rank);
         double out_c = draw_binomial(m, r, o->pur + PUR_OPS_COMMANDERS, o->commanders[r], p_cmd);
@@ -811,7 +815,8 @@ static void sanctuary_movement(model_run *m, org_run *o)
         double hazard = g->border *
                         (p[P_sanctuary_flight] + p[P_ops_displacement] * operations_intensity(o, r)) *
                         season_mobility(m, r);
-        double pf = 1.0 - exp(-hazard);
+        /* (a draw from an empty stock is 0 whatever its probability: exp only when needed) */
+        double pf = o->fighters[r] > 0.0 || o->commanders[r] > 0.0 ? 1.0 - exp(-hazard) : 0.0;
         double f = draw_binomial(m, r, o->pur + PUR_FLIGHT_FIGHTERS, o->fighters[r], pf);
         double c = draw_binomial(m, r, o->pur + PUR_FLIGHT_COMMANDERS, o->commanders[r], pf);
         o->fighters[r] -= f;
@@ -917,7 +922,7 @@ static void attacks(model_run *m, org_run *o)
 {
     const double *p = o->p;
     const double funding = funding_level(o);
-    const double decay = exp(-1.0 / p[P_excitation_days]);
+    const double decay = o->excitation_decay;
     for (size_t r = 0; r < m->R; r++) {
         o->attacks[r] = 0.0;
         if (!is_state(m, r)) continue;
@@ -1125,134 +1130,178 @@ static void initial_state(model_run *m)
 
 /* ---- recording ------------------------------------------------------------------------ */
 
-/* Today's value of every variable in region r for one organisation (shared variables:
- * NAN), or with o NULL over every organisation (the first's values alone when there is
- * one, so that a one-organisation run records what it always did). Sanctuaries have no
- * population indices. */
-static void org_values(const org_run *o, size_t r, double v[TRUCE_VAR_COUNT])
+/* Today's value of variable k in region r for one organisation (shared variables: NAN), or
+ * with o NULL over every organisation (the first's value, plus each other's in order, so
+ * that a one-organisation run records what it always did). Sanctuaries have no population
+ * indices. Only the recorded variables are computed (recording_tables lists them). */
+static double org_value(const org_run *o, size_t r, truce_variable k)
 {
-    v[TRUCE_VAR_ATTACKS] = o->attacks[r];
-    v[TRUCE_VAR_DEATHS_SECURITY] = o->deaths_sec[r];
-    v[TRUCE_VAR_DEATHS_CIVILIAN] = o->deaths_civ[r];
-    v[TRUCE_VAR_DEATHS_MILITANT] = o->deaths_mil[r];
-    v[TRUCE_VAR_RECRUITS] = o->new_recruits[r];
-    v[TRUCE_VAR_RECRUITS_IN_TRAINING] = o->recruits[r];
-    v[TRUCE_VAR_FIGHTERS] = o->fighters[r];
-    v[TRUCE_VAR_COMMANDERS] = o->commanders[r];
-    v[TRUCE_VAR_MILITANTS] = o->recruits[r] + o->fighters[r] + o->commanders[r];
-    v[TRUCE_VAR_REINTEGRATED] = o->reintegrated[r];
-    v[TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS] = o->mil_in_attacks[r];
-    v[TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS] = o->mil_in_operations[r];
+    switch (k) {
+    case TRUCE_VAR_ATTACKS: return o->attacks[r];
+    case TRUCE_VAR_DEATHS_SECURITY: return o->deaths_sec[r];
+    case TRUCE_VAR_DEATHS_CIVILIAN: return o->deaths_civ[r];
+    case TRUCE_VAR_DEATHS_MILITANT: return o->deaths_mil[r];
+    case TRUCE_VAR_RECRUITS: return o->new_recruits[r];
+    case TRUCE_VAR_RECRUITS_IN_TRAINING: return o->recruits[r];
+    case TRUCE_VAR_FIGHTERS: return o->fighters[r];
+    case TRUCE_VAR_COMMANDERS: return o->commanders[r];
+    case TRUCE_VAR_REINTEGRATED: return o->reintegrated[r];
+    case TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS: return o->mil_in_attacks[r];
+    case TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS: return o->mil_in_operations[r];
+    case TRUCE_VAR_MILITANTS:
+    case TRUCE_VAR_MILITANTS_IN_SANCTUARY: return o->recruits[r] + o->fighters[r] + o->commanders[r];
+    default: return NAN; /* not an organisation's variable */
+    }
 }
 
-static void region_values(const model_run *m, const org_run *o, size_t r, double v[TRUCE_VAR_COUNT])
+static double region_value(const model_run *m, const org_run *o, size_t r, truce_variable k)
 {
     const region *g = &m->sc->regions[r];
-    org_values(o ? o : &m->org[0], r, v);
-    if (!o)
-        for (size_t k = 1; k < m->norgs; k++) {
-            double w[TRUCE_VAR_COUNT];
-            org_values(&m->org[k], r, w);
-            for (int j = 0; j < TRUCE_VAR_COUNT; j++)
-                if (!m->var_shared[j] && m->var_total[j] != TRUCE_TOTAL_ORGANISATION) v[j] += w[j];
-        }
-    v[TRUCE_VAR_MILITANTS_IN_SANCTUARY] = g->sanctuary ? v[TRUCE_VAR_MILITANTS] : 0.0;
-    const double none = o ? NAN : 0.0;
-    v[TRUCE_VAR_GRIEVANCE] = o ? NAN : g->sanctuary ? 0.0 : m->grievance[r];
-    v[TRUCE_VAR_SUPPORT] = o ? NAN : g->sanctuary ? 0.0 : m->support[r];
-    v[TRUCE_VAR_INTELLIGENCE] = o ? NAN : g->sanctuary ? 0.0 : m->intelligence[r];
-    v[TRUCE_VAR_DEVELOPMENT] = o ? NAN : g->sanctuary ? 0.0 : m->development[r];
-    v[TRUCE_VAR_FUNDS] = v[TRUCE_VAR_LEGITIMACY] = v[TRUCE_VAR_HOST_PATRONAGE] = v[TRUCE_VAR_PRISONERS] = none;
+    switch (k) {
+    case TRUCE_VAR_GRIEVANCE: return o ? NAN : g->sanctuary ? 0.0 : m->grievance[r];
+    case TRUCE_VAR_SUPPORT: return o ? NAN : g->sanctuary ? 0.0 : m->support[r];
+    case TRUCE_VAR_INTELLIGENCE: return o ? NAN : g->sanctuary ? 0.0 : m->intelligence[r];
+    case TRUCE_VAR_DEVELOPMENT: return o ? NAN : g->sanctuary ? 0.0 : m->development[r];
+    case TRUCE_VAR_FUNDS:
+    case TRUCE_VAR_LEGITIMACY:
+    case TRUCE_VAR_HOST_PATRONAGE:
+    case TRUCE_VAR_PRISONERS: return o ? NAN : 0.0;
+    case TRUCE_VAR_MILITANTS_IN_SANCTUARY:
+        if (!g->sanctuary) return 0.0;
+        break;
+    default: break;
+    }
+    if (o) return org_value(o, r, k);
+    double v = org_value(&m->org[0], r, k);
+    for (size_t j = 1; j < m->norgs; j++) v += org_value(&m->org[j], r, k);
+    return v;
 }
 
-/* What recording needs to know of each variable, looked up once per run rather than per
- * region and day (the variable table is the truth: see variables.c). Two lists each of
- * variables and of recorded columns: all of them, and the flows alone. */
+/* The per-region array of an organisation's stock or flow that is variable k's value in a
+ * region (offset into org_run), or -1 where the value takes more than a read. */
+static ptrdiff_t org_array_of(truce_variable k)
+{
+    switch (k) {
+    case TRUCE_VAR_ATTACKS: return (ptrdiff_t)offsetof(org_run, attacks);
+    case TRUCE_VAR_DEATHS_SECURITY: return (ptrdiff_t)offsetof(org_run, deaths_sec);
+    case TRUCE_VAR_DEATHS_CIVILIAN: return (ptrdiff_t)offsetof(org_run, deaths_civ);
+    case TRUCE_VAR_DEATHS_MILITANT: return (ptrdiff_t)offsetof(org_run, deaths_mil);
+    case TRUCE_VAR_RECRUITS: return (ptrdiff_t)offsetof(org_run, new_recruits);
+    case TRUCE_VAR_RECRUITS_IN_TRAINING: return (ptrdiff_t)offsetof(org_run, recruits);
+    case TRUCE_VAR_FIGHTERS: return (ptrdiff_t)offsetof(org_run, fighters);
+    case TRUCE_VAR_COMMANDERS: return (ptrdiff_t)offsetof(org_run, commanders);
+    case TRUCE_VAR_REINTEGRATED: return (ptrdiff_t)offsetof(org_run, reintegrated);
+    case TRUCE_VAR_MILITANTS_KILLED_IN_ATTACKS: return (ptrdiff_t)offsetof(org_run, mil_in_attacks);
+    case TRUCE_VAR_MILITANTS_KILLED_IN_OPERATIONS: return (ptrdiff_t)offsetof(org_run, mil_in_operations);
+    default: return -1;
+    }
+}
+
+static const double *org_array(const org_run *o, ptrdiff_t off)
+{
+    return (const double *)(const void *)((const char *)o + off);
+}
+
+/* What recording needs to know of each recorded column, looked up once per run rather than
+ * per region and day (the variable table is the truth: see variables.c): its total rule
+ * and kind, and two lists of columns: all of them, and the flows alone. */
 static void recording_tables(model_run *m)
 {
     const struct truce_result *res = m->res;
-    m->nvar_all = m->nvar_flow = m->ncol_all = m->ncol_flow = 0;
-    for (int k = 0; k < TRUCE_VAR_COUNT; k++) {
-        const truce_variable_info *vi = truce_variable_info_of((truce_variable)k);
-        m->var_total[k] = (uint8_t)vi->total;
-        m->var_shared[k] = vi->total == TRUCE_TOTAL_POPULATION_MEAN;
-        m->var_all[m->nvar_all++] = (uint8_t)k;
-        if (vi->kind == TRUCE_KIND_FLOW) m->var_flows[m->nvar_flow++] = (uint8_t)k;
-    }
+    m->ncol_all = m->ncol_flow = 0;
     for (size_t c = 0; c < res->nvars; c++) {
         const truce_variable_info *vi = truce_variable_info_of(res->vars[c]);
+        m->col_total[c] = (uint8_t)vi->total;
         m->col_flow[c] = vi->kind == TRUCE_KIND_FLOW;
-        m->col_org[c] = vi->total == TRUCE_TOTAL_ORGANISATION;
+        m->col_arr[c] = vi->total == TRUCE_TOTAL_SUM ? org_array_of(res->vars[c]) : -1;
         m->col_all[m->ncol_all++] = (uint8_t)c;
         if (m->col_flow[c]) m->col_flows[m->ncol_flow++] = (uint8_t)c;
     }
 }
 
-/* Flows add up over the period; stocks keep the latest day's value, so they are written
- * on the period's last day only (the last day of every recorded period is simulated: runs
- * end at the horizon and the recorded window is clipped to it). `cols` lists the columns
- * to write: all of them on the last day, the flows alone on the others. */
-static void store_row(const model_run *m, double *row, const double v[TRUCE_VAR_COUNT], int is_total,
-                      const uint8_t *cols, size_t ncols)
-{
-    const struct truce_result *res = m->res;
-    for (size_t j = 0; j < ncols; j++) {
-        const size_t c = cols[j];
-        const truce_variable k = res->vars[c];
-        if (m->col_flow[c]) row[c] += v[k];
-        else if (is_total || !m->col_org[c]) row[c] = v[k]; /* else stays NAN */
-    }
-}
-
-/* Record today into res: over every organisation (o NULL) or for one. The organisation-wide
- * values of the region "all": the organisation's own, or over every organisation the sum
- * of funds and prisoners and the first organisation's legitimacy and host patronage
- * (indices of one organisation do not add up; docs/run.md). */
+/* Record today into res: over every organisation (o NULL) or for one. Flows add up over the
+ * period; stocks keep the latest day's value, so they are written on the period's last day
+ * only (the last day of every recorded period is simulated: runs end at the horizon and the
+ * recorded window is clipped to it): the columns are all of them on the last day, the flows
+ * alone on the others. A region's row leaves organisation-wide stocks NAN. The region "all":
+ * flows and stocks summed over the regions (in region order), indices of the population
+ * averaged by population over the state's regions, and the organisation-wide values: the
+ * organisation's own, or over every organisation the sum of funds and prisoners and the
+ * first organisation's legitimacy and host patronage (indices of one organisation do not
+ * add up; docs/run.md). Column by column, each value computed once for its row and the
+ * total. */
 static void record_into(const model_run *m, struct truce_result *res, const org_run *o)
 {
     double *block = &res->values[m->period * res->nrows * res->nvars];
-    const size_t R = m->R;
+    const size_t R = m->R, nvars = res->nvars;
     const int want_total = res->row_of[R] >= 0;
     const int last_day = m->date == res->plast[m->period];
     const uint8_t *cols = last_day ? m->col_all : m->col_flows;
     const size_t ncols = last_day ? m->ncol_all : m->ncol_flow;
-    const uint8_t *vars = last_day ? m->var_all : m->var_flows;
-    const size_t nv = last_day ? m->nvar_all : m->nvar_flow;
-    double total[TRUCE_VAR_COUNT] = {0}, v[TRUCE_VAR_COUNT], pop_state = 0.0;
-    for (size_t r = 0; r < R; r++) {
-        const int row = res->row_of[r];
-        if (row < 0 && !want_total) continue;
-        region_values(m, o, r, v);
-        if (row >= 0) store_row(m, &block[(size_t)row * res->nvars], v, 0, cols, ncols);
-        if (!want_total) continue;
-        const region *g = &m->sc->regions[r];
-        for (size_t j = 0; j < nv; j++) {
-            const size_t k = vars[j];
-            switch ((truce_var_total)m->var_total[k]) {
-            case TRUCE_TOTAL_SUM: total[k] += v[k]; break;
-            case TRUCE_TOTAL_POPULATION_MEAN: total[k] += v[k] * g->population; break;
-            case TRUCE_TOTAL_ORGANISATION: break;
+    const org_run *first = o ? o : &m->org[0];
+    const size_t K = o ? 1 : m->norgs;
+    double pop_state = 0.0;
+    if (want_total)
+        for (size_t r = 0; r < R; r++)
+            if (!m->sc->regions[r].sanctuary) pop_state += m->sc->regions[r].population;
+    double *trow = want_total ? &block[(size_t)res->row_of[R] * nvars] : NULL;
+    for (size_t j = 0; j < ncols; j++) {
+        const size_t c = cols[j];
+        const truce_variable k = res->vars[c];
+        const int flow = m->col_flow[c];
+        const truce_var_total rule = (truce_var_total)m->col_total[c];
+        const ptrdiff_t off = m->col_arr[c];
+        double total = 0.0;
+        if (off >= 0) {
+            /* an organisation's array, summed over the regions (the usual case, made cheap) */
+            const double *a0 = org_array(first, off), *a1 = K > 1 ? org_array(&m->org[1], off) : NULL;
+            for (size_t r = 0; r < R; r++) {
+                double v = a0[r];
+                if (a1) v += a1[r];
+                for (size_t q = 2; q < K; q++) v += org_array(&m->org[q], off)[r];
+                const int row = res->row_of[r];
+                if (row >= 0) {
+                    double *cell = &block[(size_t)row * nvars + c];
+                    if (flow) *cell += v;
+                    else *cell = v;
+                }
+                total += v;
+            }
+        } else {
+            for (size_t r = 0; r < R; r++) {
+                const int row = res->row_of[r];
+                if (row < 0 && !want_total) continue;
+                const double v = region_value(m, o, r, k);
+                if (row >= 0) {
+                    double *cell = &block[(size_t)row * nvars + c];
+                    if (flow) *cell += v;
+                    else if (rule != TRUCE_TOTAL_ORGANISATION) *cell = v; /* else stays NAN */
+                }
+                if (rule == TRUCE_TOTAL_SUM) total += v;
+                else if (rule == TRUCE_TOTAL_POPULATION_MEAN) total += v * m->sc->regions[r].population;
             }
         }
-        if (!g->sanctuary) pop_state += g->population;
-    }
-    if (!want_total) return;
-    for (size_t j = 0; j < nv; j++) {
-        const size_t k = vars[j];
-        if (m->var_total[k] == TRUCE_TOTAL_POPULATION_MEAN)
-            total[k] = o ? NAN : pop_state > 0.0 ? total[k] / pop_state : 0.0;
-    }
-    const org_run *first = o ? o : &m->org[0];
-    total[TRUCE_VAR_FUNDS] = first->funds;
-    total[TRUCE_VAR_LEGITIMACY] = first->legitimacy;
-    total[TRUCE_VAR_HOST_PATRONAGE] = first->patronage;
-    total[TRUCE_VAR_PRISONERS] = first->prisoners;
-    if (!o)
-        for (size_t k = 1; k < m->norgs; k++) {
-            total[TRUCE_VAR_FUNDS] += m->org[k].funds;
-            total[TRUCE_VAR_PRISONERS] += m->org[k].prisoners;
+        if (!trow) continue;
+        switch (k) {
+        case TRUCE_VAR_FUNDS:
+            total = first->funds;
+            if (!o)
+                for (size_t q = 1; q < m->norgs; q++) total += m->org[q].funds;
+            break;
+        case TRUCE_VAR_PRISONERS:
+            total = first->prisoners;
+            if (!o)
+                for (size_t q = 1; q < m->norgs; q++) total += m->org[q].prisoners;
+            break;
+        case TRUCE_VAR_LEGITIMACY: total = first->legitimacy; break;
+        case TRUCE_VAR_HOST_PATRONAGE: total = first->patronage; break;
+        default:
+            if (rule == TRUCE_TOTAL_POPULATION_MEAN) total = o ? NAN : pop_state > 0.0 ? total / pop_state : 0.0;
+            break;
         }
-    store_row(m, &block[(size_t)res->row_of[R] * res->nvars], total, 1, cols, ncols);
+        if (flow) trow[c] += total;
+        else trow[c] = total;
+    }
 }
 
 static void record_day(model_run *m)
@@ -1261,7 +1310,7 @@ static void record_day(model_run *m)
     if (m->date < res->rec.from || m->date > res->rec.to || res->nvars == 0) return;
     while (m->date > res->plast[m->period]) m->period++;
     record_into(m, res, NULL);
-    if (m->norgs > 1)
+    if (m->norgs > 1 && res->by_org[0])
         for (size_t k = 0; k < m->norgs; k++) record_into(m, res->by_org[k], &m->org[k]);
 }
 
@@ -1338,6 +1387,7 @@ static void use_params(model_run *m, const double *values)
                 }
         }
         o->severity_mean = rng_powerlaw_mean(o->p[P_severity_exponent], (uint64_t)o->p[P_severity_cap]);
+        o->excitation_decay = exp(-1.0 / o->p[P_excitation_days]);
     }
 }
 
@@ -1352,7 +1402,8 @@ static void use_organisations(model_run *m, const truce_scenario *sc)
     }
 }
 
-truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+static truce_model *model_create(const truce_scenario *sc, const truce_run_options *opt, int by_org,
+                                 truce_error *err)
 {
     truce_error_clear(err);
     if (!sc || !opt) {
@@ -1376,7 +1427,7 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run");
         return NULL;
     }
-    m->res = result_new(sc, &opt->record, err);
+    m->res = result_new(sc, &opt->record, by_org, err);
     if (!m->res || episode_state(m, sc, NULL, NULL)) {
         if (m->res) truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory for a run");
         truce_model_free(m);
@@ -1398,6 +1449,16 @@ truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *
     recording_tables(m);
     initial_state(m);
     return m;
+}
+
+truce_model *truce_model_new(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+{
+    return model_create(sc, opt, 1, err);
+}
+
+truce_model *model_new_totals(const truce_scenario *sc, const truce_run_options *opt, truce_error *err)
+{
+    return model_create(sc, opt, 0, err);
 }
 
 void truce_model_free(truce_model *m)

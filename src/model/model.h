@@ -64,4 +64,9 @@ enum rng_purpose {
  * flow totals and draw count are not set (truce_model_finish sets them). */
 const struct truce_result *model_recorded(const truce_model *m);
 
+/* truce_model_new without the per-organisation records of a run of several organisations
+ * (truce_result_organisation gives NULL for its result): the same values over every
+ * organisation, for less work, for a caller that reads only those (the fit's simulations). */
+truce_model *model_new_totals(const truce_scenario *sc, const truce_run_options *opt, truce_error *err);
+
 #endif

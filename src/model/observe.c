@@ -91,13 +91,29 @@ truce_reported *truce_observe(const truce_result *r, const truce_scenario *s, co
     truce_reported *out = reported_new("observed");
     if (!out) goto oom;
     const size_t n = truce_reported_count(like);
+    /* the lookups by name of the previous row, kept while the source, metric and geography
+     * stay the same (rows of one series come together) */
+    const char *src = NULL, *met = NULL, *geo = NULL;
+    long rate = -1, size = -1;
+    truce_variable vars[8];
+    int nvars = 0;
+    const geography *g = NULL;
     for (size_t i = 0; i < n; i++) {
         truce_reported_entry e;
         truce_reported_row(like, i, &e);
-        long rate = source_param("rate", e.source), size = source_param("dispersion", e.source);
-        truce_variable vars[8];
-        int nvars = metric_variables(e.metric, vars);
-        const geography *g = find_geography(s, e.geography);
+        if (src != e.source && (!src || strcmp(src, e.source) != 0)) {
+            src = e.source;
+            rate = source_param("rate", e.source);
+            size = source_param("dispersion", e.source);
+        }
+        if (met != e.metric && (!met || strcmp(met, e.metric) != 0)) {
+            met = e.metric;
+            nvars = metric_variables(e.metric, vars);
+        }
+        if (geo != e.geography && (!geo || strcmp(geo, e.geography) != 0)) {
+            geo = e.geography;
+            g = find_geography(s, e.geography);
+        }
         if (rate < 0 || size < 0 || nvars == 0 || !g) continue;
         if (e.first < r->rec.from || e.last > r->rec.to) continue;
         const uint64_t every = s->nregions >= 64 ? UINT64_MAX : ((uint64_t)1 << s->nregions) - 1;

@@ -107,10 +107,10 @@ oom:
     return NULL;
 }
 
-struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, truce_error *err)
+struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, int by_org, truce_error *err)
 {
     struct truce_result *r = result_new_one(s, rec, -1, err);
-    if (!r || s->norgs < 2) return r;
+    if (!r || s->norgs < 2 || !by_org) return r;
     for (size_t k = 0; k < s->norgs; k++)
         if (!(r->by_org[k] = result_new_one(s, rec, (int)k, err))) {
             truce_result_free(r);
@@ -165,7 +165,8 @@ const char *truce_result_organisation_name(const truce_result *r, size_t k)
 const truce_result *truce_result_organisation(const truce_result *r, size_t k)
 {
     if (r->org >= 0 || k >= truce_result_organisation_count(r)) return NULL;
-    return r->by_org[k] ? r->by_org[k] : r;
+    if (r->by_org[k]) return r->by_org[k];
+    return r->norgs > 1 ? NULL : r; /* one organisation, or made without them (result_new) */
 }
 
 /* ---- access ------------------------------------------------------------------------------ */
@@ -277,6 +278,18 @@ truce_series *truce_result_series(const truce_result *r, size_t reg, truce_varia
     return s;
 }
 
+/* The number of recorded periods that end before `day` (they are in date order). */
+static size_t periods_ending_before(const truce_result *r, int64_t day)
+{
+    size_t lo = 0, hi = r->nperiods;
+    while (lo < hi) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (r->plast[mid] < day) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
 double truce_result_total(const truce_result *r, size_t reg, truce_variable v, int32_t from,
                           int32_t to)
 {
@@ -287,14 +300,14 @@ double truce_result_total(const truce_result *r, size_t reg, truce_variable v, i
     if (truce_variable_is_flow(v)) {
         if (from < r->rec.from || from > to) return NAN;
         double t = 0.0;
-        for (size_t p = 0; p < r->nperiods; p++) {
-            if (r->plast[p] < from || r->pfirst[p] > to) continue;
+        /* the periods are in date order: start at the first that ends on or after `from` */
+        for (size_t p = periods_ending_before(r, from); p < r->nperiods && r->pfirst[p] <= to; p++) {
             if (r->pfirst[p] < from || r->plast[p] > to) return NAN; /* a period cut by the bounds */
             t += truce_result_get(r, p, reg, v);
         }
         return t;
     }
-    double x = NAN;
-    for (size_t p = 0; p < r->nperiods && r->plast[p] <= to; p++) x = truce_result_get(r, p, reg, v);
-    return x;
+    /* the last period that ends by `to` */
+    const size_t p = periods_ending_before(r, (int64_t)to + 1);
+    return p > 0 ? truce_result_get(r, p - 1, reg, v) : NAN;
 }

@@ -30,7 +30,7 @@ struct truce_result {
     char params_hash[17];        /* of the parameter vector the run used */
     /* Several organisations (scenario.h): the same record for each one alone, in the same
      * layout (variables of the shared state are NAN there); NULL with one organisation,
-     * whose values are those above. */
+     * whose values are those above, and in a result made without them (result_new). */
     size_t norgs;
     char org_names[SCENARIO_MAX_ORGS][SCENARIO_NAME_MAX];
     int org;                     /* -1, or the organisation this one is part of a run for */
@@ -38,7 +38,9 @@ struct truce_result {
 };
 
 /* An empty result for a run of s recording rec (values zero, NAN where undefined). */
-struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, truce_error *err);
+/* by_org: also each organisation's own record (a run of several organisations); without it
+ * the result has only the record over every organisation. */
+struct truce_result *result_new(const truce_scenario *s, const truce_record *rec, int by_org, truce_error *err);
 struct truce_result *result_copy(const struct truce_result *r);
 
 #endif

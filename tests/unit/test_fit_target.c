@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fit_target.h"
+#include "model.h"
 #include "params.h"
 #include "testutil.h"
 #include "truce.h"
@@ -319,6 +320,54 @@ static void early_rejection(void **state)
     fit_target_free(t);
 }
 
+/* The fit's simulations run without each organisation's own record (model_new_totals):
+ * what they record over every organisation must be the same doubles as a whole run's,
+ * with the same flows and draws, and the result must not pretend to have the per-
+ * organisation records (truce_result_organisation gives NULL). */
+static void totals_only_run_matches(void **state)
+{
+    (void)state;
+    truce_error err;
+    truce_scenario *sc = truce_scenario_load_default(&err);
+    assert_non_null(sc);
+    assert_true(truce_scenario_organisation_count(sc) > 1); /* else there is nothing to leave out */
+    fit_target *t = target(INT32_MAX);
+    for (uint32_t run = 0; run < 2; run++) {
+        truce_run_options o;
+        truce_run_options_init(&o);
+        o.seed = 11;
+        o.run = run;
+        fit_target_record(t, &o.record);
+        truce_result *whole = truce_run(sc, &o, &err);
+        truce_model *m = model_new_totals(sc, &o, &err);
+        truce_result *totals = m ? truce_model_finish(m, &err) : NULL;
+        if (!whole || !totals) fail_msg("run: %s", err.message);
+        assert_non_null(truce_result_organisation(whole, 0));
+        assert_null(truce_result_organisation(totals, 0));
+        const size_t R = truce_result_region_count(whole);
+        size_t cells = 0;
+        for (size_t p = 0; p < truce_result_period_count(whole); p++)
+            for (size_t g = 0; g <= R; g++)
+                for (int v = 0; v < TRUCE_VAR_COUNT; v++) {
+                    double x = truce_result_get(whole, p, g, (truce_variable)v);
+                    double y = truce_result_get(totals, p, g, (truce_variable)v);
+                    if (isnan(x) && isnan(y)) continue;
+                    if (memcmp(&x, &y, sizeof x) != 0)
+                        fail_msg("run %u period %zu region %zu %s: %.17g vs %.17g", run, p, g,
+                                 truce_variable_name((truce_variable)v), x, y);
+                    cells++;
+                }
+        assert_true(cells > 1000);
+        for (int f = 0; f < TRUCE_FLOW_COUNT; f++)
+            assert_true(truce_result_flow(whole, (truce_flow)f) == truce_result_flow(totals, (truce_flow)f));
+        assert_true(truce_result_draws(whole) == truce_result_draws(totals));
+        truce_result_free(whole);
+        truce_result_free(totals);
+    }
+    fit_target_free(t);
+    truce_scenario_free(sc);
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--dump") == 0) {
@@ -350,6 +399,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(simulate_and_scale),
         cmocka_unit_test(block_weights),
         cmocka_unit_test(early_rejection),
+        cmocka_unit_test(totals_only_run_matches),
     };
     return cmocka_run_group_tests_name("fit_target", tests, NULL, NULL);
 }
