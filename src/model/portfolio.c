@@ -432,27 +432,22 @@ static int assign_ids(pload *P)
         char date[11];
         cal_format(e->start, date);
         if (sscanf(date, "%4d-%2d-%2d", &y, &mo, &d) != 3) y = mo = d = 0;
-        char base[32];
-        snprintf(base, sizeof base, "%s@%04d%02d%02d", lever_name(e->lever), y, mo, d);
+        /* the k-th lever with this lever and start gets `.k` (k >= 2); explicit ids
+         * cannot hold '@', so they never take one of these */
         unsigned k = 1;
-        for (;;) {
-            char id[40];
-            if (k == 1) snprintf(id, sizeof id, "%s", base);
-            else snprintf(id, sizeof id, "%s.%u", base, k);
-            if (strlen(id) >= sizeof e->id) {
-                snprintf(field, sizeof field, "levers[%zu].id", P->item[i]);
-                return pfail(P, P->line[i], field,
-                             "too many %s levers starting on %s to name them (give ids)",
-                             lever_name(e->lever), date);
-            }
-            int taken = 0;
-            for (size_t j = 0; j < i && !taken; j++) taken = strcmp(p->levers[j].id, id) == 0;
-            if (!taken) {
-                memcpy(e->id, id, strlen(id) + 1);
-                break;
-            }
-            k++;
+        for (size_t j = 0; j < i; j++)
+            k += (unsigned)(!P->explicit_id[j] && p->levers[j].lever == e->lever &&
+                            p->levers[j].start == e->start);
+        char id[48];
+        if (k == 1) snprintf(id, sizeof id, "%s@%04d%02d%02d", lever_name(e->lever), y, mo, d);
+        else snprintf(id, sizeof id, "%s@%04d%02d%02d.%u", lever_name(e->lever), y, mo, d, k);
+        if (strlen(id) >= sizeof e->id) {
+            snprintf(field, sizeof field, "levers[%zu].id", P->item[i]);
+            return pfail(P, P->line[i], field,
+                         "too many %s levers starting on %s to name them (give ids)",
+                         lever_name(e->lever), date);
         }
+        memcpy(e->id, id, strlen(id) + 1);
     }
     for (size_t i = 0; i < p->n; i++) {
         for (size_t j = 0; j < i; j++)
