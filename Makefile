@@ -1,7 +1,8 @@
 # truce — build, run and test.
 #
 # The two commands a newcomer needs (see README.md):
-#   make run    install missing Debian packages, build, run the default Pakistan–TTP scenario
+#   make run    install missing Debian packages, build, assess the shipped portfolios on the
+#               default Pakistan–TTP scenario (out/assessment/)
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
@@ -132,9 +133,11 @@ $(BUILD)/tests/%: tests/stat/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OMP) -lcmocka -o $@
 
+# The assessment of the shipped portfolios on the default scenario (docs/assess.md):
+# out/assessment/ with its report; progress on the terminal, then the headline table.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/truce run --by year --out out/pakistan-ttp
+	$(BUILD)/truce assess --out out/assessment
 
 # The default suite: unit tests, golden scenario tests, statistical tests with fixed seeds,
 # data-driven CLI tests and short fuzz runs over the committed corpora.
