@@ -1197,6 +1197,11 @@ typedef struct truce_sens_meta {
 TRUCE_API int truce_sens_write(const truce_sens *s, const truce_sens_options *o,
                                const truce_sens_meta *meta, const char *dir, truce_error *err);
 
+/* ---- the assessment's report (docs/report.md) ---------------------------------------- */
+/* Render DIR/report.html from an assessment folder (docs/report.md): one self-contained
+ * HTML file (uPlot and the page's script inlined), written safely (temp + rename). */
+TRUCE_API int truce_report_render(const char *dir, truce_error *err);
+
 #ifdef __cplusplus
 }
 #endif
