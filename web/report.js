@@ -28,7 +28,7 @@
     if (s.kind === "edge") { o.width = 0.5; o.stroke = "rgba(0,0,0,0.15)"; o.points = { show: false }; }
     else if (s.kind === "mid") { o.width = 2; }
     else if (s.kind === "points") { o.paths = function () { return null; }; o.points = { show: true, size: 5, fill: s.color, stroke: s.color }; }
-    else { o.width = 1.5; }
+    else { o.width = 1.5; o.points = { show: true, size: 3 }; }
     return o;
   }
 

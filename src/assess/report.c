@@ -280,7 +280,7 @@ static void put_raw(FILE *f, double v)
 static void put_pct(FILE *f, double p)
 {
     if (!isfinite(p)) fputs("–", f);
-    else fprintf(f, "%.0f %%", p * 100.0);
+    else fprintf(f, "%.0f\xC2\xA0%%", p * 100.0);
 }
 
 /* ---- the report's state ------------------------------------------------------------- */
@@ -862,15 +862,33 @@ static int sec_evidence(report *r, FILE *h)
                 per[b] = per[b - 1];
                 per[b - 1] = x;
             }
+        /* every month from the first to the last reported one, so that a month no source
+         * reported is a gap, not a line drawn across it */
+        int32_t d0, d1;
+        char g;
+        period_first(per[0], &d0, &g);
+        period_first(per[nper - 1], &d1, &g);
+        for (size_t i = 0; i < nper; i++) free(per[i]);
+        free(per);
+        int y0, m0, dd, y1, m1;
+        cal_civil_from_days(d0, &y0, &m0, &dd);
+        cal_civil_from_days(d1, &y1, &m1, &dd);
+        size_t nmon = (size_t)((y1 - y0) * 12 + (m1 - m0) + 1);
         chart c;
         memset(&c, 0, sizeof c);
-        if (chart_alloc(&c, nper, nsrc) != 0) return -1;
-        for (size_t i = 0; i < nper; i++) {
-            char g;
-            period_first(per[i], &c.day[i], &g);
-            c.xl[i] = per[i];
+        if (chart_alloc(&c, nmon, nsrc) != 0) {
+            chart_free(&c);
+            return -1;
         }
-        free(per);
+        for (size_t i = 0; i < nmon; i++) {
+            int k = m0 - 1 + (int)i, y = y0 + k / 12, mon = k % 12 + 1;
+            c.day[i] = cal_days_from_civil(y, mon, 1);
+            if (!(c.xl[i] = malloc(16))) {
+                chart_free(&c);
+                return -1;
+            }
+            snprintf(c.xl[i], 16, "%04d-%02d", y, mon);
+        }
         for (size_t k = 0; k < nsrc; k++) {
             c.s[k].label = src[k];
             c.s[k].color = colors[k];
