@@ -1717,7 +1717,8 @@ int truce_report_render(const char *dir, truce_error *err)
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        truce_error_set(err, TRUCE_EINPUT, dir, 0, NULL, "not an assessment folder (no such folder)");
+        truce_error_set(err, TRUCE_EINPUT, dir, 0, NULL, "not an assessment folder (%s)",
+                        stat(dir, &st) != 0 ? "no such folder" : "not a folder");
         return -1;
     }
     report r;
