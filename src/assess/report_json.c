@@ -254,7 +254,9 @@ static int parse_value(rj_parser *ps, rj_value *v, int depth)
     case 't': return literal(ps, "true", RJ_TRUE, v);
     case 'f': return literal(ps, "false", RJ_FALSE, v);
     case 'n': return literal(ps, "null", RJ_NULL, v);
-    default: return parse_number(ps, v);
+    default:
+        if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9')) return parse_number(ps, v);
+        return fail(ps, "expected a value");
     }
 }
 
