@@ -1770,3 +1770,149 @@ done:
     report_free(&r);
     return rc;
 }
+
+/* ---- the headline table for a terminal ------------------------------------------------ */
+
+/* A number for the terminal: as fmt_num, with an ASCII minus. */
+static void fmt_ascii(char *out, size_t cap, double v, int sign)
+{
+    char b[80];
+    fmt_num(b, sizeof b, v, sign);
+    const char *p = b;
+    size_t n = 0;
+    if (strncmp(p, "\xE2\x88\x92", 3) == 0) {
+        if (n + 1 < cap) out[n++] = '-';
+        p += 3;
+    } else if (strncmp(p, "\xC2\xB1", 2) == 0) {
+        p += 2;
+    }
+    size_t l = strlen(p);
+    if (l > cap - n - 1) l = cap - n - 1;
+    memcpy(out + n, p, l);
+    out[n + l] = '\0';
+}
+
+int truce_report_headline(const char *dir, truce_write_fn out, void *ctx, truce_error *err)
+{
+    truce_error_clear(err);
+    report r;
+    memset(&r, 0, sizeof r);
+    r.dir = dir ? dir : "";
+    int rc = -1;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+    static const char *const need[] = {"portfolio", "outcome", "status_quo#", "value#", "diff_q05#", "diff_q50#",
+                                       "diff_q95#", "p_better?", NULL};
+    if (tab_load(&r.t[T_ASSESS], r.dir, "assessment.csv", need, 1, 0, err) != 0) goto done;
+    const tab *t = &r.t[T_ASSESS];
+    const char *sq = NULL;
+    /* the status quo's name and the horizon from assessment.json, when it reads */
+    char *jpath = join_path(r.dir, "assessment.json");
+    const char *why = NULL;
+    FILE *jf = jpath ? csv_fopen_regular(jpath, &why) : NULL;
+    if (jf) {
+        char *text = NULL;
+        size_t tl = 0;
+        FILE *m = open_memstream(&text, &tl);
+        char chunk[65536];
+        size_t got;
+        while (m && (got = fread(chunk, 1, sizeof chunk, jf)) > 0) fwrite(chunk, 1, got, m);
+        if (m) fclose(m);
+        fclose(jf);
+        truce_error jerr;
+        if (text && rj_parse(jpath, text, tl, &r.meta, &jerr) == 0) sq = rj_str(&r.meta, "status_quo");
+        free(text);
+    }
+    free(jpath);
+    for (size_t i = 0; i < t->nrow; i++)
+        if (add_name(&r.port, &r.nport, cell(t, i, 0)) != 0 || add_name(&r.outc, &r.noutc, cell(t, i, 1)) != 0) {
+            truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+            goto done;
+        }
+    f = open_memstream(&buf, &len);
+    if (!f) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    fprintf(f, "Difference from the status quo%s%s%s, Pakistan", sq ? " (" : "", sq ? sq : "", sq ? ")" : "");
+    if (rj_str(&r.meta, "from") && rj_str(&r.meta, "to"))
+        fprintf(f, ", %s to %s", rj_str(&r.meta, "from"), rj_str(&r.meta, "to"));
+    fputs(": median [90 % interval] and the share of futures\nin which the portfolio is lower "
+          "(p_better; '-' for militant deaths)\n\n", f);
+    int wname = 14;
+    for (size_t p = 0; p < r.nport; p++)
+        if ((int)strlen(r.port[p]) > wname) wname = (int)strlen(r.port[p]);
+    if (sq && (int)strlen(sq) + 9 > wname) wname = (int)strlen(sq) + 9;
+    enum { W = 26 };
+    fprintf(f, "%-*s", wname, "portfolio");
+    for (size_t k = 0; k < r.noutc; k++) {
+        char var[64], geo[64];
+        split_outcome(r.outc[k], var, sizeof var, geo, sizeof geo);
+        if (strcmp(geo, "national") == 0) fprintf(f, "  %-*s", W, var);
+    }
+    fputc('\n', f);
+    if (sq) {
+        char name[256];
+        snprintf(name, sizeof name, "%s (median)", sq);
+        fprintf(f, "%-*s", wname, name);
+        for (size_t k = 0; k < r.noutc; k++) {
+            char var[64], geo[64], v[64];
+            split_outcome(r.outc[k], var, sizeof var, geo, sizeof geo);
+            if (strcmp(geo, "national") != 0) continue;
+            size_t row = SIZE_MAX;
+            for (size_t i = 0; i < t->nrow && row == SIZE_MAX; i++)
+                if (strcmp(cell(t, i, 1), r.outc[k]) == 0) row = i;
+            fmt_ascii(v, sizeof v, num(t, row, 2), 0);
+            fprintf(f, "  %-*s", W, v);
+        }
+        fputc('\n', f);
+    }
+    for (size_t p = 0; p < r.nport; p++) {
+        fprintf(f, "%-*s", wname, r.port[p]);
+        for (size_t k = 0; k < r.noutc; k++) {
+            char var[64], geo[64], a[64], b[64], c[64], e[256];
+            split_outcome(r.outc[k], var, sizeof var, geo, sizeof geo);
+            if (strcmp(geo, "national") != 0) continue;
+            r.sq = r.port[p];
+            size_t row = find_row(&r, r.port[p], r.outc[k]);
+            if (row == SIZE_MAX) {
+                fprintf(f, "  %-*s", W, "");
+                continue;
+            }
+            fmt_ascii(a, sizeof a, num(t, row, 5), 1);
+            fmt_ascii(b, sizeof b, num(t, row, 4), 1);
+            fmt_ascii(c, sizeof c, num(t, row, 6), 1);
+            double pb = num(t, row, 7);
+            if (isfinite(pb)) snprintf(e, sizeof e, "%s [%s, %s] %.0f%%", a, b, c, 100 * pb);
+            else snprintf(e, sizeof e, "%s [%s, %s] -", a, b, c);
+            fprintf(f, "  %-*s", W, e);
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0) {
+        f = NULL;
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        goto done;
+    }
+    f = NULL;
+    /* no spaces at the ends of lines */
+    size_t w = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (buf[i] == '\n')
+            while (w > 0 && buf[w - 1] == ' ') w--;
+        buf[w++] = buf[i];
+    }
+    len = w;
+    if (out(ctx, buf, len) != 0) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "write error");
+        goto done;
+    }
+    rc = 0;
+done:
+    if (f) fclose(f);
+    free(buf);
+    r.sq = NULL;
+    report_free(&r);
+    return rc;
+}
