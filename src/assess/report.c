@@ -925,8 +925,9 @@ static void ratio_cell(FILE *h, const tab *t, size_t i)
         fputs("<td>–</td>", h);
         return;
     }
-    fprintf(h, "<td>%.2f <span class=\"ci\">[%.2f, %.2f]</span></td>", v, num(t, i, tab_col(t, "ci_low")),
-            num(t, i, tab_col(t, "ci_high")));
+    double lo = num(t, i, tab_col(t, "ci_low")), hi = num(t, i, tab_col(t, "ci_high"));
+    if (isfinite(lo) && isfinite(hi)) fprintf(h, "<td>%.2f <span class=\"ci\">[%.2f, %.2f]</span></td>", v, lo, hi);
+    else fprintf(h, "<td>%.2f</td>", v);
 }
 
 static int sec_event_study(report *r, FILE *h)
@@ -1121,7 +1122,7 @@ static int ppc_chart(report *r, FILE *h, const char *ser, char gran)
     c.band[0][0] = 5; c.band[0][1] = 1; c.band_fill[0] = "rgba(31,95,168,0.15)";
     c.band[1][0] = 4; c.band[1][1] = 2; c.band_fill[1] = "rgba(31,95,168,0.3)";
     char title[300];
-    snprintf(title, sizeof title, "%s, per %s: posterior predictive 50 %% and 90 %% bands and the reported values", ser,
+    snprintf(title, sizeof title, "%s, per %s", ser,
              gran == 'y' ? "year" : gran == 'q' ? "quarter" : gran == 'm' ? "month" : "day");
     c.title = title;
     c.ylabel = "count";
@@ -1150,7 +1151,9 @@ static int sec_fit_charts(report *r, FILE *h)
         snprintf(key, sizeof key, "%c%s", g, cell(t, i, cser));
         rc = add_name(&keys, &nkeys, key);
     }
-    fputs("<div class=\"grid\">\n", h);
+    fputs("<p class=\"note\">Each chart: one reported series (source:metric:geography) at one period length. "
+          "Blue: the model's median and its 50 % and 90 % posterior predictive bands over the reported periods; "
+          "black dots: what the source reported.</p>\n<div class=\"grid\">\n", h);
     for (size_t k = 0; k < nkeys && rc == 0; k++) rc = ppc_chart(r, h, keys[k] + 1, keys[k][0]);
     fputs("</div>\n", h);
     for (size_t k = 0; k < nkeys; k++) free(keys[k]);
@@ -1416,9 +1419,13 @@ static int sec_drivers(report *r, FILE *h)
             fputs("<tr><td><code>", h);
             esc(h, cell(t, k, cpar));
             fputs("</code></td><td>", h);
-            fprintf(h, "%.2f", v);
-            fprintf(h, "</td><td>[%.2f, %.2f]</td><td><span class=\"bar\" style=\"width:%.0fpx\"></span></td></tr>\n",
-                    num(t, k, cl), num(t, k, ch), isfinite(v) ? fmax(0, fmin(1, v)) * 120 : 0);
+            double lo = num(t, k, cl), hi = num(t, k, ch);
+            if (isfinite(v)) fprintf(h, "%.2f", v);
+            else fputs("–", h);
+            if (isfinite(lo) && isfinite(hi)) fprintf(h, "</td><td>[%.2f, %.2f]", lo, hi);
+            else fputs("</td><td>–", h);
+            fprintf(h, "</td><td><span class=\"bar\" style=\"width:%.0fpx\"></span></td></tr>\n",
+                    isfinite(v) ? fmax(0, fmin(1, v)) * 120 : 0);
         }
         fputs("</tbody></table></div>\n", h);
         i = j;
