@@ -50,14 +50,19 @@ FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 UPLOT_JS  := node_modules/uplot/dist/uPlot.iife.min.js
 UPLOT_CSS := node_modules/uplot/dist/uPlot.min.css
 
+# The shipped calibration's fit and checks, copied into `truce assess`'s fit/ folder.
+CALIB_FILES := fit.json ppc.csv ppc_summary.csv ppc_episodes.csv forecast_scores.csv sbc.csv
 # The default scenario and the data it names are compiled into the binary, so that
-# `truce run` works with no file and no data folder present.
+# `truce run` works with no file and no data folder present; so are the shipped policy
+# portfolios (scenarios/portfolios/, truce_portfolio_builtin_*).
 EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
+           $(foreach f,$(sort $(wildcard scenarios/portfolios/*.yaml)),$(f:scenarios/%=%)=$(f)) \
            ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
            ../data/pakistan_series.csv=data/pakistan_series.csv \
            ../data/country_codes.csv=data/country_codes.csv \
            $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv) \
+           $(foreach f,$(wildcard $(CALIB_FILES:%=data/posterior/pakistan-ttp/%)),../$(f)=$(f)) \
            ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS) \
            ../web/report.html=web/report.html ../web/report.css=web/report.css ../web/report.js=web/report.js
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
