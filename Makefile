@@ -64,7 +64,8 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/country_codes.csv=data/country_codes.csv \
            $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv) \
            $(foreach f,$(wildcard $(CALIB_FILES:%=data/posterior/pakistan-ttp/%)),../$(f)=$(f)) \
-           ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS)
+           ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS) \
+           ../web/report.html=web/report.html ../web/report.css=web/report.css ../web/report.js=web/report.js
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 # The npm packages come from the committed lockfile.

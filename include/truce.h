@@ -1336,6 +1336,16 @@ typedef struct truce_sens_meta {
 TRUCE_API int truce_sens_write(const truce_sens *s, const truce_sens_options *o,
                                const truce_sens_meta *meta, const char *dir, truce_error *err);
 
+/* ---- the assessment's report (docs/report.md) ---------------------------------------- */
+/* Render DIR/report.html from an assessment folder (docs/report.md): one self-contained
+ * HTML file (uPlot and the page's script inlined), written safely (temp + rename). */
+TRUCE_API int truce_report_render(const char *dir, truce_error *err);
+/* The headline table of an assessment folder for a terminal (assessment.csv's national
+ * outcomes: each portfolio's median difference from the status quo, 90 % interval and
+ * p_better), as plain text to `out`: `make run` and `truce report --print`. */
+TRUCE_API int truce_report_headline(const char *dir, truce_write_fn out, void *ctx,
+                                    truce_error *err);
+
 #ifdef __cplusplus
 }
 #endif
