@@ -53,8 +53,8 @@ check "bands: the status quo from 2002-01, the others from 2026-01; diff_bands o
   "[ \"\$(awk -F, '\$1==\"status-quo\" {print \$2; exit}' a1/bands.csv)\" = 2002-01 ] && [ \"\$(awk -F, '\$1==\"zero-lever\" {print \$2; exit}' a1/bands.csv)\" = 2026-01 ] && awk -F, '\$1==\"same-as-status-quo\" && (\$6!=0 || \$10!=0) {bad=1} END {exit bad}' a1/diff_bands.csv"
 check "replays: the recorded ceasefires, talks and peace deals" \
   "awk -F, 'NR>1 && \$2 !~ /^(ceasefire|talks|peace_deal)\$/ {bad=1} END {exit bad || NR < 5}' a1/replays.csv"
-check "event study, reported series and the calibration's fit files are there" \
-  "[ -s a1/event_study.csv ] && [ -s a1/reported.csv ] && [ -s a1/fit/fit.json ] && [ -s a1/fit/ppc.csv ]"
+check "event study, reported series, the calibration's fit files and the report are there" \
+  "[ -s a1/event_study.csv ] && [ -s a1/reported.csv ] && [ -s a1/fit/fit.json ] && [ -s a1/fit/ppc.csv ] && [ -s a1/report.html ]"
 if python3 -c 'import json' 2>/dev/null; then
   check "assessment.json: valid JSON with the contract's keys, results equal to assessment.csv's rows" \
     "python3 - a1 <<'EOF'
