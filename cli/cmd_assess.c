@@ -215,6 +215,11 @@ int cmd_assess(int argc, char **argv)
         rc = cli_report(&err);
         goto done;
     }
+    /* Last: the page that reads the folder (docs/report.md). */
+    if (truce_report_render(out, &err)) {
+        rc = cli_report(&err);
+        goto done;
+    }
     if (!quiet) print_table(a, out, ao.runs);
 done:
     free(command);
