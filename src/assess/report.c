@@ -314,6 +314,26 @@ static const char *meta_s(const report *r, const char *key)
     return s ? s : "";
 }
 
+/* A date of assessment.json for people: "January 2026" when it is a month's first day
+ * (from) or last day (to), else as written. */
+static void put_month(FILE *h, const char *date)
+{
+    static const char *const months[] = {"January", "February", "March", "April", "May", "June", "July",
+                                         "August", "September", "October", "November", "December"};
+    int32_t first, last;
+    truce_precision pr;
+    size_t n = strlen(date);
+    if (cal_parse(date, n, &first, &last, &pr) == 0) {
+        int y, m, d;
+        cal_civil_from_days(first, &y, &m, &d);
+        if (n == 7 || d == 1 || d == cal_days_in_month(y, m)) {
+            fprintf(h, "%s %d", months[m - 1], y);
+            return;
+        }
+    }
+    esc(h, date);
+}
+
 /* The outcome's words: variable and geography. */
 static const char *var_words(const char *var, int plural_noun)
 {
@@ -329,7 +349,7 @@ static const char *var_words(const char *var, int plural_noun)
 
 static const char *geo_words(const char *geo)
 {
-    if (strcmp(geo, "national") == 0) return "nationally";
+    if (strcmp(geo, "national") == 0) return "in all modelled regions";
     if (strcmp(geo, "khyber_pakhtunkhwa") == 0) return "in Khyber Pakhtunkhwa";
     if (strcmp(geo, "balochistan") == 0) return "in Balochistan";
     return geo;
@@ -337,7 +357,7 @@ static const char *geo_words(const char *geo)
 
 static const char *geo_title(const char *geo)
 {
-    if (strcmp(geo, "national") == 0) return "Pakistan";
+    if (strcmp(geo, "national") == 0) return "all modelled regions";
     if (strcmp(geo, "khyber_pakhtunkhwa") == 0) return "Khyber Pakhtunkhwa";
     if (strcmp(geo, "balochistan") == 0) return "Balochistan";
     return geo;
@@ -552,9 +572,9 @@ static void answer_table(FILE *h, const report *r, const char *geo, const char *
     const tab *t = &r->t[T_ASSESS];
     fprintf(h, "<div class=\"tw\"><table class=\"answer\" id=\"%s\">\n<caption>", id);
     fprintf(h, "Difference from the status quo, %s, ", geo_title(geo));
-    esc(h, meta_s(r, "from"));
+    put_month(h, meta_s(r, "from"));
     fputs(" to ", h);
-    esc(h, meta_s(r, "to"));
+    put_month(h, meta_s(r, "to"));
     fputs(": median <span class=\"ci\">[90 % interval]</span>, and below it the share of the "
           "calibrated futures in which the portfolio is lower than the status quo</caption>\n<thead><tr><th scope=\"col\">portfolio</th>", h);
     for (size_t k = 0; k < r->noutc; k++) {
@@ -584,7 +604,14 @@ static void answer_table(FILE *h, const report *r, const char *geo, const char *
     }
     fputs("</tr>\n", h);
     for (size_t p = 1; p < r->nport; p++) {
-        fputs("<tr><th scope=\"row\">", h);
+        const char *d = rj_str(meta_portfolio(r, r->port[p]), "description");
+        fputs("<tr><th scope=\"row\"", h);
+        if (d && *d) {
+            fputs(" title=\"", h);
+            esc(h, d);
+            fputs("\"", h);
+        }
+        fputs(">", h);
         esc(h, r->port[p]);
         fputs("</th>", h);
         for (size_t k = 0; k < r->noutc; k++) {
@@ -609,15 +636,17 @@ static void sentence(FILE *h, const report *r, size_t row)
     int stock = strcmp(var, "militants") == 0;
     fputs("In ", h);
     put_pct(h, p);
-    fputs(" of the calibrated futures, <b>", h);
+    fputs(" of the ", h);
+    esc(h, meta_s(r, "runs"));
+    fputs(" calibrated futures, <b>", h);
     esc(h, cell(t, row, 0));
     fputs("</b> gives ", h);
     fprintf(h, "%s %s %s than the status quo", stock ? "fewer" : "fewer", var_words(var, 1), geo_words(geo));
     if (!stock) {
         fputs(" from ", h);
-        esc(h, meta_s(r, "from"));
+        put_month(h, meta_s(r, "from"));
         fputs(" to ", h);
-        esc(h, meta_s(r, "to"));
+        put_month(h, meta_s(r, "to"));
     }
     fputs(": a median difference of ", h);
     put_num(h, num(t, row, 5), 1);
@@ -642,7 +671,10 @@ static int sec_answer(report *r, FILE *h)
         size_t best = SIZE_MAX;
         for (size_t i = 0; i < t->nrow; i++) {
             if (strcmp(cell(t, i, 1), lead[k]) != 0 || !isfinite(num(t, i, 7))) continue;
-            if (best == SIZE_MAX || num(t, i, 7) > num(t, best, 7)) best = i;
+            /* most often lower; among equals, the larger median reduction */
+            if (best == SIZE_MAX || num(t, i, 7) > num(t, best, 7) ||
+                (num(t, i, 7) == num(t, best, 7) && num(t, i, 5) < num(t, best, 5)))
+                best = i;
         }
         if (best == SIZE_MAX) continue;
         fputs("<p>", h);
@@ -658,7 +690,7 @@ static int sec_answer(report *r, FILE *h)
           "<span class=\"sw p2\"></span>≤ 25 % <span class=\"sw p0\"></span>≤ 10 % "
           "<span class=\"sw pn\"></span>lower is neither better nor worse (militant deaths)</p>\n", h);
     /* Every portfolio in words, attacks nationally. */
-    fputs("<details><summary>Every portfolio in words (attacks, nationally)</summary><ul class=\"words\">\n", h);
+    fputs("<details><summary>Every portfolio in words (attacks, all modelled regions)</summary><ul class=\"words\">\n", h);
     for (size_t p = 1; p < r->nport; p++) {
         size_t row = find_row(r, r->port[p], "attacks:national");
         if (row == SIZE_MAX) continue;
@@ -700,7 +732,7 @@ static int sec_ranking(report *r, FILE *h)
     long co = tab_col(t, "outcome"), cp = tab_col(t, "portfolio"), cf = tab_col(t, "p_first"),
          cq = tab_col(t, "rank_q50"), cm = tab_col(t, "rank_mean");
     fputs("<div class=\"tw\"><table class=\"num\" id=\"ranking\"><caption>How often each portfolio has "
-          "the lowest value among all (status quo included), nationally: share of futures in first "
+          "the lowest value among all (status quo included), all modelled regions: share of futures in first "
           "place; below it the median rank</caption>\n<thead><tr><th scope=\"col\">portfolio</th>", h);
     char **outs = NULL;
     size_t nouts = 0;
@@ -771,9 +803,9 @@ static int sec_full_table(report *r, FILE *h)
 static int sec_question(report *r, FILE *h)
 {
     fputs("Which policy portfolio would lower militant violence in Pakistan from ", h);
-    esc(h, meta_s(r, "from"));
+    put_month(h, meta_s(r, "from"));
     fputs(" to ", h);
-    esc(h, meta_s(r, "to"));
+    put_month(h, meta_s(r, "to"));
     fputs(", compared with continuing today's policies (<i>", h);
     esc(h, r->sq);
     fputs("</i>)?", h);
@@ -795,8 +827,8 @@ static int sec_basis(report *r, FILE *h)
     } else {
         fputs(" (no posterior: the scenario's own parameters)", h);
     }
-    fputs(" with its own random numbers, simulated to ", h);
-    esc(h, meta_s(r, "from"));
+    fputs(" with its own random numbers, simulated to the start of ", h);
+    put_month(h, meta_s(r, "from"));
     fputs(" once and branched into every portfolio, so the differences are the policies', not the dice's. Seed ", h);
     esc(h, meta_s(r, "seed"));
     fputs(".", h);
@@ -1016,7 +1048,7 @@ static int sec_replays(report *r, FILE *h)
             if (strcmp(cell(t, i, ce), eps[e]) != 0 || strcmp(cell(t, i, co), "attacks:national") != 0) continue;
             fputs("<p>Over the three years from its start (to ", h);
             esc(h, cell(t, i, cw));
-            fputs("), the model puts attacks nationally at a median of ", h);
+            fputs("), the model puts attacks in all modelled regions at a median of ", h);
             put_num(h, num(t, i, cwi), 0);
             fputs(" with it and ", h);
             put_num(h, num(t, i, cwo), 0);
@@ -1345,7 +1377,7 @@ static int sec_projections(report *r, FILE *h)
         c.band[1][0] = 10; c.band[1][1] = 6; c.band_fill[1] = "rgba(194,87,26,0.15)";
         c.band[2][0] = 9; c.band[2][1] = 7; c.band_fill[2] = "rgba(194,87,26,0.3)";
         char title[300];
-        snprintf(title, sizeof title, "%s against the status quo: attacks per month, Pakistan (50 %% and 90 %% bands)", r->port[p]);
+        snprintf(title, sizeof title, "%s against the status quo: attacks per month, all modelled regions (50 %% and 90 %% bands)", r->port[p]);
         c.title = title;
         c.ylabel = "attacks per month";
         c.shade = 0;
@@ -1382,7 +1414,7 @@ static int sec_projections(report *r, FILE *h)
         e.nband = 2;
         e.band[0][0] = 5; e.band[0][1] = 1; e.band_fill[0] = "rgba(31,95,168,0.15)";
         e.band[1][0] = 4; e.band[1][1] = 2; e.band_fill[1] = "rgba(31,95,168,0.3)";
-        snprintf(title, sizeof title, "%s minus the status quo, paired: attacks per month, Pakistan (below zero: fewer)", r->port[p]);
+        snprintf(title, sizeof title, "%s minus the status quo, paired: attacks per month, all modelled regions (below zero: fewer)", r->port[p]);
         e.title = title;
         e.ylabel = "difference";
         chart_emit(r, h, &e);
@@ -1842,7 +1874,7 @@ int truce_report_headline(const char *dir, truce_write_fn out, void *ctx, truce_
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
         goto done;
     }
-    fprintf(f, "Difference from the status quo%s%s%s, Pakistan", sq ? " (" : "", sq ? sq : "", sq ? ")" : "");
+    fprintf(f, "Difference from the status quo%s%s%s, all modelled regions", sq ? " (" : "", sq ? sq : "", sq ? ")" : "");
     if (rj_str(&r.meta, "from") && rj_str(&r.meta, "to"))
         fprintf(f, ", %s to %s", rj_str(&r.meta, "from"), rj_str(&r.meta, "to"));
     fputs(": median [90 % interval] and the share of futures\nin which the portfolio is lower "

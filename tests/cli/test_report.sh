@@ -88,7 +88,7 @@ PY
 # The headline table for a terminal (make run prints it): a line per portfolio.
 "$T" report --print --no-render "$A" > "$tmp/head.txt" 2>"$tmp/err"
 np=$(tail -n +2 "$A/assessment.csv" | python3 -c "import csv,sys; print(len({r[0] for r in csv.reader(sys.stdin)}))")
-nl=$(grep -c '%' "$tmp/head.txt")
+nl=$(grep -c '%$' "$tmp/head.txt")
 [ "$nl" -eq "$np" ] && [ "$np" -gt 0 ] && ok "--print: the headline table has a line for each of the $np portfolios" \
     || bad "--print: $nl lines with a share for $np portfolios: $(cat "$tmp/head.txt" "$tmp/err")"
 # Broken copies of the real folder.
