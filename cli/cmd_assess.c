@@ -1,7 +1,6 @@
 /* truce assess — policy portfolios against the status quo from the calibrated histories;
  * writes the assessment folder (docs/assess.md) and prints the headline table. */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +18,8 @@ static void help(void)
            "default). Writes OUT/assessment.csv (portfolio,outcome,status_quo,value,diff_q05,\n"
            "diff_q50,diff_q95,p_better), assessment.json, ranking.csv, bands.csv,\n"
            "diff_bands.csv, replays.csv (the recorded accords with and without them),\n"
-           "drivers.csv, event_study.csv, reported.csv, episodes.csv and fit/ (docs/assess.md).\n\n"
+           "drivers.csv, event_study.csv, reported.csv, episodes.csv, fit/ and report.html\n"
+           "(docs/assess.md, docs/report.md), then prints the headline table.\n\n"
            "options:\n"
            "  --portfolio FILE    a portfolio to assess (repeatable; docs/portfolios.md); default:\n"
            "                      every shipped portfolio\n"
@@ -39,62 +39,6 @@ static void help(void)
            "both must fall on whole months). A portfolio lever that starts before --from is\n"
            "an input error. Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input.\n"
            "See docs/assess.md.\n");
-}
-
-static const char *find_row_value(const truce_assessment *a, const char *portfolio, const char *outcome,
-                                  const truce_assess_row **out)
-{
-    for (size_t i = 0; i < truce_assess_row_count(a); i++) {
-        const truce_assess_row *r = truce_assess_row_at(a, i);
-        if (strcmp(r->portfolio, portfolio) == 0 && strcmp(r->outcome, outcome) == 0) {
-            *out = r;
-            return r->portfolio;
-        }
-    }
-    *out = NULL;
-    return NULL;
-}
-
-/* The headline: attacks and deaths (security forces + civilians are two rows) nationally. */
-static void print_table(const truce_assessment *a, const char *out, uint64_t runs)
-{
-    static const char *const outcomes[3] = {"attacks:national", "deaths_security:national", "deaths_civilian:national"};
-    static const char *const heads[3] = {"attacks", "security deaths", "civilian deaths"};
-    printf("truce assess: %llu calibrated runs; difference from the status quo, 2 numbers per cell:\n"
-           "  median [90 %% interval] and P(better) = share of runs in which the portfolio gives less\n",
-           (unsigned long long)runs);
-    printf("  %-28s", "portfolio");
-    for (int k = 0; k < 3; k++) printf(" %-30s", heads[k]);
-    printf("\n");
-    const char *last = NULL;
-    for (size_t i = 0; i < truce_assess_row_count(a); i++) {
-        const truce_assess_row *r0 = truce_assess_row_at(a, i);
-        if (last && strcmp(last, r0->portfolio) == 0) continue;
-        last = r0->portfolio;
-        printf("  %-28.28s", r0->portfolio);
-        for (int k = 0; k < 3; k++) {
-            const truce_assess_row *r;
-            find_row_value(a, r0->portfolio, outcomes[k], &r);
-            char cell[64];
-            if (r)
-                snprintf(cell, sizeof cell, "%+.0f [%+.0f, %+.0f] %.2f", r->diff_q50, r->diff_q05, r->diff_q95,
-                         r->p_better);
-            else
-                snprintf(cell, sizeof cell, "-");
-            printf(" %-30s", cell);
-        }
-        printf("\n");
-    }
-    printf("  (national: every modelled region; totals over the futures' window)\n");
-    printf("  written: %s/assessment.csv", out);
-    FILE *f;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/report.html", out);
-    if ((f = fopen(path, "r")) != NULL) {
-        fclose(f);
-        printf(", report: %s", path);
-    }
-    printf("\n");
 }
 
 int cmd_assess(int argc, char **argv)
@@ -211,16 +155,19 @@ int cmd_assess(int argc, char **argv)
         rc = cli_report(&err);
         goto done;
     }
-    if (truce_assess_write(a, out, &err)) {
+    if (truce_assess_write(a, out, &err) || truce_report_render(out, &err)) {
         rc = cli_report(&err);
         goto done;
     }
-    /* Last: the page that reads the folder (docs/report.md). */
-    if (truce_report_render(out, &err)) {
-        rc = cli_report(&err);
-        goto done;
+    if (!quiet) {
+        printf("truce assess: %llu calibrated futures of every portfolio, paired with the status quo's\n",
+               (unsigned long long)ao.runs);
+        if (truce_report_headline(out, cli_write_stdout, NULL, &err)) {
+            rc = cli_report(&err);
+            goto done;
+        }
+        printf("written: %s/assessment.csv and the rest of docs/assess.md; report: %s/report.html\n", out, out);
     }
-    if (!quiet) print_table(a, out, ao.runs);
 done:
     free(command);
     truce_assess_free(a);

@@ -102,6 +102,7 @@ struct truce_assessment {
     portfolio_entry *pf;       /* [P]: the status quo first */
     size_t N;
     double *params;            /* [N][truce_param_count()] */
+    size_t *particle;          /* [N]: each run's posterior row */
     double *out;               /* [P][N][NO] */
     size_t nm_all, nm_fut, m0; /* months from the scenario's start to `to`; from `from`; offset */
     int32_t *month;            /* [nm_all] first day of each month */
@@ -166,6 +167,7 @@ void truce_assess_free(truce_assessment *a)
     free(a->command);
     free(a->est);
     free(a->params);
+    free(a->particle);
     free(a->out);
     free(a->month);
     free(a->sq_hist);
@@ -961,9 +963,10 @@ truce_assessment *truce_assess_run(const truce_scenario *s, const truce_assess_o
     a->sq_hist = malloc(N * a->nm_all * NG * NB * sizeof *a->sq_hist);
     a->mon = malloc(P * N * a->nm_fut * NG * NB * sizeof *a->mon);
     a->params = malloc(N * PC * sizeof *a->params);
+    a->particle = malloc(N * sizeof *a->particle);
     tmp = malloc(N * sizeof *tmp);
     tmp2 = malloc(N * sizeof *tmp2);
-    if (!a->out || !a->sq_hist || !a->mon || !a->params || !tmp || !tmp2) goto oom;
+    if (!a->out || !a->sq_hist || !a->mon || !a->params || !a->particle || !tmp || !tmp2) goto oom;
     if (make_episodes_csv(a, s, err) || make_study(a, err)) goto fail;
     a->reported = embedded_named("../data/pakistan_series.csv");
 
@@ -989,7 +992,10 @@ truce_assessment *truce_assess_run(const truce_scenario *s, const truce_assess_o
     bank = truce_bank_new(s, &bo, err);
     if (!bank) goto fail;
     ps.base = N;
-    for (size_t i = 0; i < N; i++) memcpy(a->params + i * PC, truce_bank_params(bank, i), PC * sizeof *a->params);
+    for (size_t i = 0; i < N; i++) {
+        memcpy(a->params + i * PC, truce_bank_params(bank, i), PC * sizeof *a->params);
+        a->particle[i] = truce_bank_particle(bank, i);
+    }
     if (make_replays(a, err)) goto fail;
     if (run_tasks(a, bank, (uint64_t)N * P, task_branch, o->threads, &ps, err)) goto fail;
     if (run_tasks(a, bank, (uint64_t)N, task_replay, o->threads, &ps, err)) goto fail;
@@ -1177,14 +1183,13 @@ static int write_bands(FILE *f, const truce_assessment *a, int diff)
 
 static void write_runs_csv(FILE *f, const truce_assessment *a)
 {
+    /* particle: the posterior's row, counted from 1 as `calibration: row:` counts */
     fputs("portfolio,run,particle,outcome,value\n", f);
-    const size_t PC = truce_param_count();
-    (void)PC;
     for (size_t p = 0; p < a->P; p++)
         for (size_t i = 0; i < a->N; i++)
             for (int k = 0; k < NO; k++) {
                 csv_put(f, a->pf[p].name);
-                fprintf(f, ",%zu,%s,", i, a->outcome[k]);
+                fprintf(f, ",%zu,%zu,%s,", i, a->particle[i] + 1, a->outcome[k]);
                 fprintf(f, "%.17g\n", a->out[(p * a->N + i) * NO + (size_t)k]);
             }
 }
