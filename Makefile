@@ -1,8 +1,8 @@
 # truce — build, run and test.
 #
 # The two commands a newcomer needs (see README.md):
-#   make run    install missing Debian packages, build, assess the shipped portfolios on the
-#               default Pakistan–TTP scenario (out/assessment/)
+#   make run    install missing Debian packages, build, assess the shipped policy portfolios on
+#               the default Pakistan–TTP scenario: out/assessment/report.html
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
@@ -134,11 +134,13 @@ $(BUILD)/tests/%: tests/stat/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OMP) -lcmocka -o $@
 
-# The assessment of the shipped portfolios on the default scenario (docs/assess.md):
-# out/assessment/ with its report; progress on the terminal, then the headline table.
+# make run: the assessment of the shipped portfolios against the status quo on the default
+# scenario from its calibration (200 runs, 2026-01 to 2030-12; progress on a terminal), its
+# one-page report, and the headline table (docs/assess.md, docs/report.md).
 run: deps
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/truce assess --out out/assessment
+	@echo "The report: out/assessment/report.html (one file; open it in a browser, it loads nothing from the network)."
 
 # The default suite: unit tests, golden scenario tests, statistical tests with fixed seeds,
 # data-driven CLI tests and short fuzz runs over the committed corpora.

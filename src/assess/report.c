@@ -679,6 +679,23 @@ static int sec_answer(report *r, FILE *h)
         if (best == SIZE_MAX) continue;
         fputs("<p>", h);
         sentence(h, r, best);
+        /* and the largest median reduction when another portfolio has it */
+        size_t big = best;
+        for (size_t i = 0; i < t->nrow; i++)
+            if (strcmp(cell(t, i, 1), lead[k]) == 0 && isfinite(num(t, i, 7)) && num(t, i, 5) < num(t, big, 5)) big = i;
+        if (big != best) {
+            fputs(" The largest median reduction is <b>", h);
+            esc(h, cell(t, big, 0));
+            fputs("</b>'s: ", h);
+            put_num(h, num(t, big, 5), 1);
+            fputs(" (90 % interval ", h);
+            put_num(h, num(t, big, 4), 1);
+            fputs(" to ", h);
+            put_num(h, num(t, big, 6), 1);
+            fputs("), lower in ", h);
+            put_pct(h, num(t, big, 7));
+            fputs(" of the futures.", h);
+        }
         fputs("</p>\n", h);
     }
     fputs("<p class=\"caveat\">A share near 50 % means the model cannot tell the portfolio from the "
@@ -1022,6 +1039,46 @@ static int sec_replays(report *r, FILE *h)
     size_t neps = 0;
     for (size_t i = 0; i < t->nrow; i++)
         if (add_name(&eps, &neps, cell(t, i, ce)) != 0) return -1;
+    /* The summary: one line per episode, the model's answer on attacks beside the record's. */
+    fputs("<div class=\"tw\"><table class=\"num\" id=\"replays-summary\"><caption>Attacks in all modelled regions "
+          "over the three years from each episode's start, with it against without it (the model, paired), beside the "
+          "observed after/before ratio of PICSS attacks in the 90 days around it (the record; blank: no data on both "
+          "sides)</caption>\n<thead><tr><th>episode</th><th>kind</th><th>start</th><th>with (median)</th>"
+          "<th>without (median)</th><th>difference [90 %]</th><th>futures where it lowered attacks</th>"
+          "<th>observed after / before [95 %]</th></tr></thead><tbody>\n", h);
+    for (size_t i = 0; i < t->nrow; i++) {
+        if (strcmp(cell(t, i, co), "attacks:national") != 0) continue;
+        fputs("<tr><td>", h);
+        esc(h, cell(t, i, ce));
+        fputs("</td><td>", h);
+        esc(h, cell(t, i, cl));
+        fputs("</td><td>", h);
+        esc(h, cell(t, i, cs));
+        fputs("</td><td>", h);
+        put_num(h, num(t, i, cwi), 0);
+        fputs("</td><td>", h);
+        put_num(h, num(t, i, cwo), 0);
+        fputs("</td><td>", h);
+        put_num(h, num(t, i, c50), 1);
+        fputs(" <span class=\"ci\">[", h);
+        put_num(h, num(t, i, c5), 1);
+        fputs(", ", h);
+        put_num(h, num(t, i, c95), 1);
+        fputs("]</span></td><td>", h);
+        put_pct(h, num(t, i, cpl));
+        fputs("</td>", h);
+        size_t obs = SIZE_MAX;
+        for (size_t k = 0; k < ev->nrow && obs == SIZE_MAX; k++)
+            if (!strcmp(cell(ev, k, tab_col(ev, "episode")), cell(t, i, ce)) &&
+                !strcmp(cell(ev, k, tab_col(ev, "source")), "PICSS") && !strcmp(cell(ev, k, tab_col(ev, "metric")), "attacks") &&
+                isfinite(num(ev, k, tab_col(ev, "ratio_after_before"))))
+                obs = k;
+        if (obs == SIZE_MAX) fputs("<td></td>", h);
+        else ratio_cell(h, ev, obs);
+        fputs("</tr>\n", h);
+    }
+    fputs("</tbody></table></div>\n<details><summary>Every episode in full: all four outcomes, and every reported series "
+          "around it</summary>\n", h);
     for (size_t e = 0; e < neps; e++) {
         size_t first = SIZE_MAX;
         for (size_t i = 0; i < t->nrow && first == SIZE_MAX; i++)
@@ -1109,6 +1166,7 @@ static int sec_replays(report *r, FILE *h)
                   "answer.</td></tr>\n", h);
         fputs("</tbody></table></div></div>\n</article>\n", h);
     }
+    fputs("</details>\n", h);
     for (size_t e = 0; e < neps; e++) free(eps[e]);
     free(eps);
     return 0;
