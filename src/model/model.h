@@ -69,4 +69,10 @@ const struct truce_result *model_recorded(const truce_model *m);
  * organisation, for less work, for a caller that reads only those (the fit's simulations). */
 truce_model *model_new_totals(const truce_scenario *sc, const truce_run_options *opt, truce_error *err);
 
+/* Replace the parameter vector in force from the next day on (truce_param_count() values,
+ * checked as truce_params_check): the days already simulated keep what they were run with.
+ * Later switches keep these values (as a run given opt->params). For the bank of histories
+ * (src/assess/bank.c): a policy that changes a parameter from a date on. */
+int model_set_params(truce_model *m, const double *values, truce_error *err);
+
 #endif
