@@ -588,7 +588,7 @@ static void answer_table(FILE *h, const report *r, const char *geo, const char *
     }
     fputs("</tr></thead>\n<tbody>\n<tr class=\"sq\"><th scope=\"row\">", h);
     esc(h, r->sq);
-    fputs(" <span class=\"tag\">reference: median total</span></th>", h);
+    fputs(" <span class=\"tag\">reference: its median</span></th>", h);
     for (size_t k = 0; k < r->noutc; k++) {
         char var[64], g[64];
         split_outcome(r->outc[k], var, sizeof var, g, sizeof g);
