@@ -213,6 +213,8 @@ $(BUILD)/fuzzobj/embedded.o: $(BUILD)/embedded.c
 $(BUILD)/fuzzobj/%.o: src/%.c $(LIBHDR) include/truce.h
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+# Kept between targets (make would delete them as intermediates of the pattern rule).
+.SECONDARY: $(FUZZOBJ)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZOBJ)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZOBJ) -lyaml -lsqlite3 -lm -o $@
