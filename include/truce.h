@@ -791,6 +791,56 @@ TRUCE_API uint64_t truce_compare_runs(const truce_compare *c);
 TRUCE_API int32_t truce_compare_branch_day(const truce_compare *c);
 TRUCE_API void truce_compare_free(truce_compare *c);
 
+/* ---- futures that branch from a shared history (assess) ----------------------------- */
+
+/* The bank of histories (docs/assess.md): run i's history (its parameters and its random
+ * numbers) is simulated once up to the day before `from` and kept as a snapshot; every
+ * future (a policy portfolio, a changed parameter) continues from a copy of it under common
+ * random numbers. Run i is `truce run --seed S --run i` of the bank's scenario with run i's
+ * parameters: branching with no change gives exactly its numbers. */
+typedef struct truce_bank truce_bank;
+typedef struct truce_bank_options {
+    unsigned version;                  /* TRUCE_BANK_OPTIONS_VERSION, set by _init */
+    uint64_t runs;                     /* histories (default 200) */
+    uint64_t seed;                     /* default 1 */
+    int32_t from;                      /* first day of the futures: histories run to from-1 */
+    int32_t to;                        /* last day of the futures (the scenario's end moves there) */
+    const truce_posterior *posterior;  /* run i: particle truce_posterior_draw(p, seed, i);
+                                          NULL: the scenario's own parameters */
+    truce_record record;               /* what every run records, history and future */
+    int threads;                       /* 0: all cores; the bytes never depend on it */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} truce_bank_options;
+#define TRUCE_BANK_OPTIONS_VERSION 1
+/* Defaults: 200 runs, seed 1, from and to INT32_MIN/INT32_MAX (must be set: the bank
+ * refuses them), no posterior, the record of truce_run_options_init, threads 0. */
+TRUCE_API void truce_bank_options_init(truce_bank_options *o);
+/* Simulate every run's history up to from-1 and keep a snapshot of each. `from` must lie in
+ * [the scenario's start, to]; s is copied (it need not outlive the bank); the posterior is
+ * read here only. */
+TRUCE_API truce_bank *truce_bank_new(const truce_scenario *s, const truce_bank_options *o,
+                                     truce_error *err);
+TRUCE_API uint64_t truce_bank_runs(const truce_bank *b);
+/* The bank's own scenario (s with its end moved to `to`): copy it and apply a portfolio to
+ * make the `alt` of truce_bank_branch. */
+TRUCE_API const truce_scenario *truce_bank_scenario(const truce_bank *b);
+/* The parameter vector run i used (truce_param_count() values) and its particle row
+ * (SIZE_MAX without a posterior). NULL / SIZE_MAX when run is out of range. */
+TRUCE_API const double *truce_bank_params(const truce_bank *b, uint64_t run);
+TRUCE_API size_t truce_bank_particle(const truce_bank *b, uint64_t run);
+/* Run i's future under alt (the bank's scenario plus changes that start on or after
+ * `from`): a copy of run i's snapshot, switched to alt, advanced to `to`. nset parameter
+ * changes (index in table order, value within bounds) apply from `from` on; the history
+ * keeps run i's values. Every run keeps its own parameter vector: alt's parameter values
+ * are not used (change them through set_index/set_value). Thread-safe: any number of
+ * branches may run at once. The result holds the history and the future as recorded. */
+TRUCE_API truce_result *truce_bank_branch(const truce_bank *b, uint64_t run,
+                                          const truce_scenario *alt, size_t nset,
+                                          const size_t *set_index, const double *set_value,
+                                          truce_error *err);
+TRUCE_API void truce_bank_free(truce_bank *b);
+
 /* ---- evidence: episodes ---------------------------------------------------------- */
 
 /* `truce episodes`: an event study of violence before, during and after each episode of a

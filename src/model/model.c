@@ -1546,6 +1546,16 @@ int truce_model_switch(truce_model *m, const truce_scenario *alt, truce_error *e
     return 0;
 }
 
+int model_set_params(truce_model *m, const double *values, truce_error *err)
+{
+    truce_error_clear(err);
+    if (!values || truce_params_check(values, err)) return -1;
+    use_params(m, values);
+    m->own_params = 1;
+    truce_params_hash(m->pv, m->res->params_hash);
+    return 0;
+}
+
 truce_result *truce_model_finish(truce_model *m, truce_error *err)
 {
     if (truce_model_advance(m, m->sc->end, err)) {

@@ -64,4 +64,10 @@ enum rng_purpose {
  * flow totals and draw count are not set (truce_model_finish sets them). */
 const struct truce_result *model_recorded(const truce_model *m);
 
+/* Replace the parameter vector in force from the next day on (truce_param_count() values,
+ * checked as truce_params_check): the days already simulated keep what they were run with.
+ * Later switches keep these values (as a run given opt->params). For the bank of histories
+ * (src/assess/bank.c): a policy that changes a parameter from a date on. */
+int model_set_params(truce_model *m, const double *values, truce_error *err);
+
 #endif
