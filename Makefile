@@ -33,6 +33,9 @@ OMP     ?= -fopenmp
 # Tests and tools that look inside the library see every layer.
 CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lsqlite3 -lm
+# The command line alone links the HTTP server of `truce serve` (Debian's libmicrohttpd);
+# the library does not depend on it.
+CLI_LDLIBS := -lmicrohttpd -lpthread
 
 BUILD   ?= build
 .DEFAULT_GOAL := all
@@ -58,7 +61,9 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv \
            ../data/country_codes.csv=data/country_codes.csv \
            $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv) \
-           ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS)
+           ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS) \
+           ../web/explorer.html=web/explorer.html ../web/explorer.js=web/explorer.js \
+           ../web/explorer.css=web/explorer.css
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 # The npm packages come from the committed lockfile.
@@ -102,12 +107,12 @@ $(BUILD)/libtruce.so: $(LIBOBJ)
 	ln -sf libtruce.so $(BUILD)/libtruce.so.0
 
 # The CLI sees only the public header (no -Isrc).
-$(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
+$(BUILD)/cli/%.o: cli/%.c cli/cli.h cli/serve.h cli/serve_json.h include/truce.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -fno-math-errno -c $< -o $@
+	$(CC) $(STD) $(WARN) $(OPT) $(OMP) -Iinclude -fno-math-errno -c $< -o $@
 
 $(BUILD)/truce: $(CLIOBJ) $(BUILD)/libtruce.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) $(OMP) -o $@
+	$(CC) $(CFLAGS) $^ $(LDLIBS) $(CLI_LDLIBS) $(OMP) -o $@
 
 # The MPI driver: the same CLI objects with another main(), compiled and linked by mpicc
 # (Debian's OpenMPI); it sees only the public header and cli/cli.h.
@@ -116,7 +121,7 @@ $(BUILD)/mpi/truce_mpi.o: mpi/truce_mpi.c cli/cli.h include/truce.h
 	$(MPICC) $(STD) $(WARN) $(OPT) -Iinclude -Icli -c $< -o $@
 
 $(BUILD)/truce-mpi: $(BUILD)/mpi/truce_mpi.o $(filter-out $(BUILD)/cli/truce_main.o,$(CLIOBJ)) $(BUILD)/libtruce.a
-	$(MPICC) $(OPT) $^ $(LDLIBS) $(OMP) -o $@
+	$(MPICC) $(OPT) $^ $(LDLIBS) $(CLI_LDLIBS) $(OMP) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)

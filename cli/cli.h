@@ -104,5 +104,6 @@ int cmd_timeline(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

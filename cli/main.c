@@ -23,6 +23,7 @@ static const cli_command commands[] = {
     {"sensitivity", cmd_sensitivity, "global sensitivity: Morris screening and Sobol indices"},
     {"fit", cmd_fit, "calibrate parameters to reported series by ABC-SMC (resumable)"},
     {"validate", cmd_validate, "check a calibration: posterior predictive, forecasts, SBC"},
+    {"serve", cmd_serve, "a local explorer in the browser: move levers, see the futures change"},
 };
 
 const cli_driver *cli_parallel = NULL;
