@@ -54,9 +54,11 @@ UPLOT_JS  := node_modules/uplot/dist/uPlot.iife.min.js
 UPLOT_CSS := node_modules/uplot/dist/uPlot.min.css
 
 # The default scenario and the data it names are compiled into the binary, so that
-# `truce run` works with no file and no data folder present.
+# `truce run` works with no file and no data folder present; so are the shipped policy
+# portfolios (scenarios/portfolios/, truce_portfolio_builtin_*).
 EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(foreach f,$(sort $(wildcard scenarios/pakistan-ttp/*.csv)),$(f:scenarios/%=%)=$(f)) \
+           $(foreach f,$(sort $(wildcard scenarios/portfolios/*.yaml)),$(f:scenarios/%=%)=$(f)) \
            ../data/pak_ttp_timeline.csv=data/pak_ttp_timeline.csv \
            ../data/pakistan_series.csv=data/pakistan_series.csv \
            ../data/country_codes.csv=data/country_codes.csv \

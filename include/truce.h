@@ -208,6 +208,38 @@ TRUCE_API int truce_scenario_set_params(truce_scenario *s, const double *values,
 /* Recorded episodes: id of the i-th (in date order) and whether one with this id exists. */
 TRUCE_API const char *truce_scenario_episode_id(const truce_scenario *s, size_t i);
 
+/* ---- policy portfolios (docs/portfolios.md) ----------------------------------------- */
+
+typedef struct truce_portfolio truce_portfolio;
+/* Load a portfolio file and check every lever against s (regions, organisations,
+ * parameters, bounds). Errors: TRUCE_EINPUT "FILE:LINE: FIELD: reason". */
+TRUCE_API truce_portfolio *truce_portfolio_load(const char *path, const truce_scenario *s,
+                                                truce_error *err);
+/* The same from memory (`name` stands for the path in messages): fuzzing, the explorer. */
+TRUCE_API truce_portfolio *truce_portfolio_load_memory(const char *name, const char *text,
+                                                       size_t len, const truce_scenario *s,
+                                                       truce_error *err);
+TRUCE_API const char *truce_portfolio_name(const truce_portfolio *p);        /* `name:` */
+TRUCE_API const char *truce_portfolio_description(const truce_portfolio *p); /* "" if none */
+/* 16 hex digits: FNV-1a 64 of the canonical levers and the name (not the description). */
+TRUCE_API const char *truce_portfolio_hash(const truce_portfolio *p);
+/* Levers after expansion (a `demobilisation` adds a reintegration lever). */
+TRUCE_API size_t truce_portfolio_lever_count(const truce_portfolio *p);
+/* Earliest start day of its levers (INT32_MAX when it has none). */
+TRUCE_API int32_t truce_portfolio_first_day(const truce_portfolio *p);
+/* Add the levers to s as policies (kind "portfolio"); TRUCE_EINPUT if an id is taken or s
+ * has other regions or organisations than the scenario the portfolio was checked against.
+ * Open-ended levers end on s's last day. s's hash is recomputed. */
+TRUCE_API int truce_portfolio_apply(const truce_portfolio *p, truce_scenario *s,
+                                    truce_error *err);
+TRUCE_API void truce_portfolio_free(truce_portfolio *p);
+/* The shipped portfolios (scenarios/portfolios/NAME.yaml, compiled into the library like the
+ * default scenario), status quo first, then by file name. */
+TRUCE_API size_t truce_portfolio_builtin_count(void);
+TRUCE_API const char *truce_portfolio_builtin_file(size_t i); /* "status-quo.yaml", ... */
+TRUCE_API truce_portfolio *truce_portfolio_load_builtin(size_t i, const truce_scenario *s,
+                                                        truce_error *err);
+
 /* ---- variables ------------------------------------------------------------------------ */
 
 /* What a run records. The properties of each variable (flow or stock; how the regions add

@@ -481,17 +481,6 @@ static int field_number(table *t, const csv_record *rec, size_t col, const char 
     return 0;
 }
 
-/* An optional number: empty gives `dflt`. */
-static int field_number_opt(table *t, const csv_record *rec, size_t col, const char *name,
-                            double lo, double hi, double dflt, double *out)
-{
-    if (rec->fields[col].len == 0) {
-        *out = dflt;
-        return 0;
-    }
-    return field_number(t, rec, col, name, lo, hi, out);
-}
-
 static int field_date(table *t, const csv_record *rec, size_t col, const char *name,
                       int32_t *first, int32_t *last, truce_precision *prec)
 {
@@ -784,12 +773,7 @@ static episode *new_episode(loader *L, table *t, long line)
         L->cap = nc;
     }
     episode *e = &L->eps[L->neps];
-    memset(e, 0, sizeof *e);
-    e->intensity = 1;
-    e->compliance = NAN;
-    e->focus = NAN;
-    e->monitoring = 0;
-    e->releases = 0;
+    episode_init(e);
     L->eline[L->neps] = line;
     L->etable[L->neps] = t->name;
     L->neps++;
@@ -808,19 +792,58 @@ static int parse_id(table *t, const csv_record *rec, size_t col, char *out, size
     return 0;
 }
 
-/* A numeric lever cell: a number (empty gives `dflt`) or `param:NAME`, a parameter of the
- * table whose bounds lie inside the cell's [lo, hi]; then *ref = 1 + its index and *out its
- * default (the run reads the value in force). */
-#define PARAM_PREFIX "param:"
-static int field_lever(table *t, const csv_record *rec, size_t col, const char *name, double lo,
-                       double hi, double dflt, double *out, uint16_t *ref)
+/* ---- the lever cells (shared by the levers and policies tables and by portfolios) ----- */
+
+void episode_init(episode *e)
 {
-    const csv_field *f = &rec->fields[col];
+    memset(e, 0, sizeof *e);
+    e->intensity = 1;
+    e->compliance = NAN;
+    e->focus = NAN;
+    e->monitoring = 0;
+    e->releases = 0;
+}
+
+typedef struct cell_ctx {
+    lever_fail_fn fail;
+    void *ctx;
+} cell_ctx;
+
+static int cfail(const cell_ctx *c, int cell, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int cfail(const cell_ctx *c, int cell, const char *fmt, ...)
+{
+    char reason[700];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    c->fail(c->ctx, cell, reason);
+    return -1;
+}
+
+/* A numeric lever cell: a number (empty or absent gives `dflt`) or `param:NAME`, a parameter
+ * of the table whose bounds lie inside the cell's [lo, hi]; then *ref = 1 + its index and
+ * *out its default (the run reads the value in force). */
+#define PARAM_PREFIX "param:"
+static int cell_lever(const cell_ctx *c, const lever_text *f, int cell, double lo, double hi,
+                      double dflt, double *out, uint16_t *ref)
+{
     const size_t np = sizeof PARAM_PREFIX - 1;
-    *ref = 0;
-    if (f->len < np || memcmp(f->ptr, PARAM_PREFIX, np) != 0)
-        return field_number_opt(t, rec, col, name, lo, hi, dflt, out);
     char pname[64], sb[96];
+    *ref = 0;
+    if (!f->ptr || f->len == 0) {
+        *out = dflt;
+        return 0;
+    }
+    if (f->len < np || memcmp(f->ptr, PARAM_PREFIX, np) != 0) {
+        int rc = parse_number(f->ptr, f->len, out);
+        if (rc == -1)
+            return cfail(c, cell, "expected a number, got '%s'", shown(f->ptr, f->len, sb, sizeof sb));
+        if (rc == -2 || *out < lo || *out > hi)
+            return cfail(c, cell, "%s is outside [%g, %g]", shown(f->ptr, f->len, sb, sizeof sb),
+                         lo, hi);
+        return 0;
+    }
     const size_t n = f->len - np;
     long id = -1;
     if (n < sizeof pname) {
@@ -829,13 +852,13 @@ static int field_lever(table *t, const csv_record *rec, size_t col, const char *
         id = truce_param_find(pname);
     }
     if (id < 0)
-        return tfail(t, rec->line, name,
+        return cfail(c, cell,
                      "unknown parameter '%s' (`truce params` lists them; a cell is a number or "
                      "param:NAME)",
                      shown(f->ptr + np, n, sb, sizeof sb));
     const truce_param_info *p = &param_table[id];
     if (p->lo < lo || p->hi > hi)
-        return tfail(t, rec->line, name,
+        return cfail(c, cell,
                      "parameter '%s' may take values in [%g, %g], outside this column's [%g, %g]",
                      p->name, p->lo, p->hi, lo, hi);
     *out = p->value;
@@ -843,26 +866,25 @@ static int field_lever(table *t, const csv_record *rec, size_t col, const char *
     return 0;
 }
 
-/* The lever columns shared by the levers and policies tables. */
-enum { LV_LEVER, LV_REGIONS, LV_INTENSITY, LV_COMPLIANCE, LV_MONITORING, LV_FOCUS,
-       LV_RELEASES, LV_ORGS, LV_N };
-static const char *const lever_optional[] = {"organisations"};
+static int text_is(const lever_text *f, const char *word)
+{
+    size_t n = strlen(word);
+    return f->ptr && f->len == n && memcmp(f->ptr, word, n) == 0;
+}
 
 /* The organisations an entry acts on: a ';'-list of names, "all", or empty for the lever's
  * default (lever_scopes). Levers on the shared state name none. */
-static int parse_orgs(table *t, const csv_record *rec, size_t col, episode *e)
+static int cell_orgs(const cell_ctx *c, const truce_scenario *s, const lever_text *f, episode *e)
 {
-    truce_scenario *s = t->L->s;
     char sb[96];
-    const csv_field *f = col == (size_t)-1 ? NULL : &rec->fields[col];
     const lever_scope scope = lever_scopes[e->lever];
     const uint32_t all = (uint32_t)((1u << s->norgs) - 1u);
     e->orgs = scope == SCOPE_ALL ? all : 1u;
-    if (!f || f->len == 0) return 0;
+    if (!f->ptr || f->len == 0) return 0;
     if (scope == SCOPE_SHARED)
-        return tfail(t, rec->line, "organisations",
-                     "a %s lever acts on the shared state: leave the column empty", lever_name(e->lever));
-    if (csv_field_is(f, "all")) {
+        return cfail(c, LV_ORGS, "a %s lever acts on the shared state: leave the column empty",
+                     lever_name(e->lever));
+    if (text_is(f, "all")) {
         e->orgs = all;
         return 0;
     }
@@ -873,33 +895,36 @@ static int parse_orgs(table *t, const csv_record *rec, size_t col, episode *e)
         if (!q) q = end;
         long o = org_index(s, p, (size_t)(q - p));
         if (o < 0)
-            return tfail(t, rec->line, "organisations", "unknown organisation '%s'%s",
+            return cfail(c, LV_ORGS, "unknown organisation '%s'%s",
                          shown(p, (size_t)(q - p), sb, sizeof sb),
                          s->orgs_table ? "" : " (the scenario has no organisations table)");
         if (e->orgs & (1u << o))
-            return tfail(t, rec->line, "organisations", "organisation '%s' named twice", s->orgs[o].name);
+            return cfail(c, LV_ORGS, "organisation '%s' named twice", s->orgs[o].name);
         e->orgs |= 1u << o;
         p = q + 1;
     }
     return 0;
 }
 
-static int parse_lever(table *t, const csv_record *rec, const size_t *c, episode *e)
+int scenario_parse_lever(const truce_scenario *s, const lever_text cell[LV_N], episode *e,
+                         lever_fail_fn fail, void *ctx)
 {
-    truce_scenario *s = t->L->s;
+    const cell_ctx c = {fail, ctx};
     char sb[96], name[32];
-    const csv_field *lf = &rec->fields[c[LV_LEVER]];
-    csv_field_copy(lf, name, sizeof name);
-    if (lf->len >= sizeof name || lever_from_name(name, &e->lever))
-        return tfail(t, rec->line, "lever", "unknown lever '%s' (docs/scenario.md lists them)",
-                     shown(lf->ptr, lf->len, sb, sizeof sb));
-    const csv_field *rf = &rec->fields[c[LV_REGIONS]];
+    const lever_text *lf = &cell[LV_LEVER];
+    size_t ln = lf->ptr ? lf->len : 0;
+    if (ln >= sizeof name || !lf->ptr) ln = 0;
+    memcpy(name, lf->ptr ? lf->ptr : "", ln);
+    name[ln] = '\0';
+    if (!lf->ptr || lf->len >= sizeof name || lever_from_name(name, &e->lever))
+        return cfail(&c, LV_LEVER, "unknown lever '%s' (docs/scenario.md lists them)",
+                     lf->ptr ? shown(lf->ptr, lf->len, sb, sizeof sb) : "");
+    const lever_text *rf = &cell[LV_REGIONS];
     e->regions = 0;
-    if (rf->len == 0) {
+    if (!rf->ptr || rf->len == 0) {
         if (e->lever != LEVER_NONE)
-            return tfail(t, rec->line, "regions",
-                         "empty: give region names separated by ';', or 'all'");
-    } else if (csv_field_is(rf, "all")) {
+            return cfail(&c, LV_REGIONS, "empty: give region names separated by ';', or 'all'");
+    } else if (text_is(rf, "all")) {
         for (size_t r = 0; r < s->nregions; r++)
             if (!s->regions[r].sanctuary) e->regions |= (uint64_t)1 << r;
     } else {
@@ -909,28 +934,56 @@ static int parse_lever(table *t, const csv_record *rec, const size_t *c, episode
             if (!q) q = end;
             long r = region_index(s, p, (size_t)(q - p));
             if (r < 0)
-                return tfail(t, rec->line, "regions", "unknown region '%s'",
+                return cfail(&c, LV_REGIONS, "unknown region '%s'",
                              shown(p, (size_t)(q - p), sb, sizeof sb));
             if (e->regions & ((uint64_t)1 << r))
-                return tfail(t, rec->line, "regions", "region '%s' named twice",
-                             s->regions[r].name);
+                return cfail(&c, LV_REGIONS, "region '%s' named twice", s->regions[r].name);
             e->regions |= (uint64_t)1 << r;
             p = q + 1;
         }
     }
     int jump = e->lever == LEVER_REGIME_CHANGE || e->lever == LEVER_ORGANISATION;
     uint16_t *ref = e->param_ref;
-    if (field_lever(t, rec, c[LV_INTENSITY], "intensity", INTENSITY_MIN, INTENSITY_MAX,
-                    jump ? NAN : 1.0, &e->intensity, &ref[EP_INTENSITY]) ||
-        field_lever(t, rec, c[LV_COMPLIANCE], "compliance", 0, 1, NAN, &e->compliance,
-                    &ref[EP_COMPLIANCE]) ||
-        field_lever(t, rec, c[LV_MONITORING], "monitoring", 0, 1, 0, &e->monitoring,
-                    &ref[EP_MONITORING]) ||
-        field_lever(t, rec, c[LV_FOCUS], "focus", 0, 1, NAN, &e->focus, &ref[EP_FOCUS]) ||
-        field_lever(t, rec, c[LV_RELEASES], "releases", 0, RELEASES_MAX, 0, &e->releases,
-                    &ref[EP_RELEASES]))
+    if (cell_lever(&c, &cell[LV_INTENSITY], LV_INTENSITY, INTENSITY_MIN, INTENSITY_MAX,
+                   jump ? NAN : 1.0, &e->intensity, &ref[EP_INTENSITY]) ||
+        cell_lever(&c, &cell[LV_COMPLIANCE], LV_COMPLIANCE, 0, 1, NAN, &e->compliance,
+                   &ref[EP_COMPLIANCE]) ||
+        cell_lever(&c, &cell[LV_MONITORING], LV_MONITORING, 0, 1, 0, &e->monitoring,
+                   &ref[EP_MONITORING]) ||
+        cell_lever(&c, &cell[LV_FOCUS], LV_FOCUS, 0, 1, NAN, &e->focus, &ref[EP_FOCUS]) ||
+        cell_lever(&c, &cell[LV_RELEASES], LV_RELEASES, 0, RELEASES_MAX, 0, &e->releases,
+                   &ref[EP_RELEASES]))
         return -1;
-    return parse_orgs(t, rec, c[LV_ORGS], e);
+    return cell_orgs(&c, s, &cell[LV_ORGS], e);
+}
+
+/* The column names of the lever cells, for the tables' messages. */
+static const char *const lever_columns[LV_N] = {"lever",      "regions", "intensity",
+                                                "compliance", "monitoring", "focus",
+                                                "releases",   "organisations"};
+static const char *const lever_optional[] = {"organisations"};
+
+typedef struct row_ctx {
+    table *t;
+    long line;
+} row_ctx;
+
+static int row_fail(void *ctx, int cell, const char *reason)
+{
+    row_ctx *r = ctx;
+    return tfail(r->t, r->line, lever_columns[cell], "%s", reason);
+}
+
+/* The lever columns of a table row (c[LV_ORGS] may be (size_t)-1: no such column). */
+static int parse_lever(table *t, const csv_record *rec, const size_t *c, episode *e)
+{
+    lever_text cell[LV_N];
+    for (int k = 0; k < LV_N; k++) {
+        if (c[k] == (size_t)-1) cell[k] = (lever_text){NULL, 0};
+        else cell[k] = (lever_text){rec->fields[c[k]].ptr, rec->fields[c[k]].len};
+    }
+    row_ctx rc = {t, rec->line};
+    return scenario_parse_lever(t->L->s, cell, e, row_fail, &rc);
 }
 
 /* An index of the entries ordered by id (then position), for lookups and duplicates. */
@@ -1714,6 +1767,46 @@ int truce_scenario_remove_episode(truce_scenario *s, const char *id, truce_error
     truce_error_set(err, TRUCE_EINPUT, NULL, 0, "episode", "no episode or policy with id '%s'",
                     id ? shown(id, strlen(id), sb, sizeof sb) : "(null)");
     return -1;
+}
+
+/* Append n entries (their ends already set), keep the list sorted as the loader does and
+ * rehash. An id that is taken (in s or twice in add) is TRUCE_EINPUT; s is then unchanged. */
+int scenario_add_episodes(truce_scenario *s, const episode *add, size_t n, const char *what,
+                          truce_error *err)
+{
+    for (size_t k = 0; k < n; k++) {
+        const char *id = add[k].id;
+        int taken = 0;
+        for (size_t i = 0; i < s->nepisodes && !taken; i++) taken = strcmp(s->episodes[i].id, id) == 0;
+        for (size_t j = 0; j < k && !taken; j++) taken = strcmp(add[j].id, id) == 0;
+        if (taken) {
+            truce_error_set(err, TRUCE_EINPUT, what, 0, "id",
+                            "'%s' is already the id of an episode or policy of scenario '%s'", id,
+                            s->name);
+            return -1;
+        }
+    }
+    if (s->nepisodes + n > MAX_EPISODES) {
+        truce_error_set(err, TRUCE_EINPUT, what, 0, NULL,
+                        "more than %d episodes and policies in all", MAX_EPISODES);
+        return -1;
+    }
+    episode *e = realloc(s->episodes, (s->nepisodes + n ? s->nepisodes + n : 1) * sizeof *e);
+    if (!e) {
+        truce_error_set(err, TRUCE_ERUNTIME, what, 0, NULL, "out of memory");
+        return -1;
+    }
+    if (n) memcpy(e + s->nepisodes, add, n * sizeof *e);
+    s->episodes = e;
+    s->nepisodes += n;
+    qsort(s->episodes, s->nepisodes, sizeof *s->episodes, cmp_episode);
+    scenario_rehash(s);
+    return 0;
+}
+
+int32_t scenario_open_end(const truce_scenario *s, int32_t start)
+{
+    return s->end >= start ? s->end : start;
 }
 
 int truce_scenario_set_end(truce_scenario *s, const char *date, truce_error *err)

@@ -121,4 +121,31 @@ struct truce_scenario {
 /* Recompute s->hash from the contents (regions, episodes, parameters, horizon). */
 void scenario_rehash(truce_scenario *s);
 
+/* ---- internal helpers shared with portfolio.c ------------------------------------------ */
+
+/* An entry with the defaults of an empty row (intensity 1, compliance and focus NAN). */
+void episode_init(episode *e);
+
+/* The lever cells of a row, in this order (docs/scenario.md, "The lever columns"). */
+enum { LV_LEVER, LV_REGIONS, LV_INTENSITY, LV_COMPLIANCE, LV_MONITORING, LV_FOCUS,
+       LV_RELEASES, LV_ORGS, LV_N };
+/* One cell's text (not NUL-terminated); ptr NULL: absent, the same as empty. */
+typedef struct lever_text {
+    const char *ptr;
+    size_t len;
+} lever_text;
+/* Report a problem with cell LV_*: `reason` is the message without file, line or field. */
+typedef int (*lever_fail_fn)(void *ctx, int cell, const char *reason);
+/* Parse and check the lever cells into e (lever, regions, intensity .. releases, orgs)
+ * against s's regions, organisations and parameters, with the tables' bounds and defaults.
+ * Returns 0, or -1 after one call of fail. */
+int scenario_parse_lever(const truce_scenario *s, const lever_text cell[LV_N], episode *e,
+                         lever_fail_fn fail, void *ctx);
+/* The last day of an open-ended entry starting on `start` (the horizon's end, or start). */
+int32_t scenario_open_end(const truce_scenario *s, int32_t start);
+/* Append n entries (ends set), keep the list sorted by start then id, rehash. A taken id is
+ * TRUCE_EINPUT (file `what`, field "id") and s is left unchanged. */
+int scenario_add_episodes(truce_scenario *s, const episode *add, size_t n, const char *what,
+                          truce_error *err);
+
 #endif
