@@ -438,9 +438,10 @@ int cmd_serve(int argc, char **argv)
         fprintf(stderr, "truce serve: warning: listening on %s, not the loopback interface: anyone who can reach "
                         "this machine can use the explorer and its CPU time\n", bind_addr);
     d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG, 0,
-                         NULL, NULL, handle, srv, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT,
-                         (unsigned)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_NOTIFY_COMPLETED,
-                         completed, NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+                         NULL, NULL, handle, srv, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+                         MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+                         MHD_OPTION_END);
     if (!d) { cli_error("cannot start the HTTP daemon on %s port %u", bind_addr, bound); rc = EXIT_RUNTIME; goto done; }
     fd = -1;   /* the daemon owns it now */
     if (pthread_create(&bank_thread, NULL, serve_bank_thread, S) != 0) {

@@ -269,7 +269,13 @@ static void portfolio_field(const char *msg, char *field, size_t cap)
     if (!e || e == p) return;
     for (const char *q = p; q < e; q++)
         if (*q == ' ') return;   /* not a field name */
-    snprintf(field, cap, "portfolio.%.*s", (int)(e - p), p);
+    /* the loader counts levers from 1 (levers[1] is the first); JSON paths count from 0 */
+    unsigned long k;
+    int used = 0;
+    if (sscanf(p, "levers[%lu]%n", &k, &used) == 1 && used > 0 && k >= 1 && p + used <= e)
+        snprintf(field, cap, "portfolio.levers[%lu]%.*s", k - 1, (int)(e - p - used), p + used);
+    else
+        snprintf(field, cap, "portfolio.%.*s", (int)(e - p), p);
 }
 
 /* ---- preparation -------------------------------------------------------------------- */
@@ -439,7 +445,7 @@ static void build_portfolios_json(serve_state *S, sj_buf *b)
     sj_raw(b, "]}");
 }
 
-static void build_reported_json(serve_state *S, sj_buf *b)
+static void build_reported_json(sj_buf *b)
 {
     truce_error err = {0};
     truce_reported *t = truce_reported_load_default(&err);
@@ -542,8 +548,8 @@ int serve_prepare(serve_state *S, truce_error *err)
         truce_date_format(day, d);
         int y = atoi(d), m = atoi(d + 5);
         if (++m > 12) { m = 1; y++; }
-        char next[16];
-        snprintf(next, sizeof next, "%04d-%02d", y, m);
+        char next[32];
+        snprintf(next, sizeof next, "%04d-%02d", y % 10000, m);
         int32_t f, l;
         truce_precision pr;
         if (truce_date_parse(next, &f, &l, &pr)) break;
@@ -557,7 +563,7 @@ int serve_prepare(serve_state *S, truce_error *err)
     S->params_json = take(&b);
     build_portfolios_json(S, &b);
     S->portfolios_json = take(&b);
-    build_reported_json(S, &b);
+    build_reported_json(&b);
     S->reported_json = take(&b);
     if (!S->params_json || !S->portfolios_json || !S->reported_json) {
         truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
@@ -786,6 +792,7 @@ typedef struct sim_request {
     truce_scenario *alt;       /* NULL: the status quo */
     char pname[128], phash[17];
     size_t plevers;
+    int same_as_sq;            /* the portfolio's levers are the status quo's */
 } sim_request;
 
 /* Check the request and build its scenario; 0, or -1 with r filled (4xx). */
@@ -882,7 +889,7 @@ static int parse_request(serve_state *S, const char *body, size_t len, sim_reque
                 int32_t f, l;
                 truce_precision pr;
                 if (st && st->type == SJ_STRING && truce_date_parse(st->string, &f, &l, &pr) == 0 && f < S->from) {
-                    char field[64], d0[11];
+                    char field[96], d0[11];
                     snprintf(field, sizeof field, "portfolio.levers[%zu].start", i);
                     date_str(S->from, d0);
                     serve_error(r, 422, field, "starts before the futures' first day %s (the history is shared)", d0);
@@ -1064,6 +1071,12 @@ void serve_api_simulate(serve_state *S, int compare, const char *body, size_t le
     double *values = NULL;
     const double *vals = S->sq_values;   /* the status quo, already computed */
     sim_job J = {0};
+    /* the status quo's levers under another name are the status quo: its futures are kept */
+    if (q.alt && q.nset == 0 && strcmp(truce_scenario_hash(q.alt), truce_scenario_hash(S->status_quo)) == 0) {
+        truce_scenario_free(q.alt);
+        q.alt = NULL;
+        q.same_as_sq = 1;
+    }
     if (q.alt || q.nset) {
         values = malloc((size_t)q.runs * stride * sizeof *values);
         if (!values) {
@@ -1102,7 +1115,7 @@ void serve_api_simulate(serve_state *S, int compare, const char *body, size_t le
     sj_buf *b = &r->body;
     r->status = 200;
     sj_printf(b, "{\"runs\":%llu,\"from\":\"%s\",\"to\":\"%s\",\"portfolio\":", (unsigned long long)q.runs, d0, d1);
-    if (q.alt) {
+    if (q.alt || q.same_as_sq) {
         sj_raw(b, "{\"name\":");
         sj_str(b, q.pname);
         sj_raw(b, ",\"hash\":");

@@ -63,7 +63,7 @@
   function renderLevers() {
     var box = $("levers");
     box.textContent = "";
-    if (levers.length === 0) box.appendChild(el("p", { "class": "note" }, "No lever: the status quo's futures (the recorded history continued)."));
+    if (levers.length === 0) box.appendChild(el("p", { "class": "note" }, "No lever: the request asks for the status quo."));
     levers.forEach(function (lv, i) {
       var d = el("div", { "class": "lever", "data-index": String(i) });
       var row = el("div", { "class": "row" });
@@ -381,8 +381,8 @@
     var v = $("portfolio-select").value;
     var p = v === "" ? null : shipped[Number(v)];
     levers = p && Array.isArray(p.levers) ? JSON.parse(JSON.stringify(p.levers)) : [];
-    $("portfolio-description").textContent = p ? p.description : "The recorded history continued, no new lever.";
-    $("portfolio-name").value = p ? p.name + "-edited" : "explorer-setup";
+    $("portfolio-description").textContent = p ? p.description : "The status quo.";
+    $("portfolio-name").value = p ? (p.status_quo ? "explorer-setup" : p.name + "-edited") : "explorer-setup";
     renderLevers();
     changed();
   }
@@ -402,11 +402,12 @@
       $("scenario").textContent = meta.scenario.name + " · futures " + meta.from + " to " + meta.to +
         (meta.posterior ? " · posterior " + meta.posterior.name : "");
       var ps = $("portfolio-select");
-      ps.appendChild(el("option", { value: "" }, "no new lever"));
       shipped.forEach(function (p, i) {
         var o = el("option", { value: String(i) }, p.name + (p.status_quo ? " (status quo)" : ""));
+        if (p.status_quo) o.selected = true;
         ps.appendChild(o);
       });
+      if (shipped.length === 0) ps.appendChild(el("option", { value: "" }, "status quo"));
       ps.addEventListener("change", choosePortfolio);
       meta.geographies.forEach(function (g) { $("geo").appendChild(el("option", { value: g.name }, g.label)); });
       meta.variables.forEach(function (v) { $("var").appendChild(el("option", { value: v.name }, v.name)); });
