@@ -202,6 +202,10 @@ FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALL
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(BUILD)/embedded.c
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lsqlite3 -lm -o $@
+# The JSON reader of `truce serve` (cli/serve_json.c) stands alone: no library needed.
+$(BUILD)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c cli/serve_json.c cli/serve_json.h
+	@mkdir -p $(dir $@)
+	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined $< -lm -o $@
 fuzz: $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 # Two targets at a time (one per core); each prints its executions and coverage at the end.
