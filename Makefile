@@ -217,6 +217,7 @@ fuzz-long: fuzz
 	  echo "{}: exit $$rc; $$(grep -E "DONE +cov" $(BUILD)/fuzz-{}.log | tail -1)"; exit $$rc'
 
 bench: all
+	@scripts/install-deps.sh wrk
 	@bench/run.sh $(BUILD)
 
 # Install the tool, the libraries, the header, a pkg-config file and man pages generated

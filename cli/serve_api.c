@@ -8,6 +8,7 @@
  * differences to the status quo (compare). Every request is checked field by field before
  * anything runs; errors name the field. */
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1149,9 +1150,10 @@ void serve_api_simulate(serve_state *S, int compare, const char *body, size_t le
     sj_raw(b, "}");
     if (b->failed) serve_error(r, 500, NULL, "out of memory");
 release:
+    free(values);
+    truce_scenario_free(q.alt);
+    malloc_trim(0);   /* give what the runs used back to the system (docs/serve.md, "Load") */
     pthread_mutex_lock(&S->lock);
     S->busy--;
     pthread_mutex_unlock(&S->lock);
-    free(values);
-    truce_scenario_free(q.alt);
 }
