@@ -882,7 +882,7 @@ static int cell_orgs(const cell_ctx *c, const truce_scenario *s, const lever_tex
     e->orgs = scope == SCOPE_ALL ? all : 1u;
     if (!f->ptr || f->len == 0) return 0;
     if (scope == SCOPE_SHARED)
-        return cfail(c, LV_ORGS, "a %s lever acts on the shared state: leave the column empty",
+        return cfail(c, LV_ORGS, "a %s lever acts on the shared state: it names no organisation",
                      lever_name(e->lever));
     if (text_is(f, "all")) {
         e->orgs = all;
