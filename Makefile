@@ -228,7 +228,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 SOVER   := $(subst ",,$(word 3,$(shell grep 'define TRUCE_VERSION' include/truce.h)))
-MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "validate forecast" "validate sbc" params variables episodes timeline events "events aggregate"
+MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "validate forecast" "validate sbc" params variables episodes timeline events "events aggregate" serve
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/truce $(DESTDIR)$(BINDIR)/truce
