@@ -176,6 +176,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
         if (!rq) return MHD_NO;
         rq->t0 = now_s();
         *con_cls = rq;
+        /* a declared body over the limit is refused before it is read */
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl) {
+            char *end;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (*cl && *end == '\0' && n > S->lim.body_max) {
+                serve_reply r = {0};
+                serve_error(&r, 413, "body", "the request body is larger than the server's limit (%zu bytes)",
+                            S->lim.body_max);
+                return send_json(c, method, url, rq->t0, &r, NULL);
+            }
+        }
         return MHD_YES;
     }
     if (*upload_size) {

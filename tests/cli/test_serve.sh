@@ -149,6 +149,34 @@ check("GET /uPlot.iife.min.js: uPlot from the library", st == 200 and b"uPlot" i
 
 # --- limits and malformed requests ---------------------------------------------------------------
 err_is("a body over --max-body (4096 bytes)", req(port, "POST", "/api/ensemble", raw=b"{" + b" " * 5000 + b"}"), 413, "body")
+def chunked(port, total):
+    """POST a body of `total` bytes in chunks, without Content-Length; return (status, body)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(b"POST /api/ensemble HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+              b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+    piece = b" " * 1000
+    sent = 0
+    try:
+        while sent < total:
+            s.sendall(b"%x\r\n" % len(piece) + piece + b"\r\n")
+            sent += len(piece)
+        s.sendall(b"0\r\n\r\n")
+    except OSError:
+        pass
+    data = b""
+    while True:
+        try:
+            d = s.recv(65536)
+        except OSError:
+            break
+        if not d:
+            break
+        data += d
+    s.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    m = re.match(rb"HTTP/1\.[01] (\d+)", head)
+    return (int(m.group(1)) if m else 0), {}, body
+err_is("a chunked body over --max-body (no Content-Length)", chunked(port, 6000), 413, "body")
 err_is("malformed JSON", req(port, "POST", "/api/ensemble", raw=b'{"runs": 2,}'), 400, "body")
 err_is("JSON that is not an object", req(port, "POST", "/api/compare", raw=b"[1,2]"), 400, "body")
 err_is("a duplicate key", req(port, "POST", "/api/ensemble", raw=b'{"runs":1,"runs":2}'), 400, "body")
