@@ -1,7 +1,8 @@
 # truce — build, run and test.
 #
 # The two commands a newcomer needs (see README.md):
-#   make run    install missing Debian packages, build, run the default Pakistan–TTP scenario
+#   make run    install missing Debian packages, build, assess the shipped portfolios on the
+#               default Pakistan–TTP scenario (out/assessment/)
 #   make test   install missing Debian packages, build, run the whole default test suite
 #
 # Other targets: all (default: optimised build/truce, build/libtruce.a and .so, and
@@ -53,6 +54,8 @@ FUZZSRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 UPLOT_JS  := node_modules/uplot/dist/uPlot.iife.min.js
 UPLOT_CSS := node_modules/uplot/dist/uPlot.min.css
 
+# The shipped calibration's fit and checks, copied into `truce assess`'s fit/ folder.
+CALIB_FILES := fit.json ppc.csv ppc_summary.csv ppc_episodes.csv forecast_scores.csv sbc.csv
 # The default scenario and the data it names are compiled into the binary, so that
 # `truce run` works with no file and no data folder present; so are the shipped policy
 # portfolios (scenarios/portfolios/, truce_portfolio_builtin_*).
@@ -63,7 +66,9 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            ../data/pakistan_series.csv=data/pakistan_series.csv \
            ../data/country_codes.csv=data/country_codes.csv \
            $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv) \
+           $(foreach f,$(wildcard $(CALIB_FILES:%=data/posterior/pakistan-ttp/%)),../$(f)=$(f)) \
            ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS) \
+           ../web/report.html=web/report.html ../web/report.css=web/report.css ../web/report.js=web/report.js \
            ../web/explorer.html=web/explorer.html ../web/explorer.js=web/explorer.js \
            ../web/explorer.css=web/explorer.css
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
@@ -134,9 +139,11 @@ $(BUILD)/tests/%: tests/stat/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
 	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -Itests/unit $< $(BUILD)/libtruce.a $(LDLIBS) $(OMP) -lcmocka -o $@
 
+# The assessment of the shipped portfolios on the default scenario (docs/assess.md):
+# out/assessment/ with its report; progress on the terminal, then the headline table.
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/truce run --by year --out out/pakistan-ttp
+	$(BUILD)/truce assess --out out/assessment
 
 # The default suite: unit tests, golden scenario tests, statistical tests with fixed seeds,
 # data-driven CLI tests and short fuzz runs over the committed corpora.
@@ -228,7 +235,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 SOVER   := $(subst ",,$(word 3,$(shell grep 'define TRUCE_VERSION' include/truce.h)))
-MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "validate forecast" "validate sbc" params variables episodes timeline events "events aggregate" serve
+MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "validate forecast" "validate sbc" params variables episodes timeline events "events aggregate" assess report serve
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/truce $(DESTDIR)$(BINDIR)/truce

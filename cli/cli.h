@@ -104,6 +104,8 @@ int cmd_timeline(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_assess(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 #endif

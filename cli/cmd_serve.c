@@ -21,7 +21,6 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include <yaml.h>
 
 #include "cli.h"
 #include "serve.h"
@@ -338,97 +337,6 @@ static int listen_on(const char *bind_addr, unsigned port, unsigned *bound, int 
     return fd;
 }
 
-/* `calibration: posterior:` of a scenario's YAML text into out; 0, or -1 when it has none. */
-static int calibration_path(const char *text, size_t len, char *out, size_t cap)
-{
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    int rc = -1;
-    if (!yaml_parser_initialize(&parser)) return -1;
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-    if (!yaml_parser_load(&parser, &doc)) { yaml_parser_delete(&parser); return -1; }
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    const char *keys[2] = {"calibration", "posterior"};
-    yaml_node_t *n = root;
-    for (int k = 0; k < 2 && n; k++) {
-        yaml_node_t *next = NULL;
-        if (n->type == YAML_MAPPING_NODE)
-            for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-                yaml_node_t *key = yaml_document_get_node(&doc, p->key);
-                if (key && key->type == YAML_SCALAR_NODE && strcmp((const char *)key->data.scalar.value, keys[k]) == 0)
-                    next = yaml_document_get_node(&doc, p->value);
-            }
-        n = next;
-    }
-    if (n && n->type == YAML_SCALAR_NODE && n->data.scalar.length > 0 && n->data.scalar.length < cap) {
-        memcpy(out, n->data.scalar.value, n->data.scalar.length + 1);
-        rc = 0;
-    }
-    yaml_document_delete(&doc);
-    yaml_parser_delete(&parser);
-    return rc;
-}
-
-/* The scenario's calibration posterior (its `calibration: posterior:` file), or NULL with
- * *none = 1 when the scenario names none. The built-in scenario's is compiled into the
- * library: truce_posterior_load reads a path, so it is copied to a private temporary folder
- * for the call. */
-static truce_posterior *calibration_posterior(const char *scenario_path, const truce_scenario *s, int *none,
-                                              truce_error *err)
-{
-    char rel[1024], path[2048];
-    *none = 0;
-    if (scenario_path) {
-        FILE *f = fopen(scenario_path, "rb");
-        char *text = NULL;
-        size_t len = 0, cap = 0;
-        if (f) {
-            char buf[4096];
-            size_t n;
-            while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-                if (len + n > cap) {
-                    cap = (len + n) * 2;
-                    char *nt = realloc(text, cap);
-                    if (!nt) break;
-                    text = nt;
-                }
-                memcpy(text + len, buf, n);
-                len += n;
-            }
-            fclose(f);
-        }
-        int found = text && calibration_path(text, len, rel, sizeof rel) == 0;
-        free(text);
-        if (!found) { *none = 1; return NULL; }
-        const char *slash = strrchr(scenario_path, '/');
-        if (rel[0] == '/' || !slash) snprintf(path, sizeof path, "%s", rel);
-        else snprintf(path, sizeof path, "%.*s/%s", (int)(slash - scenario_path), scenario_path, rel);
-        return truce_posterior_load(path, s, err);
-    }
-    size_t len;
-    const char *text = truce_asset("pakistan-ttp.yaml", &len);
-    if (!text || calibration_path(text, len, rel, sizeof rel)) { *none = 1; return NULL; }
-    const char *data = truce_asset(rel, &len);
-    if (!data) { *none = 1; return NULL; }
-    char dir[] = "/tmp/truce-serve-XXXXXX";
-    if (!mkdtemp(dir)) {
-        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "cannot make a temporary folder: %s", strerror(errno));
-        return NULL;
-    }
-    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-    snprintf(path, sizeof path, "%s/%s", dir, base);
-    FILE *f = fopen(path, "wbx");
-    truce_posterior *p = NULL;
-    if (f && fwrite(data, 1, len, f) == len && fclose(f) == 0) p = truce_posterior_load(path, s, err);
-    else {
-        if (f) fclose(f);
-        truce_error_set(err, TRUCE_ERUNTIME, path, 0, NULL, "cannot write a temporary copy of the posterior");
-    }
-    unlink(path);
-    rmdir(dir);
-    return p;
-}
-
 int cmd_serve(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -527,9 +435,13 @@ int cmd_serve(int argc, char **argv)
         S->posterior = truce_posterior_load(posterior, S->scenario, &err);
         if (!S->posterior) { rc = cli_report(&err); goto done; }
     } else if (!posterior) {
-        int none;
-        S->posterior = calibration_posterior(optind < argc ? argv[optind] : NULL, S->scenario, &none, &err);
-        if (!S->posterior && !none) { rc = cli_report(&err); goto done; }
+        S->posterior = truce_posterior_load_calibration(S->scenario, &err);
+        if (!S->posterior) {
+            if (err.code != TRUCE_EINPUT) { rc = cli_report(&err); goto done; }
+            fprintf(stderr, "truce serve: no calibration posterior (%s): every run uses the scenario's parameters\n",
+                    err.message);
+            truce_error_clear(&err);
+        }
     }
     if (serve_prepare(S, &err)) { rc = cli_report(&err); goto done; }
 

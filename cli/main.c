@@ -23,6 +23,8 @@ static const cli_command commands[] = {
     {"sensitivity", cmd_sensitivity, "global sensitivity: Morris screening and Sobol indices"},
     {"fit", cmd_fit, "calibrate parameters to reported series by ABC-SMC (resumable)"},
     {"validate", cmd_validate, "check a calibration: posterior predictive, forecasts, SBC"},
+    {"assess", cmd_assess, "policy portfolios against the status quo, from the calibration"},
+    {"report", cmd_report, "render an assessment folder's report.html again"},
     {"serve", cmd_serve, "a local explorer in the browser: move levers, see the futures change"},
 };
 

@@ -694,6 +694,11 @@ typedef struct truce_posterior truce_posterior;
 /* Read and check every row (bounds, truce_params_check); errors name file:line: field. */
 TRUCE_API truce_posterior *truce_posterior_load(const char *path, const truce_scenario *s,
                                                 truce_error *err);
+/* The scenario's own calibration (`calibration: posterior:` in its file; for the built-in
+ * scenario the shipped data/posterior/pakistan-ttp.csv, compiled in). TRUCE_EINPUT when the
+ * scenario names none. */
+TRUCE_API truce_posterior *truce_posterior_load_calibration(const truce_scenario *s,
+                                                            truce_error *err);
 TRUCE_API size_t truce_posterior_count(const truce_posterior *p);
 TRUCE_API double truce_posterior_weight(const truce_posterior *p, size_t row);
 /* Row `row`'s full parameter vector (truce_param_count() values) into params. */
@@ -872,6 +877,58 @@ TRUCE_API truce_result *truce_bank_branch(const truce_bank *b, uint64_t run,
                                           const size_t *set_index, const double *set_value,
                                           truce_error *err);
 TRUCE_API void truce_bank_free(truce_bank *b);
+
+/* ---- assessment of policy portfolios (assess) ---------------------------------------- */
+
+/* `truce assess` (docs/assess.md): every run's history (a posterior particle and its random
+ * numbers) is simulated once to the day before `from` (truce_bank); the status quo and
+ * every portfolio branch from it under common random numbers, and each portfolio is
+ * compared with the status quo run by run. The output folder is described in
+ * docs/assess.md; every file is the same bytes for any thread count. */
+typedef struct truce_assess_options {
+    unsigned version;                  /* TRUCE_ASSESS_OPTIONS_VERSION, set by _init */
+    uint64_t runs;                     /* histories (default 200) */
+    uint64_t seed;                     /* default 1 */
+    int32_t from, to;                  /* first and last day of the futures (default
+                                          2026-01-01, 2030-12-31): whole months */
+    int threads;                       /* 0: all cores */
+    /* NULL: the scenario's calibration (truce_posterior_load_calibration); then the
+     * calibration's fit files are copied into DIR/fit/. Not kept: must outlive the call. */
+    const truce_posterior *posterior;
+    /* Portfolio files, in order (none: the shipped ones but the status quo, by file name);
+     * status_quo: the reference (NULL: the shipped status-quo.yaml). */
+    const char *const *portfolios;
+    size_t nportfolios;
+    const char *status_quo;
+    const char *command;               /* for assessment.json (NULL: omitted) */
+    const char *scenario_label;        /* the scenario's name in `inputs` (NULL: its name) */
+    int runs_csv;                      /* also write DIR/runs.csv (each run's outcomes) */
+    void (*progress)(void *ctx, uint64_t done, uint64_t total);
+    void *progress_ctx;
+} truce_assess_options;
+#define TRUCE_ASSESS_OPTIONS_VERSION 1
+TRUCE_API void truce_assess_options_init(truce_assess_options *o);
+
+typedef struct truce_assessment truce_assessment;
+/* Load and check the portfolios (a broken file, or a lever that starts before `from`, is
+ * TRUCE_EINPUT naming the file), then run everything. */
+TRUCE_API truce_assessment *truce_assess_run(const truce_scenario *s, const truce_assess_options *o,
+                                             truce_error *err);
+/* One row of assessment.csv: medians over runs of the status quo's and the portfolio's
+ * outcome, type-7 quantiles of the paired difference (portfolio - status quo), and the
+ * share of runs with a difference below 0 (NAN for deaths_militant:*). */
+typedef struct truce_assess_row {
+    const char *portfolio, *outcome;
+    double status_quo, value, diff_q05, diff_q50, diff_q95, p_better;
+} truce_assess_row;
+TRUCE_API size_t truce_assess_row_count(const truce_assessment *a);
+TRUCE_API const truce_assess_row *truce_assess_row_at(const truce_assessment *a, size_t i);
+/* Write the folder DIR through a temporary folder renamed at the end; an existing DIR is
+ * replaced only if it holds nothing but an assessment's own files. */
+TRUCE_API int truce_assess_write(const truce_assessment *a, const char *dir, truce_error *err);
+/* Would truce_assess_write accept DIR? (the same checks, nothing created) */
+TRUCE_API int truce_assess_check_out(const char *dir, truce_error *err);
+TRUCE_API void truce_assess_free(truce_assessment *a);
 
 /* ---- evidence: episodes ---------------------------------------------------------- */
 
@@ -1284,6 +1341,16 @@ typedef struct truce_sens_meta {
  * those two files is replaced. */
 TRUCE_API int truce_sens_write(const truce_sens *s, const truce_sens_options *o,
                                const truce_sens_meta *meta, const char *dir, truce_error *err);
+
+/* ---- the assessment's report (docs/report.md) ---------------------------------------- */
+/* Render DIR/report.html from an assessment folder (docs/report.md): one self-contained
+ * HTML file (uPlot and the page's script inlined), written safely (temp + rename). */
+TRUCE_API int truce_report_render(const char *dir, truce_error *err);
+/* The headline table of an assessment folder for a terminal (assessment.csv's national
+ * outcomes: each portfolio's median difference from the status quo, 90 % interval and
+ * p_better), as plain text to `out`: `make run` and `truce report --print`. */
+TRUCE_API int truce_report_headline(const char *dir, truce_write_fn out, void *ctx,
+                                    truce_error *err);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 # ("tests: N passed, M failed"). Every test reports in TAP form ("ok ..." / "not ok ...").
 #   tests/run-all.sh BUILD [--no-fuzz]
 # Suites: C unit tests (cmocka, build/tests/test_*), CLI and golden tests (tests/cli/*.sh),
+# the report in headless Chromium (tests/browser/test_*.sh),
 # independent checks in Python (tests/py/test_*.py), short fuzz runs (tests/fuzz).
 set -u
 BUILD=${1:-build}
@@ -41,6 +42,10 @@ for t in "$BUILD"/tests/test_*; do
     run_suite "$(basename "$t")" "$t"
 done
 for t in tests/cli/*.sh; do
+    [ -f "$t" ] || continue
+    run_suite "$(basename "$t")" sh "$t"
+done
+for t in tests/browser/test_*.sh; do
     [ -f "$t" ] || continue
     run_suite "$(basename "$t")" sh "$t"
 done

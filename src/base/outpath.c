@@ -138,8 +138,10 @@ static void on_signal(int sig)
     int saved = errno;
     for (int i = 0; i < REG_SLOTS; i++)
         if (atomic_load(&reg_state[i]) == REG_FILE) unlink(reg_path[i]);
-    for (int i = 0; i < REG_SLOTS; i++)
-        if (atomic_load(&reg_state[i]) == REG_DIR) rmdir(reg_path[i]);
+    /* twice: a sub-folder (fit/ of an assessment) may sit in a later slot than its folder */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < REG_SLOTS; i++)
+            if (atomic_load(&reg_state[i]) == REG_DIR) rmdir(reg_path[i]);
     errno = saved;
     /* SA_RESETHAND restored the default action; the signal is blocked while we run, so it
      * is delivered, with its usual effect, as soon as we return. */
@@ -295,9 +297,10 @@ static int pid_alive(long pid)
     return errno != ESRCH;
 }
 
-/* Remove a stale temporary folder: its plain entries, then itself (a sub-folder, which
- * truce never makes, keeps it). */
-static int remove_temp_dir(int dfd, const char *name)
+/* Remove a stale temporary folder: its plain entries and those of its sub-folders (one
+ * level: an output folder's own sub-folders, out_dir below), then itself (a deeper folder,
+ * which truce never makes, keeps it). */
+static int remove_temp_dir_at(int dfd, const char *name, int depth)
 {
     int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return -1;
@@ -310,12 +313,15 @@ static int remove_temp_dir(int dfd, const char *name)
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
         struct stat st;
-        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR(st.st_mode))
-            unlinkat(fd, de->d_name, 0);
+        if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        if (!S_ISDIR(st.st_mode)) unlinkat(fd, de->d_name, 0);
+        else if (depth == 0) remove_temp_dir_at(fd, de->d_name, 1);
     }
     closedir(d);
     return unlinkat(dfd, name, AT_REMOVEDIR);
 }
+
+static int remove_temp_dir(int dfd, const char *name) { return remove_temp_dir_at(dfd, name, 0); }
 
 int out_sweep(const char *dir)
 {
@@ -556,6 +562,38 @@ static int is_own(const out_dir *o, const char *name)
     return 0;
 }
 
+/* `name` is the sub-folder of some own names ("fit" of "fit/fit.json"). */
+static int is_own_folder(const out_dir *o, const char *name)
+{
+    const size_t n = strlen(name);
+    for (size_t i = 0; o->own[i]; i++)
+        if (strncmp(o->own[i], name, n) == 0 && o->own[i][n] == '/') return 1;
+    return 0;
+}
+
+/* Every entry of the sub-folder `sub` (open at fd) is a regular file named sub/ENTRY in own. */
+static int own_folder_contents(const out_dir *o, int fd, const char *sub)
+{
+    int sfd = openat(fd, sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = sfd >= 0 ? fdopendir(sfd) : NULL;
+    if (!d) {
+        if (sfd >= 0) close(sfd);
+        return 0;
+    }
+    int ok = 1;
+    struct dirent *de;
+    char full[512];
+    while (ok && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        struct stat f;
+        int n = snprintf(full, sizeof full, "%s/%s", sub, de->d_name);
+        ok = n > 0 && (size_t)n < sizeof full && is_own(o, full) &&
+             fstatat(sfd, de->d_name, &f, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(f.st_mode);
+    }
+    closedir(d);
+    return ok;
+}
+
 static size_t own_count(const out_dir *o)
 {
     size_t n = 0;
@@ -584,8 +622,10 @@ static const char *replace_refusal(const out_dir *o, const char *path, int *exis
     while (!why && (de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
         struct stat f;
-        if (!is_own(o, de->d_name) || fstatat(fd, de->d_name, &f, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(f.st_mode))
+        if (fstatat(fd, de->d_name, &f, AT_SYMLINK_NOFOLLOW) != 0 ||
+            (S_ISREG(f.st_mode) ? !is_own(o, de->d_name)
+                                : !S_ISDIR(f.st_mode) || !is_own_folder(o, de->d_name) ||
+                                      !own_folder_contents(o, fd, de->d_name)))
             why = "exists and holds other files than truce's own output; choose another path";
     }
     closedir(d);
@@ -597,12 +637,15 @@ static void dir_reset(out_dir *o)
     o->path = o->tmp = NULL;
     o->own = NULL;
     o->slot = -1;
-    for (int i = 0; i < OUT_DIR_MAX_FILES; i++) o->file_slot[i] = -1;
+    for (int i = 0; i < OUT_DIR_MAX_FILES; i++) o->file_slot[i] = o->sub_slot[i] = -1;
 }
 
 static void dir_unregister(out_dir *o)
 {
-    for (int i = 0; i < OUT_DIR_MAX_FILES; i++) reg_drop(o->file_slot[i]);
+    for (int i = 0; i < OUT_DIR_MAX_FILES; i++) {
+        reg_drop(o->file_slot[i]);
+        reg_drop(o->sub_slot[i]);
+    }
     reg_drop(o->slot);
 }
 
@@ -616,6 +659,13 @@ static void dir_remove_tmp(out_dir *o)
         for (size_t i = 0; o->own[i]; i++) {
             snprintf(p, n + 260, "%s/%s", o->tmp, o->own[i]);
             unlink(p);
+        }
+        /* then the sub-folders of own names (fit/ of fit/fit.json) */
+        for (size_t i = 0; o->own[i]; i++) {
+            const char *slash = strchr(o->own[i], '/');
+            if (!slash) continue;
+            snprintf(p, n + 260, "%s/%.*s", o->tmp, (int)(slash - o->own[i]), o->own[i]);
+            rmdir(p);
         }
         free(p);
     }
@@ -717,6 +767,26 @@ FILE *out_dir_create(out_dir *o, const char *name, truce_error *err)
         return NULL;
     }
     snprintf(p, n, "%s/%s", o->tmp, name);
+    const char *slash = strchr(name, '/');
+    if (slash) {
+        /* a file of a sub-folder (one level): make the sub-folder once, registered */
+        size_t at = strlen(o->tmp) + 1 + (size_t)(slash - name);
+        p[at] = '\0';
+        if (mkdir(p, 0777) == 0) {
+            for (int i = 0; i < OUT_DIR_MAX_FILES; i++)
+                if (o->sub_slot[i] < 0) {
+                    o->sub_slot[i] = reg_add(p, REG_DIR);
+                    break;
+                }
+        } else if (errno != EEXIST) {
+            int e = errno;
+            free(p);
+            truce_error_set(err, TRUCE_ERUNTIME, o->path, 0, NULL, "%.*s: cannot make the folder: %s",
+                            (int)(slash - name), name, strerror(e));
+            return NULL;
+        }
+        p[at] = '/';
+    }
     int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     free(p);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;

@@ -70,7 +70,7 @@ void out_file_abort(out_file *o);
 
 /* ---- folders ---------------------------------------------------------------------- */
 
-enum { OUT_DIR_MAX_FILES = 8 };
+enum { OUT_DIR_MAX_FILES = 24 };
 
 typedef struct out_dir {
     char *path;        /* the destination, trailing slashes removed (messages) */
@@ -78,10 +78,11 @@ typedef struct out_dir {
     const char *const *own;   /* NULL-terminated names the writer may create */
     int slot;          /* registry slot of tmp */
     int file_slot[OUT_DIR_MAX_FILES];
+    int sub_slot[OUT_DIR_MAX_FILES];   /* sub-folders made (registered) */
 } out_dir;
 
 /* Start writing the folder `path`, whose files will be among `own` (NULL-terminated, at
- * most OUT_DIR_MAX_FILES, plain names). Refuses (TRUCE_EINPUT) a link, a non-folder, a
+ * most OUT_DIR_MAX_FILES, plain names or SUB/NAME: one level of sub-folder). Refuses (TRUCE_EINPUT) a link, a non-folder, a
  * folder holding anything but `own` files, and a missing parent folder. */
 int out_dir_begin(out_dir *o, const char *path, const char *const *own, truce_error *err);
 /* The same checks as out_dir_begin, creating nothing: for a caller to refuse a bad

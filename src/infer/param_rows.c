@@ -27,15 +27,41 @@ static int parse_double(const csv_field *f, double *out)
     return 0;
 }
 
+static int read_rows(param_rows *e, csv_reader *rd, const char *path, const double *defaults, truce_error *err);
+
 int param_rows_read(param_rows *e, const char *path, const double *defaults, truce_error *err)
 {
-    const size_t P = truce_param_count();
     memset(e, 0, sizeof *e);
     if (truce_file_hash(path, e->params_hash, err)) return -1;
     const char *base = strrchr(path, '/');
     snprintf(e->params_name, sizeof e->params_name, "%s", base ? base + 1 : path);
     csv_reader *rd = csv_open_file(path, err);
     if (!rd) return -1;
+    return read_rows(e, rd, path, defaults, err);
+}
+
+int param_rows_read_memory(param_rows *e, const char *name, const char *data, size_t len,
+                           const double *defaults, truce_error *err)
+{
+    memset(e, 0, sizeof *e);
+    uint64_t h = 1469598103934665603ull;   /* FNV-1a 64, as truce_file_hash */
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)data[i]) * 1099511628211ull;
+    static const char hex[] = "0123456789abcdef";
+    for (int k = 0; k < 16; k++) e->params_hash[k] = hex[(h >> (60 - 4 * k)) & 0xfu];
+    e->params_hash[16] = '\0';
+    const char *base = strrchr(name, '/');
+    snprintf(e->params_name, sizeof e->params_name, "%s", base ? base + 1 : name);
+    csv_reader *rd = csv_open_memory(name, data, len);
+    if (!rd) {
+        truce_error_set(err, TRUCE_ERUNTIME, name, 0, NULL, "out of memory");
+        return -1;
+    }
+    return read_rows(e, rd, name, defaults, err);
+}
+
+static int read_rows(param_rows *e, csv_reader *rd, const char *path, const double *defaults, truce_error *err)
+{
+    const size_t P = truce_param_count();
     csv_record rec;
     int rc = -1, got;
     long *col_param = NULL;      /* parameter index of each column; -1: weight */

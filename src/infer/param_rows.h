@@ -21,6 +21,9 @@ typedef struct param_rows {
  * file's columns replaced; every row is checked (bounds, truce_params_check). The weights
  * must be finite, >= 0 and add up to a positive number. 0, or -1 with err. */
 int param_rows_read(param_rows *t, const char *path, const double *defaults, truce_error *err);
+/* The same from memory (`name` stands for the path; its last component is params_name). */
+int param_rows_read_memory(param_rows *t, const char *name, const char *data, size_t len,
+                           const double *defaults, truce_error *err);
 /* The row (0-based) that run `run` of seed `seed` uses when rows are drawn by weight: u
  * uniform from the stream (seed, run, 0, 0, PUR_POSTERIOR), the first row whose running
  * weight exceeds u x total. A function of (seed, run) alone: any thread or process. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "param_rows.h"
+#include "scenario.h"
 #include "truce.h"
 
 struct truce_posterior {
@@ -29,6 +30,40 @@ truce_posterior *truce_posterior_load(const char *path, const truce_scenario *s,
     free(defaults);
     if (rc == 0 && !p->rows.weighted) {
         truce_error_set(err, TRUCE_EINPUT, path, 1, "weight",
+                        "a posterior needs a weight column (as truce fit writes posterior.csv)");
+        rc = -1;
+    }
+    if (rc) {
+        truce_posterior_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+truce_posterior *truce_posterior_load_calibration(const truce_scenario *s, truce_error *err)
+{
+    truce_error_clear(err);
+    if (!s || !s->calibration[0]) {
+        truce_error_set(err, TRUCE_EINPUT, NULL, 0, "calibration",
+                        "scenario '%s' names no calibration posterior (calibration: posterior: in "
+                        "the scenario file; or give a posterior.csv)",
+                        s ? s->name : "");
+        return NULL;
+    }
+    if (!s->calibration_file) return truce_posterior_load(s->calibration, s, err);
+    truce_posterior *p = calloc(1, sizeof *p);
+    double *defaults = malloc(truce_param_count() * sizeof *defaults);
+    int rc = -1;
+    if (p && defaults) {
+        truce_scenario_params(s, defaults);
+        rc = param_rows_read_memory(&p->rows, s->calibration, s->calibration_file->data,
+                                    s->calibration_file->len, defaults, err);
+    } else {
+        truce_error_set(err, TRUCE_ERUNTIME, s->calibration, 0, NULL, "out of memory");
+    }
+    free(defaults);
+    if (rc == 0 && !p->rows.weighted) {
+        truce_error_set(err, TRUCE_EINPUT, s->calibration, 1, "weight",
                         "a posterior needs a weight column (as truce fit writes posterior.csv)");
         rc = -1;
     }

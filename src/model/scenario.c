@@ -1399,6 +1399,11 @@ static int load_calibration(loader *L, const ydoc_node *v)
                      rown->type == YDOC_SCALAR ? shown(rown->text, rown->len, sb, sizeof sb) : "a mapping or list");
     table t;
     if (table_open(&t, L, path, "calibration.posterior")) return -1;
+    snprintf(L->s->calibration, sizeof L->s->calibration, "%s", t.name);
+    L->s->calibration_file = NULL;
+    if (L->files == embedded_files)
+        for (size_t i = 0; i < embedded_count; i++)
+            if (strcmp(embedded_files[i].name, t.name) == 0) L->s->calibration_file = &embedded_files[i];
     csv_record rec;
     int k = table_next(&t, &rec), rc = -1;
     long col_param[MAX_COLUMNS];

@@ -18,6 +18,7 @@
 /* Longest simulated horizon: 200 years of days. Longer is refused as out of range, so a
  * mistyped year cannot make a run take hours and gigabytes. */
 #define SCENARIO_MAX_DAYS (200 * 366)
+#define SCENARIO_PATH_MAX 4096
 
 /* One region: districts (or a group of districts) of the state, or a sanctuary outside
  * its jurisdiction. Every share is in [0, 1]. */
@@ -114,6 +115,11 @@ struct truce_scenario {
     size_t norgs;             /* 1 without an `organisations` table */
     int orgs_table;           /* the scenario has an `organisations` table */
     organisation orgs[SCENARIO_MAX_ORGS];
+    /* `calibration: posterior:` (docs/calibration.md): the posterior file as opened (a path,
+     * or the name of an embedded file), "" when the scenario has none; calibration_file is
+     * the embedded file when the scenario is the built-in one, else NULL (read the path). */
+    char calibration[SCENARIO_PATH_MAX];
+    const truce_memfile *calibration_file;
     char hash[17];            /* recomputed by scenario_rehash() after every change */
     char loaded_hash[17];     /* the hash as loaded, before any override */
 };

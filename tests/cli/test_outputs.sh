@@ -89,15 +89,15 @@ mkdir .R.truce-tmp-2147483646-abcDE1 && echo x >.R.truce-tmp-2147483646-abcDE1/s
 echo x >.res.csv.truce-tmp-2147483646-Zz9zz9
 mkdir .gone.truce-old-2147483646-q1w2e3 && cp ../prev/* .gone.truce-old-2147483646-q1w2e3/
 echo mine >.R.truce-tmp-notmine; echo mine >R.tmp-2147483646-abcdef
-mkdir .R.truce-tmp-2147483646-sub123 && mkdir .R.truce-tmp-2147483646-sub123/keep
+mkdir -p .R.truce-tmp-2147483646-sub123/keep/deeper
 echo live >.x.truce-tmp-$$-live12
 $T run --by year --out R -q
 check "stale temporaries (dead PID) are swept by the next run" \
   "[ ! -e .R.truce-tmp-2147483646-abcDE1 ] && [ ! -e .res.csv.truce-tmp-2147483646-Zz9zz9 ]"
 check "an earlier output moved aside by a killed writer comes back under its name" \
   "[ ! -e .gone.truce-old-2147483646-q1w2e3 ] && diff -r gone ../prev >/dev/null"
-check "the sweep leaves what is not truce's: other names, a live PID's, a folder holding a folder" \
-  "[ -e .R.truce-tmp-notmine ] && [ -e R.tmp-2147483646-abcdef ] && [ -e .x.truce-tmp-$$-live12 ] && [ -d .R.truce-tmp-2147483646-sub123/keep ]"
+check "the sweep leaves what is not truce's: other names, a live PID's, folders two levels deep" \
+  "[ -e .R.truce-tmp-notmine ] && [ -e R.tmp-2147483646-abcdef ] && [ -e .x.truce-tmp-$$-live12 ] && [ -d .R.truce-tmp-2147483646-sub123/keep/deeper ]"
 cd "$W"
 
 # ---- 6. failed writes are reported ----------------------------------------------------------

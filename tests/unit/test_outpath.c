@@ -231,7 +231,17 @@ static void sweep_rules(void **state)
     mkdir(p, 0700);
     snprintf(p, sizeof p, "%s/.E.truce-tmp-2147483646-eeeeee/sub", scratch);
     mkdir(p, 0700);
-    assert_int_equal(out_sweep(scratch), 2);
+    /* an output folder's own sub-folder (one level, e.g. an assessment's fit/) is swept
+     * with it; a folder two levels down is not truce's, and keeps its parents */
+    snprintf(p, sizeof p, "%s/.E.truce-tmp-2147483646-eeeeee/sub/deeper", scratch);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/.F.truce-tmp-2147483646-ffffff", scratch);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/.F.truce-tmp-2147483646-ffffff/fit", scratch);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/.F.truce-tmp-2147483646-ffffff/fit/fit.json", scratch);
+    put(p, "x");
+    assert_int_equal(out_sweep(scratch), 3);
     char want[256];
     snprintf(want, sizeof want, ".E.truce-tmp-2147483646-eeeeee .b.truce-tmp-%d-bbbbbb .c.truce-tmp-x-cccccc a.truce-tmp-2147483646-aaaaaa",
              (int)getpid());
