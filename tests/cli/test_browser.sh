@@ -1,7 +1,8 @@
 #!/bin/sh
 # The explorer end to end in headless Chromium (tests/browser/explorer.js, playwright-core
 # from npm with Debian's chromium): load, move a lever, the chart updates, no console error;
-# the downloaded portfolio loads with truce_portfolio_load (through build/libtruce.so).
+# the downloaded portfolio loads with truce_portfolio_load (through build/libtruce.so) and
+# `truce assess --portfolio` reads it.
 # A bank of 4 histories keeps it to a few seconds. Prints TAP.
 set -u
 T=${TRUCE:?}
@@ -52,6 +53,10 @@ sys.exit(0 if ok else 1)
 PY
     then echo "ok - the downloaded portfolio loads with truce_portfolio_load: its name and 6 levers"
     else echo "not ok - the downloaded portfolio loads with truce_portfolio_load"; sed 's/^/# /' "$W/setup.yaml"; fail=1; fi
+    if "$T" assess --portfolio "$W/setup.yaml" --runs 2 --to 2026-06 --out "$W/assessment" -q >"$W/assess.log" 2>&1 &&
+       grep -q '^browser-test,attacks:national,' "$W/assessment/assessment.csv"; then
+        echo "ok - truce assess --portfolio reads the downloaded file (2 runs to 2026-06)"
+    else echo "not ok - truce assess --portfolio reads the downloaded file"; sed 's/^/# /' "$W/assess.log"; fail=1; fi
 else
     echo "not ok - a portfolio file was downloaded"; fail=1
 fi
