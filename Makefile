@@ -205,14 +205,24 @@ valgrind: all
 	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare $(BUILD)/vg-fit
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
-FUZZ_CFLAGS := $(STD) -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(ALLINC)
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIBSRC) $(BUILD)/embedded.c
+# The library is compiled once for every target (-fsanitize=fuzzer-no-link instruments it
+# for coverage without libFuzzer's main), so each target only compiles and links its own file.
+FUZZ_SAN    := -fsanitize=address,undefined
+FUZZ_CFLAGS := $(STD) -g -O1 $(FUZZ_SAN) -Iinclude $(ALLINC)
+FUZZOBJ     := $(LIBSRC:src/%.c=$(BUILD)/fuzzobj/%.o) $(BUILD)/fuzzobj/embedded.o
+$(BUILD)/fuzzobj/embedded.o: $(BUILD)/embedded.c
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $< $(LIBSRC) $(BUILD)/embedded.c -lyaml -lsqlite3 -lm -o $@
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzzobj/%.o: src/%.c $(LIBHDR) include/truce.h
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZOBJ)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZOBJ) -lyaml -lsqlite3 -lm -o $@
 # The JSON reader of `truce serve` (cli/serve_json.c) stands alone: no library needed.
 $(BUILD)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c cli/serve_json.c cli/serve_json.h
 	@mkdir -p $(dir $@)
-	clang $(STD) -g -O1 -fsanitize=fuzzer,address,undefined $< -lm -o $@
+	clang $(STD) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $< -lm -o $@
 fuzz: $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 # Two targets at a time (one per core); each prints its executions and coverage at the end.
