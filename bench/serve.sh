@@ -22,30 +22,43 @@ trap cleanup EXIT INT TERM
 # the interpreter itself, not the pyenv shim (whose start under load would be timed)
 PY=$(python3 -c 'import sys; print(sys.executable)')
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
-t0=$(date +%s.%N)
-"$T" serve --port 0 --runs "$RUNS" --threads "$THREADS" --workers "$WORKERS" 2>"$work/log" &
-pid=$!
-port=
-for _ in $(seq 100); do
-    port=$(sed -n 's/.*http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$work/log" | head -1)
-    [ -n "$port" ] && break
-    sleep 0.05
-done
+# The server is started from Python, which times GET /api/params from the exec (the
+# interpreter's own start, slow under load, is not counted) and leaves it running.
+set -- $("$PY" - "$T" "$work/log" "$RUNS" "$THREADS" "$WORKERS" <<'PY'
+import re, subprocess, sys, time, urllib.request
+T, log, runs, threads, workers = sys.argv[1:6]
+t0 = time.monotonic()
+p = subprocess.Popen([T, "serve", "--port", "0", "--runs", runs, "--threads", threads, "--workers", workers],
+                     stdout=subprocess.DEVNULL, stderr=open(log, "w"), start_new_session=True)
+port = None
+while port is None and time.monotonic() - t0 < 10:
+    m = re.search(r"http://127\.0\.0\.1:(\d+)/", open(log).read())
+    port = m.group(1) if m else None
+    time.sleep(0.005)
+took = -1
+if port:
+    with urllib.request.urlopen("http://127.0.0.1:%s/api/params" % port) as f:
+        f.read()
+    took = time.monotonic() - t0
+print(p.pid, port or "", "%.2f" % took)
+PY
+)
+pid=${1:-}
+port=${2:-}
 [ -n "$port" ] || { echo "bench/serve.sh: the server did not start"; cat "$work/log"; exit 1; }
+echo "GET /api/params answered $3 s after the server's start (target < 2 s)"
+t0=$(date +%s.%N)
 url="http://127.0.0.1:$port"
 "$PY" - "$url" "$t0" <<'PY' || exit 1
 import json, sys, time, urllib.request
 url, t0 = sys.argv[1], float(sys.argv[2])
-with urllib.request.urlopen(url + "/api/params") as f:
-    f.read()
-print("GET /api/params answered %.2f s after the start (target < 2 s)" % (time.time() - t0))
 while True:
     with urllib.request.urlopen(url + "/api/status") as f:
         s = json.load(f)
     if s["ready"] or s["failed"]:
         break
     time.sleep(0.2)
-print("bank of %d histories (2002-2025) ready %.1f s after the start" % (s["runs"], time.time() - t0))
+print("bank of %d histories (2002-2025) ready about %.1f s after the start" % (s["runs"], time.time() - t0))
 PY
 
 # A 200-run ensemble of 2026-2030 under a setup that is not the status quo (a moved
@@ -62,8 +75,8 @@ for i in range(5):
         f.read()
     ts.append(time.monotonic() - t)
 ts.sort()
-print("POST /api/ensemble, %d runs, 2026-2030 with a moved parameter: best %.2f s, median %.2f s of 5 (target < 1 s)"
-      % (runs, ts[0], ts[2]))
+print("POST /api/ensemble, %d runs, 2026-2030 with a moved parameter: best %.2f s, median %.2f s of 5 (target < 1 s: %s)"
+      % (runs, ts[0], ts[2], "met" if ts[0] < 1 else "MISSED on this machine"))
 PY
 
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
@@ -88,8 +101,10 @@ cat "$work/count.lua" >"$work/post.lua"
 cat >>"$work/post.lua" <<'LUA'
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"runs":10,"to":"2026-12","params":{"regroup_strength":1.0}}'
+wrk.body = '{"runs":SMALL,"to":"2026-12","params":{"regroup_strength":1.0}}'
 LUA
+small=$(( RUNS < 10 ? RUNS : 10 ))
+sed -i "s/SMALL/$small/" "$work/post.lua"
 cold=$(rss)
 # Warm-up: 5 s of the same load on both endpoints, so that "before" holds what any load
 # touches once (connection threads' stacks, kept by the C library for reuse; the largest
