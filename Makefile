@@ -34,6 +34,9 @@ OMP     ?= -fopenmp
 # Tests and tools that look inside the library see every layer.
 CFLAGS  := $(STD) $(WARN) $(OPT) -Iinclude $(ALLINC) -fno-math-errno
 LDLIBS  += -lyaml -lsqlite3 -lm
+# The command line alone links the HTTP server of `truce serve` (Debian's libmicrohttpd);
+# the library does not depend on it.
+CLI_LDLIBS := -lmicrohttpd -lpthread
 
 BUILD   ?= build
 .DEFAULT_GOAL := all
@@ -65,7 +68,9 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
            $(if $(wildcard data/posterior/pakistan-ttp.csv),../data/posterior/pakistan-ttp.csv=data/posterior/pakistan-ttp.csv) \
            $(foreach f,$(wildcard $(CALIB_FILES:%=data/posterior/pakistan-ttp/%)),../$(f)=$(f)) \
            ../web/uPlot.iife.min.js=$(UPLOT_JS) ../web/uPlot.min.css=$(UPLOT_CSS) \
-           ../web/report.html=web/report.html ../web/report.css=web/report.css ../web/report.js=web/report.js
+           ../web/report.html=web/report.html ../web/report.css=web/report.css ../web/report.js=web/report.js \
+           ../web/explorer.html=web/explorer.html ../web/explorer.js=web/explorer.js \
+           ../web/explorer.css=web/explorer.css
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 # The npm packages come from the committed lockfile.
@@ -109,12 +114,12 @@ $(BUILD)/libtruce.so: $(LIBOBJ)
 	ln -sf libtruce.so $(BUILD)/libtruce.so.0
 
 # The CLI sees only the public header (no -Isrc).
-$(BUILD)/cli/%.o: cli/%.c cli/cli.h include/truce.h
+$(BUILD)/cli/%.o: cli/%.c cli/cli.h cli/serve.h cli/serve_json.h include/truce.h
 	@mkdir -p $(dir $@)
-	$(CC) $(STD) $(WARN) $(OPT) -Iinclude -fno-math-errno -c $< -o $@
+	$(CC) $(STD) $(WARN) $(OPT) $(OMP) -Iinclude -fno-math-errno -c $< -o $@
 
 $(BUILD)/truce: $(CLIOBJ) $(BUILD)/libtruce.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) $(OMP) -o $@
+	$(CC) $(CFLAGS) $^ $(LDLIBS) $(CLI_LDLIBS) $(OMP) -o $@
 
 # The MPI driver: the same CLI objects with another main(), compiled and linked by mpicc
 # (Debian's OpenMPI); it sees only the public header and cli/cli.h.
@@ -123,7 +128,7 @@ $(BUILD)/mpi/truce_mpi.o: mpi/truce_mpi.c cli/cli.h include/truce.h
 	$(MPICC) $(STD) $(WARN) $(OPT) -Iinclude -Icli -c $< -o $@
 
 $(BUILD)/truce-mpi: $(BUILD)/mpi/truce_mpi.o $(filter-out $(BUILD)/cli/truce_main.o,$(CLIOBJ)) $(BUILD)/libtruce.a
-	$(MPICC) $(OPT) $^ $(LDLIBS) $(OMP) -o $@
+	$(MPICC) $(OPT) $^ $(LDLIBS) $(CLI_LDLIBS) $(OMP) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(BUILD)/libtruce.a
 	@mkdir -p $(dir $@)
@@ -218,6 +223,10 @@ $(BUILD)/fuzzobj/%.o: src/%.c $(LIBHDR) include/truce.h
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZOBJ)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZOBJ) -lyaml -lsqlite3 -lm -o $@
+# The JSON reader of `truce serve` (cli/serve_json.c) stands alone: no library needed.
+$(BUILD)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c cli/serve_json.c cli/serve_json.h
+	@mkdir -p $(dir $@)
+	clang $(STD) -g -O1 $(FUZZ_SAN) -fsanitize=fuzzer $< -lm -o $@
 fuzz: $(FUZZSRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 600
 # Two targets at a time (one per core); each prints its executions and coverage at the end.
@@ -229,6 +238,7 @@ fuzz-long: fuzz
 	  echo "{}: exit $$rc; $$(grep -E "DONE +cov" $(BUILD)/fuzz-{}.log | tail -1)"; exit $$rc'
 
 bench: all
+	@scripts/install-deps.sh wrk
 	@bench/run.sh $(BUILD)
 
 # Install the tool, the libraries, the header, a pkg-config file and man pages generated
@@ -239,7 +249,7 @@ LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
 MANDIR  ?= $(PREFIX)/share/man
 SOVER   := $(subst ",,$(word 3,$(shell grep 'define TRUCE_VERSION' include/truce.h)))
-MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "validate forecast" "validate sbc" params variables episodes timeline events "events aggregate" assess report
+MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "validate forecast" "validate sbc" params variables episodes timeline events "events aggregate" assess report serve
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/truce $(DESTDIR)$(BINDIR)/truce

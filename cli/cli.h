@@ -106,5 +106,6 @@ int cmd_fit(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const cli_command commands[] = {
     {"validate", cmd_validate, "check a calibration: posterior predictive, forecasts, SBC"},
     {"assess", cmd_assess, "policy portfolios against the status quo, from the calibration"},
     {"report", cmd_report, "render an assessment folder's report.html again"},
+    {"serve", cmd_serve, "a local explorer in the browser: move levers, see the futures change"},
 };
 
 const cli_driver *cli_parallel = NULL;

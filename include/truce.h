@@ -66,6 +66,12 @@ TRUCE_API int truce_cleanup_on_signals(void);
 /* 16 hex digits: FNV-1a 64 of a file's bytes (for the provenance in summary.json). */
 TRUCE_API int truce_file_hash(const char *path, char out[17], truce_error *err);
 
+/* Files compiled into the library (the Makefile's EMBED), by their embedded name, e.g.
+ * "../web/explorer.html", "../web/uPlot.iife.min.js": for `truce serve`, which serves
+ * only these, and the report, which inlines them. The bytes (NUL-terminated, valid for
+ * the program's life) and their length in *len (may be NULL); NULL if there is none. */
+TRUCE_API const char *truce_asset(const char *name, size_t *len);
+
 /* ---- calendar ---------------------------------------------------------------------- */
 
 typedef enum truce_period {
