@@ -175,7 +175,7 @@ ubsan:
 # LLVM's OpenMP runtime and its Archer tool, which tells TSan about OpenMP's own
 # synchronisation (GCC's libgomp is not instrumented, so TSan reports false races there).
 TSAN_SUITES := tests/cli/test_ensemble.sh tests/cli/test_compare.sh tests/cli/test_sensitivity.sh \
-               tests/cli/test_fit.sh tests/cli/test_validate.sh
+               tests/cli/test_fit.sh tests/cli/test_validate.sh tests/cli/test_assess.sh tests/cli/test_serve.sh
 tsan:
 	@scripts/install-deps.sh libomp-14-dev
 	@$(MAKE) --no-print-directory CC=clang BUILD=build-tsan HAVE_MPICC= OPT="-O1 -g -fsanitize=thread" \
