@@ -204,7 +204,9 @@ valgrind: all
 	  $(BUILD)/truce compare default default --alt-without 28 --runs 2 --from 2022 --to 2022-09 --threads 2 --out $(BUILD)/vg-compare -q
 	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
 	  $(BUILD)/truce fit --to 2010-12 --estimate attack_rate --particles 8 --batch 8 --sims 24 --threads 2 --out $(BUILD)/vg-fit -q
-	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare $(BUILD)/vg-fit
+	valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite -q \
+	  $(BUILD)/truce assess --runs 2 --to 2026-03 --threads 2 --out $(BUILD)/vg-assess -q
+	rm -rf $(BUILD)/vg-out $(BUILD)/vg-episodes.csv $(BUILD)/vg-events.csv $(BUILD)/vg-ensemble $(BUILD)/vg-compare $(BUILD)/vg-fit $(BUILD)/vg-assess
 
 # libFuzzer targets (clang). Short runs are part of `make test`; long runs on demand.
 # The library is compiled once for every target (-fsanitize=fuzzer-no-link instruments it
