@@ -965,7 +965,9 @@ static void write_bands(const serve_state *S, sj_buf *b, const double *values, c
                     x[i] = values[i * stride + off + p];
                     if (base) x[i] -= base[i * stride + off + p];
                 }
-                for (int k = 0; k < 5; k++) q[k][p - p0] = truce_quantile7(x, NULL, (size_t)runs, QS[k]);
+                double qs[5];
+                truce_quantiles7(x, (size_t)runs, QS, 5, qs);
+                for (int k = 0; k < 5; k++) q[k][p - p0] = qs[k];
             }
             if (g || v) sj_raw(b, ",");
             sj_raw(b, "{\"geography\":");

@@ -591,6 +591,9 @@ TRUCE_API void truce_ensemble_free(truce_ensemble *e);
  * floor(h) + 1. Equal weights give plain type 7. x and w are sorted in place (by value,
  * then input order). NAN when nothing is left. */
 TRUCE_API double truce_quantile7(double *x, double *w, size_t n, double p);
+/* Several type-7 quantiles of one unweighted sample at once (x sorted in place once): out[k]
+ * is truce_quantile7(x, NULL, n, p[k]) for each of the np probabilities. */
+TRUCE_API void truce_quantiles7(double *x, size_t n, const double *p, size_t np, double *out);
 
 /* ---- calibration: `truce fit` (infer) ------------------------------------------- */
 

@@ -123,6 +123,14 @@ double truce_quantile7(double *x, double *w, size_t n, double p)
     return q;
 }
 
+void truce_quantiles7(double *x, size_t n, const double *p, size_t np, double *out)
+{
+    if (!out) return;
+    if (x && n > 0) qsort(x, n, sizeof *x, cmp_double);
+    for (size_t k = 0; k < np; k++)
+        out[k] = x && n > 0 && p[k] >= 0.0 && p[k] <= 1.0 ? q7_sorted(x, n, p[k]) : NAN;
+}
+
 /* ---- the parameter file ------------------------------------------------------------------- */
 
 /* ---- building ----------------------------------------------------------------------------- */

@@ -20,6 +20,20 @@ static void type7(void **state)
     assert_true(isnan(truce_quantile7(x, NULL, 10, 1.5)));
 }
 
+/* Several quantiles from one sort give the values truce_quantile7 gives one at a time. */
+static void several(void **state)
+{
+    (void)state;
+    double x[10], out[4];
+    const double p[4] = {0.05, 0.5, 0.95, 2.0}, want[3] = {1.45, 5.5, 9.55};
+    for (int i = 0; i < 10; i++) x[i] = (double)(10 - i);
+    truce_quantiles7(x, 10, p, 4, out);
+    for (int k = 0; k < 3; k++) assert_near(out[k], want[k], 1e-12);
+    assert_true(isnan(out[3]));
+    truce_quantiles7(x, 0, p, 1, out);
+    assert_true(isnan(out[0]));
+}
+
 static void weighted(void **state)
 {
     (void)state;
@@ -57,6 +71,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(type7),
+        cmocka_unit_test(several),
         cmocka_unit_test(weighted),
     };
     return cmocka_run_group_tests_name("quantile", tests, NULL, NULL);
