@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "hash.h"
 #include "csv.h"
 #include "embedded.h"
 #include "yaml_doc.h"
@@ -38,51 +39,19 @@ struct truce_portfolio {
     uint64_t layout;     /* the regions and organisations it was checked against */
 };
 
-/* ---- hashing (FNV-1a 64, as the scenario's hash) ----------------------------------------- */
-
-static void h_bytes(uint64_t *h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        *h ^= b[i];
-        *h *= 0x100000001b3ull;
-    }
-}
-
-static void h_u64(uint64_t *h, uint64_t v)
-{
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-    h_bytes(h, b, 8);
-}
-
-static void h_f64(uint64_t *h, double v)
-{
-    uint64_t bits;
-    if (isnan(v)) bits = 0x7ff8000000000000ull;
-    else if (v == 0) bits = 0;
-    else memcpy(&bits, &v, sizeof bits);
-    h_u64(h, bits);
-}
-
-static void h_str(uint64_t *h, const char *s)
-{
-    size_t n = strlen(s);
-    h_u64(h, n);
-    h_bytes(h, s, n);
-}
+/* ---- hashing (src/base/hash.h, as the scenario's hash) ----------------------------------- */
 
 /* The regions (names, sanctuary flags) and organisations a lever's masks refer to. */
 static uint64_t layout_of(const truce_scenario *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    h_u64(&h, s->nregions);
+    uint64_t h = HASH_FNV_OFFSET;
+    hash_u64(&h, s->nregions);
     for (size_t r = 0; r < s->nregions; r++) {
-        h_str(&h, s->regions[r].name);
-        h_u64(&h, (uint64_t)s->regions[r].sanctuary);
+        hash_str(&h, s->regions[r].name);
+        hash_u64(&h, (uint64_t)s->regions[r].sanctuary);
     }
-    h_u64(&h, s->norgs);
-    for (size_t o = 0; o < s->norgs; o++) h_str(&h, s->orgs[o].name);
+    hash_u64(&h, s->norgs);
+    for (size_t o = 0; o < s->norgs; o++) hash_str(&h, s->orgs[o].name);
     return h;
 }
 
@@ -90,32 +59,32 @@ static uint64_t layout_of(const truce_scenario *s)
  * the day it falls on), region and organisation names, cells and the parameters they name. */
 static void portfolio_rehash(truce_portfolio *p, const truce_scenario *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    h_str(&h, "truce-portfolio-1");
-    h_str(&h, p->name);
-    h_u64(&h, p->n);
+    uint64_t h = HASH_FNV_OFFSET;
+    hash_str(&h, "truce-portfolio-1");
+    hash_str(&h, p->name);
+    hash_u64(&h, p->n);
     for (size_t i = 0; i < p->n; i++) {
         const episode *e = &p->levers[i];
-        h_str(&h, e->id);
-        h_str(&h, lever_name(e->lever));
-        h_u64(&h, (uint64_t)(int64_t)e->start);
-        h_u64(&h, (uint64_t)e->start_precision);
-        h_u64(&h, (uint64_t)e->open_end);
+        hash_str(&h, e->id);
+        hash_str(&h, lever_name(e->lever));
+        hash_u64(&h, (uint64_t)(int64_t)e->start);
+        hash_u64(&h, (uint64_t)e->start_precision);
+        hash_u64(&h, (uint64_t)e->open_end);
         if (!e->open_end) {
-            h_u64(&h, (uint64_t)(int64_t)e->end);
-            h_u64(&h, (uint64_t)e->end_precision);
+            hash_u64(&h, (uint64_t)(int64_t)e->end);
+            hash_u64(&h, (uint64_t)e->end_precision);
         }
         for (size_t r = 0; r < s->nregions; r++)
-            if (e->regions >> r & 1u) h_str(&h, s->regions[r].name);
-        h_str(&h, "|");
+            if (e->regions >> r & 1u) hash_str(&h, s->regions[r].name);
+        hash_str(&h, "|");
         for (size_t o = 0; o < s->norgs; o++)
-            if (e->orgs >> o & 1u) h_str(&h, s->orgs[o].name);
-        h_str(&h, "|");
+            if (e->orgs >> o & 1u) hash_str(&h, s->orgs[o].name);
+        hash_str(&h, "|");
         const double v[EP_FIELDS] = {e->intensity, e->compliance, e->monitoring, e->focus,
                                      e->releases};
         for (int k = 0; k < EP_FIELDS; k++) {
-            h_f64(&h, v[k]);
-            h_str(&h, e->param_ref[k] ? param_table[e->param_ref[k] - 1].name : "");
+            hash_f64(&h, v[k]);
+            hash_str(&h, e->param_ref[k] ? param_table[e->param_ref[k] - 1].name : "");
         }
     }
     static const char hex[] = "0123456789abcdef";

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "calendar.h"
+#include "hash.h"
 #include "csv.h"
 #include "embedded.h"
 #include "yaml_doc.h"
@@ -74,107 +75,71 @@ int lever_from_name(const char *name, lever_kind *k)
 
 /* ---- the hash ------------------------------------------------------------------------ */
 
-/* FNV-1a 64 over a canonical byte serialisation: integers as 8 little-endian bytes,
- * doubles by their IEEE bits (every NaN as one quiet NaN, -0 as +0), strings with their
- * length first. Nothing depends on struct layout, padding or the host's byte order. */
-static void h_bytes(uint64_t *h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++) {
-        *h ^= b[i];
-        *h *= 0x100000001b3ull;
-    }
-}
-
-static void h_u64(uint64_t *h, uint64_t v)
-{
-    unsigned char b[8];
-    for (int i = 0; i < 8; i++) b[i] = (unsigned char)(v >> (8 * i));
-    h_bytes(h, b, 8);
-}
-
-static void h_i64(uint64_t *h, int64_t v) { h_u64(h, (uint64_t)v); }
-
-static void h_f64(uint64_t *h, double v)
-{
-    uint64_t bits;
-    if (isnan(v)) bits = 0x7ff8000000000000ull;
-    else if (v == 0) bits = 0;
-    else memcpy(&bits, &v, sizeof bits);
-    h_u64(h, bits);
-}
-
-static void h_str(uint64_t *h, const char *s)
-{
-    size_t n = strlen(s);
-    h_u64(h, n);
-    h_bytes(h, s, n);
-}
-
+/* FNV-1a 64 over the canonical serialisation of src/base/hash.h. */
 void scenario_rehash(truce_scenario *s)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    h_str(&h, "truce-scenario-1");
-    h_str(&h, s->name);
-    h_i64(&h, s->start);
-    h_i64(&h, s->end);
-    h_u64(&h, s->nregions);
+    uint64_t h = HASH_FNV_OFFSET;
+    hash_str(&h, "truce-scenario-1");
+    hash_str(&h, s->name);
+    hash_i64(&h, s->start);
+    hash_i64(&h, s->end);
+    hash_u64(&h, s->nregions);
     for (size_t r = 0; r < s->nregions; r++) {
         const region *g = &s->regions[r];
-        h_str(&h, g->name);
-        h_f64(&h, g->population);
-        h_f64(&h, g->youth_share);
-        h_f64(&h, g->deprivation);
-        h_f64(&h, g->mountain_share);
-        h_f64(&h, g->border);
-        h_f64(&h, g->initial_share);
-        h_i64(&h, g->sanctuary);
+        hash_str(&h, g->name);
+        hash_f64(&h, g->population);
+        hash_f64(&h, g->youth_share);
+        hash_f64(&h, g->deprivation);
+        hash_f64(&h, g->mountain_share);
+        hash_f64(&h, g->border);
+        hash_f64(&h, g->initial_share);
+        hash_i64(&h, g->sanctuary);
     }
-    h_u64(&h, s->nepisodes);
+    hash_u64(&h, s->nepisodes);
     for (size_t i = 0; i < s->nepisodes; i++) {
         const episode *e = &s->episodes[i];
-        h_str(&h, e->id);
-        h_str(&h, lever_name(e->lever));
-        h_str(&h, e->kind);
-        h_i64(&h, e->start);
-        h_i64(&h, e->end);
-        h_i64(&h, (int64_t)e->start_precision);
-        h_i64(&h, (int64_t)e->end_precision);
-        h_i64(&h, e->open_end);
-        h_u64(&h, e->regions);
-        h_f64(&h, e->intensity);
-        h_f64(&h, e->compliance);
-        h_f64(&h, e->monitoring);
-        h_f64(&h, e->focus);
-        h_f64(&h, e->releases);
+        hash_str(&h, e->id);
+        hash_str(&h, lever_name(e->lever));
+        hash_str(&h, e->kind);
+        hash_i64(&h, e->start);
+        hash_i64(&h, e->end);
+        hash_i64(&h, (int64_t)e->start_precision);
+        hash_i64(&h, (int64_t)e->end_precision);
+        hash_i64(&h, e->open_end);
+        hash_u64(&h, e->regions);
+        hash_f64(&h, e->intensity);
+        hash_f64(&h, e->compliance);
+        hash_f64(&h, e->monitoring);
+        hash_f64(&h, e->focus);
+        hash_f64(&h, e->releases);
         /* only where a cell names a parameter, so other scenarios keep their hashes */
         for (int k = 0; k < EP_FIELDS; k++)
             if (e->param_ref[k]) {
-                h_i64(&h, k);
-                h_str(&h, param_table[e->param_ref[k] - 1].name);
+                hash_i64(&h, k);
+                hash_str(&h, param_table[e->param_ref[k] - 1].name);
             }
     }
-    h_u64(&h, PARAM_COUNT);
+    hash_u64(&h, PARAM_COUNT);
     for (size_t p = 0; p < PARAM_COUNT; p++) {
-        h_str(&h, param_table[p].name);
-        h_f64(&h, s->params[p]);
+        hash_str(&h, param_table[p].name);
+        hash_f64(&h, s->params[p]);
     }
     for (size_t g = 0; g < s->ngeographies; g++) {
-        h_str(&h, s->geographies[g].name);
-        h_u64(&h, s->geographies[g].regions);
+        hash_str(&h, s->geographies[g].name);
+        hash_u64(&h, s->geographies[g].regions);
     }
     /* only with an organisations table, so that a scenario without one keeps its hash */
     if (s->orgs_table) {
-        h_str(&h, "organisations");
-        h_u64(&h, s->norgs);
+        hash_str(&h, "organisations");
+        hash_u64(&h, s->norgs);
         for (size_t o = 0; o < s->norgs; o++) {
             const organisation *g = &s->orgs[o];
-            h_str(&h, g->name);
-            h_u64(&h, g->regions);
-            h_u64(&h, g->sanctuaries);
-            for (size_t r = 0; r < s->nregions; r++) h_f64(&h, g->initial_share[r]);
+            hash_str(&h, g->name);
+            hash_u64(&h, g->regions);
+            hash_u64(&h, g->sanctuaries);
+            for (size_t r = 0; r < s->nregions; r++) hash_f64(&h, g->initial_share[r]);
         }
-        for (size_t i = 0; i < s->nepisodes; i++) h_u64(&h, s->episodes[i].orgs);
+        for (size_t i = 0; i < s->nepisodes; i++) hash_u64(&h, s->episodes[i].orgs);
     }
     static const char hex[] = "0123456789abcdef";
     for (int i = 0; i < 16; i++) s->hash[i] = hex[(h >> (60 - 4 * i)) & 15];
