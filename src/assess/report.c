@@ -794,10 +794,10 @@ static int sec_ranking(report *r, FILE *h)
     return 0;
 }
 
-static int sec_full_table(report *r, FILE *h)
+/* A table's header and every row, as read, between <table> and </table>. */
+static void whole_table(FILE *h, const tab *t)
 {
-    const tab *t = &r->t[T_ASSESS];
-    fputs("<details><summary>assessment.csv in full</summary><div class=\"tw\"><table class=\"num\" id=\"assessment-csv\">\n<thead><tr>", h);
+    fputs("<thead><tr>", h);
     for (size_t c = 0; c < t->ncol; c++) {
         fputs("<th>", h);
         esc(h, t->head[c]);
@@ -813,7 +813,15 @@ static int sec_full_table(report *r, FILE *h)
         }
         fputs("</tr>\n", h);
     }
-    fputs("</tbody></table></div></details>\n", h);
+    fputs("</tbody>", h);
+}
+
+static int sec_full_table(report *r, FILE *h)
+{
+    const tab *t = &r->t[T_ASSESS];
+    fputs("<details><summary>assessment.csv in full</summary><div class=\"tw\"><table class=\"num\" id=\"assessment-csv\">\n", h);
+    whole_table(h, t);
+    fputs("</table></div></details>\n", h);
     return 0;
 }
 
@@ -1345,23 +1353,9 @@ static int sec_scores(report *r, FILE *h)
     const tab *s = &r->t[T_SBC];
     if (s->present) {
         fputs("<div class=\"tw\"><table class=\"num\" id=\"sbc\"><caption>Simulation-based calibration of the fit "
-              "(fit/sbc.csv)</caption><thead><tr>", h);
-        for (size_t c = 0; c < s->ncol; c++) {
-            fputs("<th>", h);
-            esc(h, s->head[c]);
-            fputs("</th>", h);
-        }
-        fputs("</tr></thead><tbody>\n", h);
-        for (size_t i = 0; i < s->nrow; i++) {
-            fputs("<tr>", h);
-            for (size_t c = 0; c < s->ncol; c++) {
-                fputs("<td>", h);
-                esc(h, cell(s, i, (long)c));
-                fputs("</td>", h);
-            }
-            fputs("</tr>\n", h);
-        }
-        fputs("</tbody></table></div>\n", h);
+              "(fit/sbc.csv)</caption>", h);
+        whole_table(h, s);
+        fputs("</table></div>\n", h);
     } else {
         fputs("<p>Simulation-based calibration (SBC) of the fitting procedure is not part of this folder: "
               "it takes about 20 minutes (<code>truce validate sbc</code>, <code>make check-slow</code>). "
