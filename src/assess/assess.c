@@ -19,9 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "calendar.h"
 #include "csv.h"
@@ -29,6 +26,7 @@
 #include "embedded.h"
 #include "model.h"
 #include "outpath.h"
+#include "par.h"
 #include "provenance.h"
 #include "scenario.h"
 #include "truce.h"
@@ -369,60 +367,33 @@ static void bank_progress(void *ctx, uint64_t done, uint64_t total)
     ps->o->progress(ps->o->progress_ctx, ps->base + done, ps->total);
 }
 
-/* Parallel loop over n tasks; task t calls fn(a, b, t, err). The first failure (lowest t)
- * is reported. */
-typedef int (*task_fn)(truce_assessment *a, const truce_bank *b, uint64_t t, truce_error *err);
+/* The tasks spread over threads (src/infer/par.h): task t of the branches is portfolio
+ * t % P of run t / P; task t of the replays is run t. */
+typedef struct task_ctx {
+    truce_assessment *a;
+    const truce_bank *b;
+} task_ctx;
 
-static int task_branch(truce_assessment *a, const truce_bank *b, uint64_t t, truce_error *err)
+static int task_branch(void *ctx, uint64_t t, truce_error *err)
 {
-    return branch_one(a, b, (size_t)(t % a->P), t / a->P, err);
+    const task_ctx *c = ctx;
+    return branch_one(c->a, c->b, (size_t)(t % c->a->P), t / c->a->P, err);
 }
 
-static int task_replay(truce_assessment *a, const truce_bank *b, uint64_t t, truce_error *err)
+static int task_replay(void *ctx, uint64_t t, truce_error *err)
 {
-    return replay_run(a, b, t, err);
+    const task_ctx *c = ctx;
+    return replay_run(c->a, c->b, t, err);
 }
 
-static int run_tasks(truce_assessment *a, const truce_bank *b, uint64_t n, task_fn fn, int threads,
+static int run_tasks(truce_assessment *a, const truce_bank *b, uint64_t n, par_task_fn fn, int threads,
                      progress_state *ps, truce_error *err)
 {
-    const long long nn = (long long)n;
-    long long failed = nn;
-    uint64_t ndone = 0;
-    truce_error first_err;
-    truce_error_clear(&first_err);
-    int nthreads = threads > 0 ? threads : 1;
-#ifdef _OPENMP
-    if (threads <= 0) nthreads = omp_get_max_threads();
-#endif
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (nthreads != 1)
-#endif
-    for (long long t = 0; t < nn; t++) {
-        truce_error e1;
-        if (fn(a, b, (uint64_t)t, &e1)) {
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-            if (t < failed) {
-                failed = t;
-                first_err = e1;
-            }
-        }
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-        {
-            ndone++;
-            if (ps->o->progress) ps->o->progress(ps->o->progress_ctx, ps->base + ndone, ps->total);
-        }
-    }
+    task_ctx c = {a, b};
+    par_progress pr = {ps->o->progress, ps->o->progress_ctx, ps->base, ps->total};
+    int rc = par_for(n, threads, fn, &c, &pr, err);
     ps->base += n;
-    if (failed < nn) {
-        if (err) *err = first_err;
-        return -1;
-    }
-    return 0;
+    return rc;
 }
 
 /* ---- summaries -------------------------------------------------------------------------- */

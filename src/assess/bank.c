@@ -15,12 +15,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "calendar.h"
 #include "model.h"
+#include "par.h"
 #include "params.h"
 #include "scenario.h"
 #include "truce.h"
@@ -82,9 +80,10 @@ static void run_options(const truce_bank *b, uint64_t i, truce_run_options *ro)
     ro->record = b->record;
 }
 
-/* Run i's history: a model advanced to from - 1, kept in its slot. */
-static int make_history(truce_bank *b, uint64_t i, truce_error *err)
+/* Run i's history: a model advanced to from - 1, kept in its slot (a task of par_for). */
+static int task_history(void *ctx, uint64_t i, truce_error *err)
 {
+    truce_bank *b = ctx;
     truce_run_options ro;
     run_options(b, i, &ro);
     /* Without each organisation's own record: nothing reads it from a bank's results (the
@@ -156,39 +155,8 @@ truce_bank *truce_bank_new(const truce_scenario *s, const truce_bank_options *o,
         }
     }
 
-    const long long n = (long long)N;
-    long long failed = n;
-    uint64_t ndone = 0;
-    truce_error first_err;
-    truce_error_clear(&first_err);
-    int nthreads = o->threads > 0 ? o->threads : 1;
-#ifdef _OPENMP
-    if (o->threads <= 0) nthreads = omp_get_max_threads();
-#endif
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (nthreads != 1)
-#endif
-    for (long long i = 0; i < n; i++) {
-        truce_error e1;
-        if (make_history(b, (uint64_t)i, &e1)) {
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-            if (i < failed) {
-                failed = i;
-                first_err = e1;
-            }
-        }
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-        {
-            ndone++;
-            if (o->progress) o->progress(o->progress_ctx, ndone, (uint64_t)N);
-        }
-    }
-    if (failed < n) {
-        if (err) *err = first_err;
+    par_progress pr = {o->progress, o->progress_ctx, 0, (uint64_t)N};
+    if (par_for((uint64_t)N, o->threads, task_history, b, &pr, err)) {
         truce_bank_free(b);
         return NULL;
     }

@@ -7,14 +7,12 @@
  * own slot, so the outputs do not depend on the thread count.
  */
 #include <math.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
 #include "outdir.h"
+#include "par.h"
 #include "provenance.h"
 #include "scenario.h"
 #include "truce.h"
@@ -162,6 +160,19 @@ static int run_pair(const truce_compare *c, const truce_scenario *base, const tr
     return !ra || values_of(c, ra, i, aout, err) ? -1 : 0;
 }
 
+/* Pair i as a task of par_for: it writes only its own slots. */
+typedef struct pair_ctx {
+    const truce_compare *c;
+    const truce_scenario *base, *alt;
+} pair_ctx;
+
+static int task_pair(void *ctx, uint64_t i, truce_error *err)
+{
+    const pair_ctx *p = ctx;
+    return run_pair(p->c, p->base, p->alt, i, p->c->base + i * TRUCE_COMPARE_NVARS,
+                    p->c->alt + i * TRUCE_COMPARE_NVARS, err);
+}
+
 truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenario *alt,
                                  const truce_compare_options *opt, truce_error *err)
 {
@@ -225,43 +236,9 @@ truce_compare *truce_compare_run(const truce_scenario *base, const truce_scenari
     c->alt = malloc(N * TRUCE_COMPARE_NVARS * sizeof *c->alt);
     if (!c->base || !c->alt) goto oom;
 
-    const long long n = (long long)N;
-    long long failed = n;
-    uint64_t ndone = 0;
-    truce_error first_err;
-    truce_error_clear(&first_err);
-    /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
-    int nthreads = opt->threads > 0 ? opt->threads : 1;
-#ifdef _OPENMP
-    if (opt->threads <= 0) nthreads = omp_get_max_threads();
-#endif
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (nthreads != 1)
-#endif
-    for (long long i = 0; i < n; i++) {
-        truce_error e1;
-        const uint64_t run = (uint64_t)i;
-        int rc = run_pair(c, base, alt, run, c->base + run * TRUCE_COMPARE_NVARS,
-                          c->alt + run * TRUCE_COMPARE_NVARS, &e1);
-        if (rc != 0) {
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-            if (i < failed) {
-                failed = i;
-                first_err = e1;
-            }
-        }
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-        {
-            ndone++;
-            if (opt->progress) opt->progress(opt->progress_ctx, ndone, (uint64_t)N);
-        }
-    }
-    if (failed < n) {
-        if (err) *err = first_err;
+    pair_ctx pc = {c, base, alt};
+    par_progress pr = {opt->progress, opt->progress_ctx, 0, (uint64_t)N};
+    if (par_for((uint64_t)N, opt->threads, task_pair, &pc, &pr, err)) {
         truce_compare_free(c);
         return NULL;
     }
