@@ -74,7 +74,7 @@ EMBED   := pakistan-ttp.yaml=scenarios/pakistan-ttp.yaml \
 EMBEDDEPS := $(foreach e,$(EMBED),$(lastword $(subst =, ,$(e))))
 
 # The npm packages come from the committed lockfile.
-$(UPLOT_JS) $(UPLOT_CSS): package-lock.json
+$(UPLOT_JS) $(UPLOT_CSS) &: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(UPLOT_JS) $(UPLOT_CSS)
 
