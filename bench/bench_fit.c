@@ -11,8 +11,13 @@
  *     input gives the same number whatever the speed, so two builds can be compared
  *     (an optimisation must leave it unchanged).
  *
- *   bench_fit [SIMS [REPEAT]]    (default 40 simulations, 3 batches)
- *   bench_fit --once             one simulation and its checksum (for callgrind) */
+ * With --posterior, simulation i runs the shipped posterior's particle i (row i modulo the
+ * particles, every row alike whatever its weight): the spread of parameter values a fit's
+ * late populations propose, whose runs cost more than the one particle the scenario's
+ * calibration names (more militants, so fewer draws settled by the fast path).
+ *
+ *   bench_fit [--posterior] [SIMS [REPEAT]]    (default 40 simulations, 3 batches)
+ *   bench_fit [--posterior] --once             one simulation and its checksum (for callgrind) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,13 +68,14 @@ static uint64_t checksum(const double *s, size_t n)
     return h;
 }
 
-/* n simulations (runs 0 .. n-1, seed 1) on `threads` threads into sum (n x dim); wall
+/* n simulations (runs 0 .. n-1, seed 1; run i with the parameter vector i modulo nsets of
+ * params, nsets x P) on `threads` threads into sum (n x dim); wall
  * seconds, and in *cpu the CPU seconds of the process (on a shared machine the CPU time of
  * one thread is the steadier measure: time spent waiting for a core is not in it). */
-static double batch(const fit_target *t, const double *params, int threads, int n, double *sum, int *failed,
-                    double *cpu)
+static double batch(const fit_target *t, const double *params, size_t nsets, int threads, int n, double *sum,
+                    int *failed, double *cpu)
 {
-    const size_t dim = fit_target_dim(t);
+    const size_t dim = fit_target_dim(t), P = truce_param_count();
     int bad = 0;
     double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), t0 = now();
 #ifdef _OPENMP
@@ -77,7 +83,8 @@ static double batch(const fit_target *t, const double *params, int threads, int 
 #endif
     for (int i = 0; i < n; i++) {
         truce_error err;
-        if (fit_target_simulate(t, params, 1, (uint32_t)i, sum + (size_t)i * dim, &err) != 0) bad++;
+        const double *x = params + ((size_t)i % nsets) * P;
+        if (fit_target_simulate(t, x, 1, (uint32_t)i, sum + (size_t)i * dim, &err) != 0) bad++;
     }
     (void)threads;
     *failed += bad;
@@ -99,8 +106,31 @@ int main(int argc, char **argv)
         return 1;
     }
     const size_t P = truce_param_count(), dim = fit_target_dim(t);
-    double *params = malloc(P * sizeof *params);
-    truce_scenario_params(sc, params);
+    const int use_posterior = argc > 1 && strcmp(argv[1], "--posterior") == 0;
+    if (use_posterior) {
+        argc--;
+        argv++;
+    }
+    size_t nsets = 1;
+    double *params = NULL;
+    if (use_posterior) {
+        truce_posterior *post = truce_posterior_load_calibration(sc, &err);
+        if (!post) {
+            fprintf(stderr, "bench_fit: %s\n", err.message);
+            return 1;
+        }
+        nsets = truce_posterior_count(post);
+        params = malloc(nsets * P * sizeof *params);
+        for (size_t k = 0; params && k < nsets; k++) truce_posterior_params(post, k, params + k * P);
+        truce_posterior_free(post);
+    } else {
+        params = malloc(P * sizeof *params);
+        if (params) truce_scenario_params(sc, params);
+    }
+    if (!params) {
+        fprintf(stderr, "bench_fit: out of memory\n");
+        return 1;
+    }
     const int once = argc > 1 && strcmp(argv[1], "--once") == 0;
     int n = once ? 1 : argc > 1 ? atoi(argv[1]) : 40;
     int repeat = !once && argc > 2 ? atoi(argv[2]) : 3;
@@ -109,7 +139,7 @@ int main(int argc, char **argv)
     double *sum = malloc((size_t)n * dim * sizeof *sum);
     int failed = 0;
     if (once) {
-        batch(t, params, 1, 1, sum, &failed, NULL);
+        batch(t, params, nsets, 1, 1, sum, &failed, NULL);
         printf("summaries %zu, checksum %016llx\n", dim, (unsigned long long)checksum(sum, dim));
         return failed ? 1 : 0;
     }
@@ -120,9 +150,9 @@ int main(int argc, char **argv)
     uint64_t c1 = 0, c2 = 0;
     /* 1 and 2 threads alternate, so a change of load touches both alike */
     for (int k = 0; k < repeat; k++) {
-        t1[k] = batch(t, params, 1, n, sum, &failed, &u1[k]);
+        t1[k] = batch(t, params, nsets, 1, n, sum, &failed, &u1[k]);
         c1 = checksum(sum, (size_t)n * dim);
-        t2[k] = batch(t, params, 2, n, sum, &failed, NULL);
+        t2[k] = batch(t, params, nsets, 2, n, sum, &failed, NULL);
         c2 = checksum(sum, (size_t)n * dim);
     }
     load(l1, sizeof l1);
@@ -130,8 +160,9 @@ int main(int argc, char **argv)
     qsort(t2, (size_t)repeat, sizeof *t2, cmp_double);
     qsort(u1, (size_t)repeat, sizeof *u1, cmp_double);
     const double r1 = n / t1[repeat / 2], r2 = n / t2[repeat / 2];
-    printf("fit inner loop (fit_target_simulate, default scenario and data, %zu summaries): "
-           "batches of %d simulations, %d batches each\n", dim, n, repeat);
+    printf("fit inner loop (fit_target_simulate, default scenario and data, %zu summaries; %s): "
+           "batches of %d simulations, %d batches each\n",
+           dim, use_posterior ? "run i: the shipped posterior's particle i" : "the scenario's parameters", n, repeat);
     printf("  1 thread:  %.2f simulations/s median (%.1f ms each; best %.2f/s); CPU time %.1f ms per "
            "simulation (median; best %.1f)\n", r1, 1e3 / r1, n / t1[0], 1e3 * u1[repeat / 2] / n, 1e3 * u1[0] / n);
     printf("  2 threads: %.2f simulations/s median (best %.2f/s); ratio 2/1 threads %.2f\n", r2, n / t2[0],
