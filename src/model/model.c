@@ -74,8 +74,30 @@ typedef struct org_run {
     day_levers lv;
 } org_run;
 
+/* The first Philox blocks of today's draws, made in one batch (rng_first_blocks: eight or
+ * sixteen at a time) at the start of the day. A day opens nearly the same streams as the
+ * day before (each region's desertions, training, attacks, ...), so the batch is the
+ * streams yesterday opened, and a draw finds its stream in the batch through a hash table
+ * of their places. Found, it takes the made block (rng_open_made); not found (a stream new
+ * today, or one whose table entry another stream took), it makes its own
+ * (rng_open_first). The same numbers either way: only the work differs. */
+#define DRAW_BATCH_MAX 1024   /* streams in a day's batch; a day's later draws make their own */
+#define DRAW_TABLE_BITS 11    /* 2048 entries: a day's ~100-200 streams rarely share one */
+typedef struct draw_cache {
+    size_t nmade;              /* streams in today's batch */
+    size_t nopened;            /* streams opened today (tomorrow's batch) */
+    uint16_t place[1u << DRAW_TABLE_BITS]; /* by hash of the stream: its place in the batch */
+    uint32_t made[DRAW_BATCH_MAX];         /* today's batch (where << 16 | purpose, as rng_open) */
+    uint32_t opened[DRAW_BATCH_MAX];       /* today's streams, in order */
+    uint32_t block[DRAW_BATCH_MAX][4];     /* the first block of each of today's batch */
+} draw_cache;
+
+/* The table entry of stream key (Fibonacci hashing: the top bits of key x 2^32 / phi). */
+static inline size_t draw_hash(uint32_t key) { return (uint32_t)(key * 2654435769u) >> (32 - DRAW_TABLE_BITS); }
+
 struct truce_model {
     const truce_scenario *sc;
+    draw_cache *cache;           /* NULL: every draw makes its own block (a snapshot's start) */
     const double *p;             /* = pv: the parameters in force (the first organisation's) */
     double pv[PARAM_COUNT];
     size_t norgs;
@@ -131,13 +153,45 @@ typedef struct truce_model model_run;
  * expected total rather than a sum of that many power-law draws (keeps runs bounded). */
 #define SEVERITY_EXACT_LIMIT 1e4
 
+/* Open today's stream (where, purpose) with its first block made: from today's batch when
+ * it is there, else here. Either way the stream goes on tomorrow's batch. An entry of the
+ * table may be stale (set on an earlier day) or another stream's: the batch's own key at
+ * that place decides, and a block found there is that stream's block for today. */
+static inline __attribute__((always_inline)) void draw_open(model_run *m, rng_stream *s, size_t where,
+                                                            unsigned purpose)
+{
+    draw_cache *c = m->cache;
+    if (c) {
+        const uint32_t key = (uint32_t)where << 16 | (purpose & 0xffffu);
+        if (c->nopened < DRAW_BATCH_MAX) c->opened[c->nopened++] = key;
+        const size_t j = c->place[draw_hash(key)];
+        if (j < c->nmade && c->made[j] == key) {
+            rng_open_made(s, m->seed, m->run, (uint32_t)where, m->day, purpose, c->block[j]);
+            return;
+        }
+    }
+    rng_open_first(s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+}
+
+/* At the start of a day: today's batch is yesterday's streams. */
+static void draw_cache_prepare(model_run *m)
+{
+    draw_cache *c = m->cache;
+    if (!c) return;
+    memcpy(c->made, c->opened, c->nopened * sizeof *c->made);
+    c->nmade = c->nopened;
+    c->nopened = 0;
+    for (size_t j = 0; j < c->nmade; j++) c->place[draw_hash(c->made[j])] = (uint16_t)j;
+    rng_first_blocks(m->seed, m->run, m->day, c->made, c->nmade, c->block);
+}
+
 static double draw_poisson(model_run *m, size_t where, unsigned purpose, double mean)
 {
     if (!(mean > 0.0)) return 0.0;
     if (m->mean_field) return mean;
     if (mean > DRAW_EXACT_LIMIT) return floor(mean + 0.5);
     rng_stream s;
-    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    draw_open(m, &s, where, purpose);
     double x = (double)rng_poisson(&s, mean);
     m->draws += s.words;
     return x;
@@ -151,7 +205,7 @@ static double draw_binomial(model_run *m, size_t where, unsigned purpose, double
     if (m->mean_field) return n * p;
     if (n > DRAW_EXACT_LIMIT) return floor(n * p + 0.5);
     rng_stream s;
-    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    draw_open(m, &s, where, purpose);
     double x = (double)rng_binomial(&s, (uint64_t)n, p);
     m->draws += s.words;
     return x;
@@ -166,7 +220,7 @@ static double draw_severity_sum(model_run *m, const org_run *o, size_t where, un
     if (m->mean_field) return count * o->severity_mean;
     if (count > SEVERITY_EXACT_LIMIT) return floor(count * o->severity_mean + 0.5);
     rng_stream s;
-    rng_open_first(&s, m->seed, m->run, (uint32_t)where, m->day, purpose);
+    draw_open(m, &s, where, purpose);
     double sum = 0.0;
     for (uint64_t i = 0; i < (uint64_t)count; i++) sum += (double)rng_powerlaw(&s, alpha, cap);
     m->draws += s.words;
@@ -1442,6 +1496,7 @@ static truce_model *model_create(const truce_scenario *sc, const truce_run_optio
     m->mean_field = opt->mean_field;
     m->R = sc->nregions;
     m->ndays = (size_t)(sc->end - sc->start) + 1;
+    m->cache = opt->mean_field ? NULL : calloc(1, sizeof *m->cache);  /* NULL: slower, same numbers */
     m->res->seed = opt->seed;
     m->res->run = opt->run;
     m->res->mean_field = opt->mean_field;
@@ -1467,6 +1522,7 @@ void truce_model_free(truce_model *m)
     free(m->alive);
     free(m->burst_end);
     free(m->seg_first);
+    free(m->cache);
     truce_result_free(m->res);
     free(m);
 }
@@ -1484,6 +1540,7 @@ int truce_model_advance(truce_model *m, int32_t last_day, truce_error *err)
     for (size_t day = m->next; (int64_t)day < stop; day++) {
         m->day = (uint32_t)day;
         m->date = sc->start + (int32_t)day;
+        draw_cache_prepare(m);
         for (size_t r = 0; r < m->R; r++) {
             m->defectors[r] = m->collateral[r] = 0.0;
             for (size_t k = 0; k < m->norgs; k++) {
@@ -1531,6 +1588,8 @@ truce_model *truce_model_snapshot(const truce_model *m, truce_error *err)
     c->alive = NULL;
     c->burst_end = NULL;
     c->seg_first = NULL;
+    /* an empty cache: the copy makes its own blocks until it has opened a day's streams */
+    c->cache = m->cache ? calloc(1, sizeof *c->cache) : NULL;
     c->res = result_copy(m->res);
     const size_t n = m->sc->nepisodes ? m->sc->nepisodes : 1;
     c->alive = malloc(n * sizeof *c->alive);
@@ -1557,6 +1616,7 @@ int truce_model_restore(truce_model *m, const truce_model *snap, truce_error *er
     free(m->alive);
     free(m->burst_end);
     free(m->seg_first);
+    free(m->cache);
     truce_result_free(m->res);
     *m = *c;
     fix_pointers(m);

@@ -114,6 +114,41 @@ static void pure_function_of_counter(void **state)
     }
 }
 
+/* rng_first_blocks (every instruction set this processor has, and the best one) makes the
+ * first block rng_open_first makes, for batches of every length up to 40 (the 8- and
+ * 16-wide paths' tails), seeds with both key words set, and counters with high bits set;
+ * and a stream opened from a made block draws what the stream opened alone draws. */
+static void first_blocks_match_streams(void **state)
+{
+    (void)state;
+    const uint64_t seeds[] = {1, 0x9e3779b97f4a7c15ull, UINT64_MAX};
+    const uint32_t days[] = {0, 8765, UINT32_MAX}, runs[] = {0, 7, 0x80000001u};
+    uint32_t ctr2[40], out[40][4];
+    int kinds = 0;
+    for (rng_simd simd = RNG_SIMD_NONE; simd <= rng_simd_best(); simd++, kinds++)
+        for (size_t k = 0; k < 3; k++)
+            for (size_t n = 0; n <= 40; n++) {
+                for (size_t i = 0; i < n; i++)
+                    ctr2[i] = (uint32_t)((i * 2654435761u + k) & 0xffffffffu) | (i % 3 == 0 ? 0x80000000u : 0u);
+                memset(out, 0xa5, sizeof out);
+                rng_first_blocks_with(simd, seeds[k], runs[k], days[k], ctr2, n, out);
+                for (size_t i = 0; i < n; i++) {
+                    rng_stream a;
+                    rng_open_first(&a, seeds[k], runs[k], ctr2[i] >> 16, days[k], ctr2[i] & 0xffffu);
+                    assert_memory_equal(out[i], a.buf, sizeof out[i]);
+                }
+                for (size_t i = n; i < 40; i++) assert_int_equal(out[i][0], 0xa5a5a5a5u); /* nothing past n */
+            }
+    assert_true(kinds >= 1);
+    ctr2[0] = 5u << 16 | 7u;
+    rng_first_blocks(42, 3, 100, ctr2, 1, out);
+    rng_stream a, b;
+    rng_open_made(&a, 42, 3, 5, 100, 7, out[0]);
+    rng_open(&b, 42, 3, 5, 100, 7);
+    for (int i = 0; i < 10; i++) assert_true(rng_uniform(&a) == rng_uniform(&b));
+    assert_true(rng_binomial(&a, 1000000, 0.3) == rng_binomial(&b, 1000000, 0.3));
+}
+
 static void uniform_moments(void **state)
 {
     (void)state;
@@ -263,6 +298,7 @@ int main(void)
         cmocka_unit_test(stream_layout_matches_reference),
         cmocka_unit_test(early_zero_changes_nothing),
         cmocka_unit_test(pure_function_of_counter), cmocka_unit_test(uniform_moments),
+        cmocka_unit_test(first_blocks_match_streams),
         cmocka_unit_test(poisson_moments),          cmocka_unit_test(binomial_moments),
         cmocka_unit_test(powerlaw_tail),            cmocka_unit_test(negbin_moments),
         cmocka_unit_test(gamma_moments),
