@@ -9,15 +9,13 @@
 
 #include <errno.h>
 #include <math.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 #include <stdlib.h>
 #include <string.h>
 
 #include "calendar.h"
 #include "csv.h"
 #include "outdir.h"
+#include "par.h"
 #include "provenance.h"
 
 #define ALL_VARIABLES ((UINT64_C(1) << TRUCE_VAR_COUNT) - 1)
@@ -335,6 +333,25 @@ static int run_one(struct truce_ensemble *e, uint64_t i, double *pv, truce_error
     return rc;
 }
 
+/* par_for's task: run first + i (the range of truce_ensemble_run_range). */
+typedef struct range_task {
+    truce_ensemble *e;
+    uint64_t first;
+} range_task;
+
+static int range_one(void *vctx, uint64_t i, truce_error *err)
+{
+    const range_task *t = vctx;
+    double *pv = malloc(t->e->P * sizeof *pv);  /* this run's parameters (a run costs far more) */
+    if (!pv) {
+        truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
+        return -1;
+    }
+    const int rc = run_one(t->e, t->first + i, pv, err);
+    free(pv);
+    return rc;
+}
+
 int truce_ensemble_run_range(truce_ensemble *e, uint64_t first, uint64_t last, truce_error *err)
 {
     truce_error_clear(err);
@@ -342,59 +359,9 @@ int truce_ensemble_run_range(truce_ensemble *e, uint64_t first, uint64_t last, t
         truce_error_set(err, TRUCE_EINPUT, NULL, 0, NULL, "truce_ensemble_run_range: runs out of range");
         return -1;
     }
-    const long long lo = (long long)first, hi = (long long)last;
-    const uint64_t total = last - first;
-    uint64_t ndone = 0;
-    long long failed = hi;       /* the lowest failing run, for a message that does not
-                                    depend on the thread count */
-    truce_error first_err;
-    truce_error_clear(&first_err);
-    /* 0: OpenMP's default (OMP_NUM_THREADS, else every core) */
-    int nthreads = e->opt.threads > 0 ? e->opt.threads : 1;
-#ifdef _OPENMP
-    if (e->opt.threads <= 0) nthreads = omp_get_max_threads();
-#endif
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nthreads) if (nthreads != 1)
-#endif
-    {
-        double *pv = malloc(e->P * sizeof *pv);
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-        for (long long i = lo; i < hi; i++) {
-            truce_error e1;
-            int rc;
-            if (!pv) {
-                truce_error_set(&e1, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
-                rc = -1;
-            } else {
-                rc = run_one(e, (uint64_t)i, pv, &e1);
-            }
-            if (rc != 0) {
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-                if (i < failed) {
-                    failed = i;
-                    first_err = e1;
-                }
-            }
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-            {
-                ndone++;
-                if (e->opt.progress) e->opt.progress(e->opt.progress_ctx, ndone, total);
-            }
-        }
-        free(pv);
-    }
-    if (failed < hi) {
-        if (err) *err = first_err;
-        return -1;
-    }
-    return 0;
+    range_task t = {e, first};
+    const par_progress prog = {e->opt.progress, e->opt.progress_ctx, 0, last - first};
+    return par_for(last - first, e->opt.threads, range_one, &t, &prog, err);
 }
 
 uint64_t truce_ensemble_runs(const truce_ensemble *e) { return e->opt.runs; }

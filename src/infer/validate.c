@@ -3,9 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "calendar.h"
 #include "observe.h"
@@ -178,47 +175,6 @@ oom:
     truce_reported_free(out);
     truce_error_set(err, TRUCE_ERUNTIME, NULL, 0, NULL, "out of memory");
     return NULL;
-}
-
-int validate_parallel(size_t n, int threads, validate_fn fn, void *ctx,
-                      void (*progress)(void *, uint64_t, uint64_t), void *pctx, truce_error *err)
-{
-    const long long hi = (long long)n;
-    long long failed = hi;
-    uint64_t ndone = 0;
-    truce_error first_err;
-    truce_error_clear(&first_err);
-    int nthreads = threads > 0 ? threads : 1;
-#ifdef _OPENMP
-    if (threads <= 0) nthreads = omp_get_max_threads();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nthreads) if (nthreads != 1)
-#endif
-    for (long long i = 0; i < hi; i++) {
-        truce_error e1;
-        truce_error_clear(&e1);
-        if (fn(ctx, (size_t)i, &e1) != 0) {
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-            if (i < failed) {
-                failed = i;
-                first_err = e1;
-            }
-        }
-#ifdef _OPENMP
-#pragma omp critical
-#endif
-        {
-            ndone++;
-            if (progress) progress(pctx, ndone, (uint64_t)n);
-        }
-    }
-    (void)nthreads;
-    if (failed < hi) {
-        if (err) *err = first_err;
-        return -1;
-    }
-    return 0;
 }
 
 void validate_series_name(const char *source, const char *metric, const char *place,

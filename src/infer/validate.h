@@ -41,12 +41,6 @@ size_t vposterior_pick(const vposterior *p, uint64_t seed, uint64_t draw, uint32
 truce_reported *validate_rows(const truce_scenario *s, const truce_reported *data, int32_t last,
                               truce_record *record, truce_error *err);
 
-/* Call fn(ctx, i, err) for i in [0, n) on `threads` OpenMP threads (0: default). Returns 0,
- * or -1 with the error of the lowest failing i (the same message for any thread count). */
-typedef int (*validate_fn)(void *ctx, size_t i, truce_error *err);
-int validate_parallel(size_t n, int threads, validate_fn fn, void *ctx,
-                      void (*progress)(void *, uint64_t, uint64_t), void *pctx, truce_error *err);
-
 /* truce_validate_check_out for "forecast" and "sbc". */
 int validate_check_other(const char *what, const char *dir, truce_error *err);
 

@@ -15,6 +15,7 @@
 
 #include "calendar.h"
 #include "outdir.h"
+#include "par.h"
 #include "provenance.h"
 #include "scenario.h"
 #include "series.h"
@@ -63,7 +64,7 @@ typedef struct fc {
     double seconds;
 } fc;
 
-static int fc_one(void *vctx, size_t j, truce_error *err)
+static int fc_one(void *vctx, uint64_t j, truce_error *err)
 {
     fc *p = vctx;
     const size_t pick = vposterior_pick(&p->post, p->o->seed, j, PUR_VALIDATE_PICK);
@@ -561,7 +562,8 @@ int truce_validate_forecast(const truce_scenario *s, const truce_validate_option
     p.cell = malloc(p.nrows * M_COUNT * 5 * sizeof *p.cell);
     col = malloc(((size_t)o->draws > FC_CONFLICTOLOGY_MONTHS ? (size_t)o->draws : FC_CONFLICTOLOGY_MONTHS) * sizeof *col);
     if (!p.values || !p.cell || !col) goto oom;
-    if (validate_parallel((size_t)o->draws, o->threads, fc_one, &p, o->progress, o->progress_ctx, err))
+    const par_progress prog = {o->progress, o->progress_ctx, 0, (uint64_t)o->draws};
+    if (par_for((uint64_t)o->draws, o->threads, fc_one, &p, &prog, err))
         goto done;
     for (size_t si = 0; si < p.nseries; si++) {
         fc_series *x = &p.series[si];

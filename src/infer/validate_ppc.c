@@ -10,6 +10,7 @@
 #include "calendar.h"
 #include "fit_target.h"
 #include "outdir.h"
+#include "par.h"
 #include "provenance.h"
 #include "series.h"
 #include "validate.h"
@@ -107,7 +108,7 @@ static int all_studies(const ppc *p, const double *v, double *stats, truce_error
     return 0;
 }
 
-static int ppc_one(void *vctx, size_t j, truce_error *err)
+static int ppc_one(void *vctx, uint64_t j, truce_error *err)
 {
     ppc *p = vctx;
     const size_t pick = vposterior_pick(&p->post, p->o->seed, j, PUR_VALIDATE_PICK);
@@ -418,7 +419,8 @@ int truce_validate_ppc(const truce_scenario *s, const truce_validate_options *o,
         free(obs);
         if (r2) goto done;
     }
-    if (validate_parallel((size_t)o->draws, o->threads, ppc_one, &p, o->progress, o->progress_ctx, err))
+    const par_progress prog = {o->progress, o->progress_ctx, 0, (uint64_t)o->draws};
+    if (par_for((uint64_t)o->draws, o->threads, ppc_one, &p, &prog, err))
         goto done;
     /* bands and shares */
     double *col = malloc((size_t)o->draws * sizeof *col);

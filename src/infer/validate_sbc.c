@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "outdir.h"
+#include "par.h"
 #include "provenance.h"
 #include "rng.h"
 #include "scenario.h"
@@ -52,7 +53,7 @@ static uint64_t rep_seed(uint64_t seed, uint64_t rep, uint64_t what)
     return mix(mix(mix(seed) ^ rep) ^ what);
 }
 
-static int sbc_one(void *vctx, size_t r, truce_error *err)
+static int sbc_one(void *vctx, uint64_t r, truce_error *err)
 {
     sbc *p = vctx;
     const size_t P = truce_param_count();
@@ -285,7 +286,8 @@ int truce_validate_sbc(const truce_scenario *s, const truce_validate_options *o,
     if (!p.like) goto done;
     p.recs = calloc((size_t)o->reps * p.K, sizeof *p.recs);
     if (!p.recs) goto oom;
-    if (validate_parallel((size_t)o->reps, o->threads, sbc_one, &p, o->progress, o->progress_ctx, err))
+    const par_progress prog = {o->progress, o->progress_ctx, 0, (uint64_t)o->reps};
+    if (par_for((uint64_t)o->reps, o->threads, sbc_one, &p, &prog, err))
         goto done;
     /* rank histograms: bins of equal numbers of rank values where L + 1 allows; about 5
      * expected replications a bin at least (the chi-square approximation), at most 20 */
