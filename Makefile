@@ -255,6 +255,7 @@ MANPAGES := truce run ensemble compare sensitivity fit validate "validate ppc" "
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 $(BUILD)/truce $(DESTDIR)$(BINDIR)/truce
+	$(if $(HAVE_MPICC),install -m 755 $(BUILD)/truce-mpi $(DESTDIR)$(BINDIR)/truce-mpi)
 	install -m 644 $(BUILD)/libtruce.a $(DESTDIR)$(LIBDIR)/libtruce.a
 	install -m 755 $(BUILD)/libtruce.so $(DESTDIR)$(LIBDIR)/libtruce.so.$(SOVER)
 	ln -sf libtruce.so.$(SOVER) $(DESTDIR)$(LIBDIR)/libtruce.so.0

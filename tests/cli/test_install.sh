@@ -32,6 +32,12 @@ if [ -z "$missing" ]; then ok "19 every command of 'truce --help' has a man page
 else notok "19 commands without a man page (Makefile MANPAGES):$missing"; fi
 if [ -x "$P/bin/truce" ] && "$P/bin/truce" --version | grep -q '^truce '; then ok "19 the installed truce runs"
 else notok "19 the installed truce runs"; fi
+# the MPI driver is installed beside it whenever it was built (make all builds it when mpicc is there)
+if [ -x "$BUILD/truce-mpi" ]; then
+    if [ -x "$P/bin/truce-mpi" ] && "$P/bin/truce-mpi" --version 2>/dev/null | grep -q '^truce '; then
+        ok "19 truce-mpi installed and runs"
+    else notok "19 truce-mpi installed and runs"; fi
+fi
 if grep -q '^\.TH TRUCE-RUN 1' "$P/share/man/man1/truce-run.1" &&
    grep -q -- '--seed' "$P/share/man/man1/truce-run.1"; then
     ok "19 truce-run.1 is made from 'truce run --help'"
