@@ -6,8 +6,8 @@
     r.to_pandas()                  # series.csv as a DataFrame (needs pandas)
     r.summary["totals"]            # summary.json as a dict
 
-truce.run, truce.ensemble, truce.compare, truce.fit, truce.events.aggregate,
-truce.episodes, truce.params, truce.variables. truce's errors are raised as
+truce.run, truce.ensemble, truce.compare, truce.fit, truce.assess, truce.portfolios,
+truce.events.aggregate, truce.episodes, truce.params, truce.variables. truce's errors are raised as
 truce.TruceInputError (bad input, the CLI's exit 2) or truce.TruceRuntimeError (exit 1),
 both truce.TruceError with .code and the "file:line: field: reason" .message. The GIL is
 released while libtruce computes (ctypes.CDLL releases it around every foreign call).
@@ -18,12 +18,14 @@ from ._lib import LIBRARY_PATH, lib as _clib, s as _s, VARIABLE_COUNT as _NVAR
 from ._table import Table
 from ._run import RunResult, run
 from ._infer import CompareResult, EnsembleResult, FitResult, compare, ensemble, fit
+from ._assess import AssessResult, assess, portfolios
 from ._evidence import TruceWarning, episodes
 from . import events
 
 __version__ = "0.1.0"
-__all__ = ["run", "ensemble", "compare", "fit", "episodes", "events", "params", "variables",
-           "Table", "RunResult", "EnsembleResult", "CompareResult", "FitResult", "TruceError",
+__all__ = ["run", "ensemble", "compare", "fit", "assess", "portfolios", "episodes", "events",
+           "params", "variables", "Table", "RunResult", "EnsembleResult", "CompareResult",
+           "FitResult", "AssessResult", "TruceError",
            "TruceInputError", "TruceRuntimeError", "TruceWarning", "LIBRARY_PATH"]
 
 

@@ -98,6 +98,20 @@ class CompareRow(Structure):
                 ("diff_q95", c_double), ("p_alt_lower", c_double)]
 
 
+class AssessOptions(Structure):
+    _fields_ = [("version", c_uint), ("runs", c_uint64), ("seed", c_uint64), ("from_", c_int32),
+                ("to", c_int32), ("threads", c_int), ("posterior", c_void_p),
+                ("portfolios", POINTER(c_char_p)), ("nportfolios", c_size_t),
+                ("status_quo", c_char_p), ("command", c_char_p), ("scenario_label", c_char_p),
+                ("runs_csv", c_int), ("progress", PROGRESS_FN), ("progress_ctx", c_void_p)]
+
+
+class AssessRow(Structure):
+    _fields_ = [("portfolio", c_char_p), ("outcome", c_char_p), ("status_quo", c_double),
+                ("value", c_double), ("diff_q05", c_double), ("diff_q50", c_double),
+                ("diff_q95", c_double), ("p_better", c_double)]
+
+
 FIT_PROGRESS_FN = CFUNCTYPE(None, c_void_p, c_void_p)
 EXCHANGE_FN = CFUNCTYPE(c_int, c_void_p, POINTER(c_double), c_size_t, c_size_t, c_void_p)
 
@@ -214,6 +228,24 @@ _sig("truce_reported_load_default", P, E)
 _sig("truce_reported_simulated", c_int, P)
 _sig("truce_reported_series", P, P, c_char_p, c_char_p, c_char_p, E)
 _sig("truce_file_hash", c_int, c_char_p, c_char * 17, E)
+
+_sig("truce_portfolio_builtin_count", c_size_t)
+_sig("truce_portfolio_builtin_file", c_char_p, c_size_t)
+_sig("truce_portfolio_load_builtin", P, c_size_t, P, E)
+_sig("truce_portfolio_name", c_char_p, P)
+_sig("truce_portfolio_description", c_char_p, P)
+_sig("truce_portfolio_hash", c_char_p, P)
+_sig("truce_portfolio_lever_count", c_size_t, P)
+_sig("truce_portfolio_free", None, P)
+
+_sig("truce_assess_options_init", None, POINTER(AssessOptions))
+_sig("truce_assess_run", P, P, POINTER(AssessOptions), E)
+_sig("truce_assess_row_count", c_size_t, P)
+_sig("truce_assess_row_at", POINTER(AssessRow), P, c_size_t)
+_sig("truce_assess_write", c_int, P, c_char_p, E)
+_sig("truce_assess_free", None, P)
+_sig("truce_report_render", c_int, c_char_p, E)
+_sig("truce_report_headline", c_int, c_char_p, WRITE_FN, c_void_p, E)
 
 _sig("truce_events_options_init", None, POINTER(EventsOptions))
 _sig("truce_event_format_parse", c_int, c_char_p, POINTER(c_int))

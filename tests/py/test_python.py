@@ -421,6 +421,86 @@ def test_two_runs_in_two_threads():
     assert got == want
 
 
+# ---- truce.assess, truce.portfolios -------------------------------------------------------
+
+PORTFOLIOS = os.path.join(ROOT, "scenarios", "portfolios")
+ASSESS = ("--runs", "6", "--to", "2026-06")   # a short assessment: 6 histories, 6 months
+
+
+def test_portfolios_are_the_shipped_files():
+    """truce.portfolios() lists every shipped file with its own `name:` and its lever count."""
+    import re
+    import truce
+    got = truce.portfolios()
+    files = sorted(f for f in os.listdir(PORTFOLIOS) if f.endswith(".yaml"))
+    assert sorted(p["file"] for p in got) == files, (got, files)
+    for p in got:
+        text = read(os.path.join(PORTFOLIOS, p["file"]))
+        assert p["name"] == re.search(r"^name: *(.+?) *$", text, re.M).group(1), p
+        # one list entry a lever (block or flow style), and one more for each demobilisation
+        # programme a ceasefire or peace deal carries (docs/portfolios.md)
+        want = len(re.findall(r"^  - ", text, re.M)) + len(re.findall(r"\bdemobilisation:", text))
+        assert p["levers"] == want, (p, want)
+        assert re.fullmatch(r"[0-9a-f]{16}", p["hash"]), p
+
+
+@both
+def test_assess_matches_cli():
+    """truce.assess gives the CLI's assessment.csv, ranking.csv and bands.csv bytes and its
+    assessment.json (but for the command line), prints the same headline, and write() makes
+    the folder and its report.html as `truce assess --out` does."""
+    import truce
+    pf = [os.path.join(PORTFOLIOS, f) for f in ("intelligence-ops.yaml", "talks-ceasefire.yaml")]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "cli")
+        p = cli("assess", *ASSESS, "--portfolio", pf[0], "--portfolio", pf[1], "--out", out)
+        done = []
+        r = truce.assess(runs=6, to="2026-06", portfolios=pf, progress=lambda d, t: done.append((d, t)))
+        for name, table in (("assessment.csv", r.table), ("ranking.csv", r.ranking), ("bands.csv", r.bands)):
+            assert table.csv == read(os.path.join(out, name)), name
+        want = json.loads(read(os.path.join(out, "assessment.json")))
+        assert {k: v for k, v in r.summary.items() if k != "command"} == \
+            {k: v for k, v in want.items() if k != "command"}
+        assert r.headline and r.headline in p.stdout, (r.headline, p.stdout)
+        assert r.portfolios == ["status-quo", "intelligence-ops", "talks-ceasefire"], r.portfolios
+        assert done and done[-1][0] == done[-1][1], done[-3:]
+        for want_row in r.table:   # truce_assess_row_at's numbers, printed as the CSV's %.6g
+            got = r.row(want_row["portfolio"], want_row["outcome"])
+            for k in ("status_quo", "value", "diff_q05", "diff_q50", "diff_q95"):
+                assert float("%.6g" % got[k]) == float(want_row[k]), (k, got, want_row)
+        mine = os.path.join(tmp, "py")
+        r.write(mine)
+        assert read(os.path.join(mine, "assessment.csv")) == read(os.path.join(out, "assessment.csv"))
+        assert os.path.getsize(os.path.join(mine, "report.html")) > 10000
+
+
+def test_assess_errors_name_the_portfolio_file():
+    """A broken portfolio is TruceInputError (the CLI's exit 2) naming file, line and field;
+    a non-portfolio folder is never replaced by write()."""
+    import truce
+    bad = os.path.join(ROOT, "tests", "portfolios", "bad", "unknown-lever.yaml")
+    try:
+        truce.assess(runs=2, to="2026-02", portfolios=[bad])
+        raise AssertionError("no error for %s" % bad)
+    except truce.TruceInputError as e:
+        assert e.code == 2 and "unknown-lever.yaml:" in e.message, e.message
+    try:
+        truce.assess(runs=2, to="2026-02", portfolios=[])
+        raise AssertionError("no error for an empty portfolio list")
+    except truce.TruceInputError as e:
+        assert e.code == 2, e.message
+    r = truce.assess(runs=2, to="2026-02", portfolios=[os.path.join(PORTFOLIOS, "area-ops.yaml")])
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "mine.txt"), "w") as f:
+            f.write("not truce's")
+        try:
+            r.write(tmp)
+            raise AssertionError("write() replaced a folder that is not an assessment")
+        except truce.TruceError:
+            pass
+        assert read(os.path.join(tmp, "mine.txt")) == "not truce's"
+
+
 # ---- runner ------------------------------------------------------------------------------------
 
 def main():
