@@ -167,7 +167,8 @@ int main(int argc, char **argv)
            "simulation (median; best %.1f)\n", r1, 1e3 / r1, n / t1[0], 1e3 * u1[repeat / 2] / n, 1e3 * u1[0] / n);
     printf("  2 threads: %.2f simulations/s median (best %.2f/s); ratio 2/1 threads %.2f\n", r2, n / t2[0],
            r2 / r1);
-    printf("  100,000 simulations at the 2-thread rate: %.0f s\n", 1e5 / r2);
+    printf("  100,000 simulations at the 2-thread rate: %.0f s (a lower bound for a fit, whose proposals spread "
+           "wider and cost more: docs/fit.md, \"Speed\")\n", 1e5 / r2);
     printf("  summaries checksum %016llx (1 thread) %016llx (2 threads)%s\n", (unsigned long long)c1,
            (unsigned long long)c2, c1 == c2 ? "" : "  DIFFER");
     printf("  load (/proc/loadavg) at start: %s; at end: %s\n", l0, l1);
