@@ -2,11 +2,13 @@
 into a private temporary folder and read back (the CLI's files, byte for byte)."""
 import ctypes
 import os
+import warnings
 import weakref
 
 from ._common import (Prov, Scenario, TempDir, check_out_dir, command, number, read_json,
                       read_text, whole)
 from ._errors import TruceInputError
+from ._evidence import TruceWarning
 from ._lib import (CompareOptions, CompareRow, EnsembleOptions, Error, FitOptions, b,
                    date_days, lib, period, raise_error, s, strings, variable)
 from ._table import Table, _np
@@ -241,7 +243,8 @@ def compare(base=None, alt=None, *, runs=100, seed=1, from_=None, to=None, alt_s
 
 class FitResult:
     """A calibration (`truce fit`): posterior (posterior.csv: weight, then the estimated
-    parameters), summary (fit.json), to_pandas() (the posterior), write(dir)."""
+    parameters), summary (fit.json), ess (the last weights' effective sample size; below a
+    tenth of the particles a TruceWarning says so), to_pandas() (the posterior), write(dir)."""
 
     def __init__(self, handle, prov, data):
         self._h, self._prov = handle, prov
@@ -252,6 +255,14 @@ class FitResult:
             self.posterior = Table(read_text(os.path.join(tmp, "posterior.csv")))
             self.summary = read_json(os.path.join(tmp, "fit.json"))
         self.parameters = [c for c in self.posterior.columns if c != "weight"]
+        # as the CLI: a posterior that rests on few particles (Kish's effective sample size
+        # of the last weights below a tenth of the particles) is worth a warning
+        w = [float(x) for x in self.posterior["weight"]]
+        sw2 = sum(x * x for x in w)
+        self.ess = 1.0 / sw2 if sw2 > 0 else 0.0
+        if self.ess < 0.1 * len(w):
+            warnings.warn("the last population's effective sample size is %.1f of %d particles: the "
+                          "posterior rests on few of them" % (self.ess, len(w)), TruceWarning, stacklevel=3)
 
     def write(self, out):
         """posterior.csv and fit.json into the existing folder out."""

@@ -87,6 +87,17 @@ check "weights add up to 1" "awk -F, 'NR > 1 { s += \$1 } END { exit !(s > 0.999
 check "fit.json: populations, resumed_from_population 0, closest particle" \
   "python3 -c \"import json,sys; j=json.load(open('t1/fit.json')); sys.exit(not (len(j['populations']) >= 2 and j['resumed_from_population'] == 0 and len(j['populations']) >= 3 and 0 <= j['closest_particle']['index'] < 30 and j['simulations'] <= 360))\""
 
+# the warning of a posterior that rests on few particles: printed (-q or not) exactly when
+# the last population's effective sample size 1 / sum(w^2) is below a tenth of the particles
+$T fit $SMALL --threads 2 --out tw 2>tw.err; rc=$?
+ess=$(awk -F, 'NR > 1 { s += $1 * $1 } END { printf "%.6f", 1 / s }' tw/posterior.csv)
+if awk -v e="$ess" 'BEGIN { exit !(e < 3) }'; then
+  check "low effective sample size ($ess of 30): the warning names it" \
+    "[ $rc -eq 0 ] && grep -q \"effective sample size is $(printf '%.1f' "$ess") of 30 particles\" tw.err"
+else
+  check "effective sample size $ess of 30 (not below 3): no warning" "[ $rc -eq 0 ] && ! grep -q 'effective sample size' tw.err"
+fi
+
 # early rejection (docs/fit.md): a proposal is stopped only when its distance is sure to
 # exceed the tolerance, so without it (--no-early-reject, on 2 threads) the populations are
 # the same: posterior.csv, the store's populations and pilot, and fit.json but for the

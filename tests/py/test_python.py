@@ -291,6 +291,8 @@ def test_fit_matches_cli():
         want = json.loads(read(os.path.join(out, "fit.json")))
         assert untimed(f.summary) == untimed(want)
         assert want["simulations"] > 100 and len(want["populations"]) >= 2
+        w = [float(line.split(",")[0]) for line in read(os.path.join(out, "posterior.csv")).splitlines()[1:]]
+        assert abs(f.ess - 1 / sum(x * x for x in w)) < 1e-9 * f.ess, (f.ess, w)
 
 
 
