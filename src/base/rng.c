@@ -30,64 +30,11 @@ static void first_blocks_scalar(uint64_t seed, uint32_t run, uint32_t day, const
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-/* Philox4x32-10 (Salmon et al. 2011; Random123's philox4x32) on eight counters at once,
- * structure of arrays: lane j of c0..c3 is counter j's word 0..3. The 32 x 32 -> 64-bit
- * products come from vpmuludq on the even lanes and on the odd lanes shifted down. */
-__attribute__((target("avx2"))) static void first_blocks_avx2(uint64_t seed, uint32_t run, uint32_t day,
-                                                               const uint32_t *ctr2, size_t n,
-                                                               uint32_t (*out)[4])
-{
-    const __m256i m0 = _mm256_set1_epi64x(PHILOX_M4x32_0), m1 = _mm256_set1_epi64x(PHILOX_M4x32_1);
-    __m256i k0[10], k1[10]; /* the round keys, bumped by the Weyl constants */
-    for (uint32_t r = 0, a = (uint32_t)(seed & 0xffffffffu), b = (uint32_t)(seed >> 32); r < 10;
-         r++, a += PHILOX_W32_0, b += PHILOX_W32_1) {
-        k0[r] = _mm256_set1_epi32((int)a);
-        k1[r] = _mm256_set1_epi32((int)b);
-    }
-    const __m256i vday = _mm256_set1_epi32((int)day), vrun = _mm256_set1_epi32((int)run);
-    uint32_t tail[8] = {0};
-    for (size_t i = 0; i < n; i += 8) {
-        const size_t lanes = n - i < 8 ? n - i : 8;
-        const uint32_t *in = ctr2 + i;
-        if (lanes < 8) {
-            for (size_t j = 0; j < lanes; j++) tail[j] = in[j];
-            in = tail;
-        }
-        __m256i c0 = _mm256_setzero_si256(), c1 = vday;
-        __m256i c2 = _mm256_loadu_si256((const __m256i *)(const void *)in), c3 = vrun;
-#pragma GCC unroll 10
-        for (int round = 0; round < 10; round++) {
-            const __m256i e0 = _mm256_mul_epu32(c0, m0), o0 = _mm256_mul_epu32(_mm256_srli_epi64(c0, 32), m0);
-            const __m256i e1 = _mm256_mul_epu32(c2, m1), o1 = _mm256_mul_epu32(_mm256_srli_epi64(c2, 32), m1);
-            const __m256i hi0 = _mm256_blend_epi32(_mm256_srli_epi64(e0, 32), o0, 0xaa);
-            const __m256i lo0 = _mm256_blend_epi32(e0, _mm256_slli_epi64(o0, 32), 0xaa);
-            const __m256i hi1 = _mm256_blend_epi32(_mm256_srli_epi64(e1, 32), o1, 0xaa);
-            const __m256i lo1 = _mm256_blend_epi32(e1, _mm256_slli_epi64(o1, 32), 0xaa);
-            c0 = _mm256_xor_si256(_mm256_xor_si256(hi1, c1), k0[round]);
-            c1 = lo1;
-            c2 = _mm256_xor_si256(_mm256_xor_si256(hi0, c3), k1[round]);
-            c3 = lo0;
-        }
-        /* transpose: lane j's four words are block i + j (two 4 x 4 transposes, one per
-         * 128-bit half: r0 holds blocks 0 and 4, r1 blocks 1 and 5, ...) */
-        const __m256i t0 = _mm256_unpacklo_epi32(c0, c1), t1 = _mm256_unpackhi_epi32(c0, c1);
-        const __m256i t2 = _mm256_unpacklo_epi32(c2, c3), t3 = _mm256_unpackhi_epi32(c2, c3);
-        __m256i r[4];
-        r[0] = _mm256_unpacklo_epi64(t0, t2);
-        r[1] = _mm256_unpackhi_epi64(t0, t2);
-        r[2] = _mm256_unpacklo_epi64(t1, t3);
-        r[3] = _mm256_unpackhi_epi64(t1, t3);
-        for (size_t j = 0; j < lanes; j++) {
-            const __m128i b = j < 4 ? _mm256_castsi256_si128(r[j]) : _mm256_extracti128_si256(r[j - 4], 1);
-            _mm_storeu_si128((__m128i *)(void *)out[i + j], b);
-        }
-    }
-}
-#endif
-
-#if defined(__x86_64__) && defined(__GNUC__)
-/* The same on sixteen counters at once with AVX-512F (the three-way xor in one
- * vpternlogd). */
+/* Philox4x32-10 (Salmon et al. 2011; Random123's philox4x32) on sixteen counters at once
+ * with AVX-512F, structure of arrays: lane j of c0..c3 is counter j's word 0..3. The
+ * 32 x 32 -> 64-bit products come from vpmuludq on the even lanes and on the odd lanes
+ * shifted down; the three-way xor is one vpternlogd. (An AVX2 version, eight at a time,
+ * saved nothing in the model on this project's machine: bench/fit_ab.sh, docs/fit.md.) */
 __attribute__((target("avx512f"))) static void first_blocks_avx512(uint64_t seed, uint32_t run, uint32_t day,
                                                                     const uint32_t *ctr2, size_t n,
                                                                     uint32_t (*out)[4])
@@ -149,10 +96,6 @@ void rng_first_blocks_with(rng_simd simd, uint64_t seed, uint32_t run, uint32_t 
         first_blocks_avx512(seed, run, day, ctr2, n, out);
         return;
     }
-    if (simd == RNG_SIMD_AVX2) {
-        first_blocks_avx2(seed, run, day, ctr2, n, out);
-        return;
-    }
 #endif
     (void)simd;
     first_blocks_scalar(seed, run, day, ctr2, n, out);
@@ -161,9 +104,8 @@ void rng_first_blocks_with(rng_simd simd, uint64_t seed, uint32_t run, uint32_t 
 rng_simd rng_simd_best(void)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    /* libgcc reads the processor's features once, at start-up; these only look them up */
+    /* libgcc reads the processor's features once, at start-up; this only looks them up */
     if (__builtin_cpu_supports("avx512f")) return RNG_SIMD_AVX512;
-    if (__builtin_cpu_supports("avx2")) return RNG_SIMD_AVX2;
 #endif
     return RNG_SIMD_NONE;
 }

@@ -24,9 +24,9 @@
  * 2-3 of most blocks go unused and Philox is about a third of a run's instructions.
  * Sharing blocks between purposes would halve that but change every number drawn; the
  * layout above is kept (golden outputs and common random numbers across versions).
- * Instead the model makes the first blocks of a day's streams in one batch, eight or
- * sixteen at a time (rng_first_blocks, src/model/model.c's draw cache): the same numbers,
- * about a tenth fewer instructions a run (bench/fit_ab.sh).
+ * Instead, where the processor has AVX-512, the model makes the first blocks of a day's
+ * streams in one batch, sixteen at a time (rng_first_blocks, src/model/model.c's draw
+ * cache): the same numbers, about 6 % less CPU time a run (bench/fit_ab.sh).
  */
 #ifndef TRUCE_RNG_H
 #define TRUCE_RNG_H
@@ -76,15 +76,15 @@ static inline __attribute__((always_inline)) void rng_next_block(rng_stream *s)
 
 /* The first block of many streams of one (seed, run, day), stream i being (where << 16 |
  * purpose) = ctr2[i]: out[i] = the block rng_open_first would make. Computed sixteen at a
- * time with AVX-512 or eight with AVX2 where the processor has them (the same bits: Philox
- * is integer arithmetic), else one at a time. For a caller that knows ahead which streams
- * a day will open (the model: those it opened the day before). */
+ * time with AVX-512 where the processor has it (the same bits: Philox is integer
+ * arithmetic), else one at a time. For a caller that knows ahead which streams a day will
+ * open (the model: those it opened the day before). */
 void rng_first_blocks(uint64_t seed, uint32_t run, uint32_t day, const uint32_t *ctr2, size_t n,
                       uint32_t (*out)[4]);
 /* The instruction sets rng_first_blocks can use; the best this processor has; and
  * rng_first_blocks with a given one (tests compare them; a set the processor lacks must not
  * be asked for). */
-typedef enum rng_simd { RNG_SIMD_NONE, RNG_SIMD_AVX2, RNG_SIMD_AVX512 } rng_simd;
+typedef enum rng_simd { RNG_SIMD_NONE, RNG_SIMD_AVX512 } rng_simd;
 rng_simd rng_simd_best(void);
 void rng_first_blocks_with(rng_simd simd, uint64_t seed, uint32_t run, uint32_t day, const uint32_t *ctr2,
                            size_t n, uint32_t (*out)[4]);

@@ -69,6 +69,11 @@ const struct truce_result *model_recorded(const truce_model *m);
  * organisation, for less work, for a caller that reads only those (the fit's simulations). */
 truce_model *model_new_totals(const truce_scenario *sc, const truce_run_options *opt, truce_error *err);
 
+/* Whether the model makes each day's first random-number blocks ahead in one batch (the
+ * draw cache, src/model/model.c): on by default where the processor has AVX-512, where it
+ * is faster. The numbers are the same either way (tests turn it on and off). */
+void model_use_draw_cache(truce_model *m, int on);
+
 /* Replace the parameter vector in force from the next day on (truce_param_count() values,
  * checked as truce_params_check): the days already simulated keep what they were run with.
  * Later switches keep these values (as a run given opt->params). For the bank of histories
