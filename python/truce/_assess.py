@@ -5,7 +5,7 @@ import ctypes
 import os
 import weakref
 
-from ._common import Scenario, TempDir, command, read_json, read_text, whole
+from ._common import Scenario, TempDir, command, read_json, read_text, whole, with_posterior
 from ._errors import TruceInputError
 from ._lib import (PROGRESS_FN, AssessOptions, Buffer, Error, b, date_days, lib, raise_error, s,
                    strings)
@@ -137,18 +137,4 @@ def assess(scenario=None, *, portfolios=None, status_quo=None, runs=200, seed=1,
     cmd = b(command("assess", args))
     label = b(os.path.basename(sc.path) if sc.path else "%s (built in)" % sc.name)
     opts.command, opts.scenario_label = cmd, label
-    err = Error()
-    post = None
-    if posterior is not None:
-        post = lib.truce_posterior_load(b(os.fspath(posterior)), sc.h, err)
-        if not post:
-            raise_error(err)
-        opts.posterior = post
-    try:
-        h = lib.truce_assess_run(sc.h, opts, err)
-        if not h:
-            raise_error(err)
-    finally:
-        if post:
-            lib.truce_posterior_free(post)
-    return AssessResult(h)
+    return AssessResult(with_posterior(posterior, sc.h, opts, lambda err: lib.truce_assess_run(sc.h, opts, err)))

@@ -126,6 +126,27 @@ class Prov:
         self.p = p
 
 
+def with_posterior(posterior, scenario_handle, opts, call):
+    """call(err) with opts.posterior set to the posterior.csv at `posterior` (None: left
+    unset), read against the scenario and freed once call returns; call's handle, or the
+    error it set raised."""
+    err = Error()
+    post = None
+    if posterior is not None:
+        post = lib.truce_posterior_load(b(os.fspath(posterior)), scenario_handle, err)
+        if not post:
+            raise_error(err)
+        opts.posterior = post
+    try:
+        h = call(err)
+        if not h:
+            raise_error(err)
+        return h
+    finally:
+        if post:
+            lib.truce_posterior_free(post)
+
+
 class TempDir:
     """A private temporary folder, removed on exit."""
 

@@ -6,7 +6,7 @@ import warnings
 import weakref
 
 from ._common import (Prov, Scenario, TempDir, check_out_dir, command, number, read_json,
-                      read_text, whole)
+                      read_text, whole, with_posterior)
 from ._errors import TruceInputError
 from ._evidence import TruceWarning
 from ._lib import (CompareOptions, CompareRow, EnsembleOptions, Error, FitOptions, b,
@@ -209,20 +209,7 @@ def compare(base=None, alt=None, *, runs=100, seed=1, from_=None, to=None, alt_s
     bs = Scenario(base, to=to, what="base ")
     # as the CLI: ALT's overrides first, then --to on both
     al = Scenario(alt, set=alt_set, without=alt_without, to=to, what="alt_")
-    post = None
-    err = Error()
-    if posterior is not None:
-        post = lib.truce_posterior_load(b(os.fspath(posterior)), bs.h, err)
-        if not post:
-            raise_error(err)
-        opts.posterior = post
-    try:
-        h = lib.truce_compare_run(bs.h, al.h, opts, err)
-        if not h:
-            raise_error(err)
-    finally:
-        if post:
-            lib.truce_posterior_free(post)
+    h = with_posterior(posterior, bs.h, opts, lambda err: lib.truce_compare_run(bs.h, al.h, opts, err))
     names = [bs.path or "default", al.path or "default"]
     args = ["--runs", str(runs), "--seed", str(seed)]
     if from_ is not None:
